@@ -1,0 +1,32 @@
+"""Abhyas: offline-first adaptive math homework."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import db, security_headers
+from .paths import default_db_path, keys_dir, packs_dir
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask app: configuration, database, then each part's init_app."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(
+        DATABASE=str(default_db_path()),
+        PACKS_DIR=str(packs_dir()),
+        KEYS_DIR=str(keys_dir()),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.config.update(config or {})
+    from .secrets import load_secret_key
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = load_secret_key()
+
+    db.init_app(app)
+    security_headers.init_app(app)
+    from . import i18n, packs_delivery, student, sync, teacher
+    for part in (i18n, packs_delivery, student, teacher, sync):
+        part.init_app(app)
+    return app

@@ -1,0 +1,202 @@
+"""The `abhyas` command: each verb parses its arguments and calls one function elsewhere."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr with exit status 1."""
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=None))
+
+
+def cmd_pack_validate(args) -> int:
+    """Print each problem of a pack as file:line: message."""
+    from .packs.validate import validate_pack
+    problems = validate_pack(Path(args.path))
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+def cmd_pack_build(args) -> int:
+    """Build a signed, content-addressed artifact and print its manifest path."""
+    from .packs.build import build_pack
+    manifest = build_pack(Path(args.path), Path(args.out), key_path=args.key, audio=args.audio)
+    print(manifest)
+    return 0
+
+
+def cmd_pack_stats(args) -> int:
+    """Print a pack's completeness counts."""
+    from .packs.stats import pack_stats
+    _print_json(pack_stats(Path(args.path)))
+    return 0
+
+
+def cmd_pack_bundle(args) -> int:
+    """Write one signed file holding a pack."""
+    from .packs.bundle import bundle_pack
+    print(bundle_pack(Path(args.path), Path(args.out), key_path=args.key, audio=args.audio))
+    return 0
+
+
+def cmd_pack_verify(args) -> int:
+    """Verify a bundle or a manifest against the trusted publisher keys."""
+    from .packs.bundle import verify_file
+    verify_file(Path(args.file), trusted_dir=args.trusted)
+    return 0
+
+
+def cmd_keys_new(args) -> int:
+    """Make a publisher key pair and print the public key's path."""
+    from .packs.signing import new_key
+    print(new_key(Path(args.out), args.publisher))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Serve the app with the production WSGI server."""
+    from .server import serve
+    serve(host=args.host, port=args.port, db_path=args.db, workers=args.workers)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Seed the demo once and print how to sign in."""
+    from .demo import seed_demo
+    result = seed_demo(db_path=args.db)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"Open {result['url']}; teacher {result['teacher']['username']} / {result['teacher']['password']}; "
+              f"class code {result['class_code']}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    """Print counts of students, events and sets."""
+    from .stats import database_stats
+    _print_json(database_stats(args.db))
+    return 0
+
+
+def cmd_kt_eval(args) -> int:
+    """Fit knowledge tracing on a train CSV and score it on a test CSV."""
+    from .adaptive.kt_eval import evaluate_csv
+    _print_json(evaluate_csv(args.train, args.test))
+    return 0
+
+
+def cmd_fit(args) -> int:
+    """Fit BKT parameters per skill from the event log and store them."""
+    from .fitting_job import fit_and_store
+    _print_json(fit_and_store(args.db))
+    return 0
+
+
+def cmd_bench_sync(args) -> int:
+    """Drive the production server with simulated phones and print the figures."""
+    from .sync.bench import run_sync_bench
+    _print_json(run_sync_bench(clients=args.clients, batches=args.batches, port=args.port))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every verb."""
+    parser = argparse.ArgumentParser(prog="abhyas", description="Offline-first adaptive math homework.")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    pack = verbs.add_parser("pack", help="validate, build and ship content packs").add_subparsers(dest="pack_verb", required=True)
+    p = pack.add_parser("validate", help="check a pack source folder")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_pack_validate)
+    p = pack.add_parser("build", help="build a signed artifact")
+    p.add_argument("path")
+    p.add_argument("--out", required=True)
+    p.add_argument("--key", help="publisher private key (default: the instance's development key)")
+    p.add_argument("--audio", action="store_true", help="also build the audio packs (Ogg Opus)")
+    p.set_defaults(func=cmd_pack_build)
+    p = pack.add_parser("stats", help="count what a pack holds")
+    p.add_argument("path")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pack_stats)
+    p = pack.add_parser("bundle", help="write one signed file holding the pack")
+    p.add_argument("path")
+    p.add_argument("--out", required=True)
+    p.add_argument("--key")
+    p.add_argument("--audio", action="store_true")
+    p.set_defaults(func=cmd_pack_bundle)
+    p = pack.add_parser("verify", help="check a bundle's hashes and signature")
+    p.add_argument("file")
+    p.add_argument("--trusted", help="folder of trusted publisher .pub keys")
+    p.set_defaults(func=cmd_pack_verify)
+
+    keys = verbs.add_parser("keys", help="publisher signing keys").add_subparsers(dest="keys_verb", required=True)
+    p = keys.add_parser("new", help="make an Ed25519 key pair")
+    p.add_argument("--out", default="keys")
+    p.add_argument("--publisher", default="abhyas-core")
+    p.set_defaults(func=cmd_keys_new)
+
+    p = verbs.add_parser("serve", help="serve the app (production WSGI server)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--db", default=None)
+    p.add_argument("--workers", type=int, default=None)
+    p.set_defaults(func=cmd_serve)
+
+    p = verbs.add_parser("demo", help="seed the demo class (once)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=cmd_demo)
+
+    p = verbs.add_parser("stats", help="counts from the database")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=cmd_stats)
+
+    p = verbs.add_parser("kt-eval", help="evaluate knowledge tracing on response CSVs")
+    p.add_argument("--train", required=True)
+    p.add_argument("--test", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_kt_eval)
+
+    p = verbs.add_parser("fit", help="fit BKT parameters from the event log")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=cmd_fit)
+
+    bench = verbs.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_verb", required=True)
+    p = bench.add_parser("sync", help="sync ingest against the production server")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--clients", type=int, default=200)
+    p.add_argument("--batches", type=int, default=5)
+    p.add_argument("--port", type=int, default=0)
+    p.set_defaults(func=cmd_bench_sync)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run one verb; failures print one line on stderr and exit non-zero."""
+    args = build_parser().parse_args(argv)
+    try:
+        code = args.func(args)
+    except CommandError as exc:
+        print(f"abhyas: {exc}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        reason = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
+        print(f"abhyas: {reason}", file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

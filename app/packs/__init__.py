@@ -1,0 +1,1 @@
+"""The NGO pipeline: pack source format, validation, build, signing, stats and bundles."""

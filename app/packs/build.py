@@ -1,0 +1,97 @@
+"""`abhyas pack build`: content-addressed, pre-compressed files and a signed manifest."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import brotli
+
+from .compile import items_document, meta_document, text_document
+from .signing import instance_key, sign_manifest
+from .source import Problems
+from .validate import load_pack
+
+
+class PackBuildError(Exception):
+    """A pack that cannot be built; carries the validator's problems."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        first = problems[0] if problems else "unknown problem"
+        more = f" (and {len(problems) - 1} more; run abhyas pack validate)" if len(problems) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+    @property
+    def user_message(self) -> str:
+        """The one-line reason shown to a person."""
+        return str(self)
+
+
+def canonical_json(document) -> bytes:
+    """Stable JSON bytes: sorted keys, no spaces, UTF-8 kept readable."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip with a zero timestamp and no name, so the same input gives the same bytes."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def write_content_file(files_dir: Path, data: bytes, suffix: str = ".json") -> dict:
+    """Store bytes under their SHA-256 with .br and .gz siblings; return the manifest entry."""
+    digest = hashlib.sha256(data).hexdigest()
+    files_dir.mkdir(parents=True, exist_ok=True)
+    target = files_dir / f"{digest}{suffix}"
+    compressed_br = brotli.compress(data, quality=11)
+    compressed_gz = gzip_bytes(data)
+    for path, payload in ((target, data), (Path(f"{target}.br"), compressed_br), (Path(f"{target}.gz"), compressed_gz)):
+        if not path.exists() or path.stat().st_size != len(payload):
+            _atomic_write(path, payload)
+    return {"sha256": digest, "path": f"files/{digest}{suffix}", "bytes": len(data),
+            "bytes_br": len(compressed_br), "bytes_gz": len(compressed_gz)}
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(payload)
+    os.replace(temp, path)
+
+
+def build_pack(source_dir: Path, out_dir: Path, key_path=None, audio: bool = False) -> Path:
+    """Validate and build a pack into out_dir; return the signed manifest's path."""
+    problems = Problems()
+    pack = load_pack(Path(source_dir), problems)
+    if problems or pack is None:
+        raise PackBuildError(sorted(set(problems), key=lambda p: (p.file, p.line)) or ["pack.yaml unusable"])
+    files_dir = Path(out_dir) / "files"
+    entries = [dict(write_content_file(files_dir, canonical_json(meta_document(pack))), role="meta"),
+               dict(write_content_file(files_dir, canonical_json(items_document(pack))), role="items")]
+    for locale in pack.locales:
+        entry = write_content_file(files_dir, canonical_json(text_document(pack, locale)))
+        entries.append(dict(entry, role="text", locale=locale))
+    meta = pack.source.meta
+    body = {
+        "format": 1,
+        "pack": pack.source.pack_id,
+        "version": str(meta["version"]),
+        "publisher": meta["publisher"],
+        "title": {k: str(v) for k, v in meta["title"].items()},
+        "locales": {loc: {"review": info.get("review"), **({"note": info["note"]} if info.get("note") else {})}
+                    for loc, info in meta["locales"].items()},
+        "requires": list(meta.get("requires") or []),
+        "files": entries,
+        "bytes": sum(e["bytes"] for e in entries),
+        "bytes_br": sum(e["bytes_br"] for e in entries),
+    }
+    if audio:
+        from .audio import build_audio_files
+        body["audio"] = build_audio_files(pack, files_dir)
+    manifest_bytes = sign_manifest(body, Path(key_path) if key_path else instance_key(str(meta["publisher"])))
+    manifest_dir = Path(out_dir) / pack.source.pack_id / str(meta["version"])
+    manifest_dir.mkdir(parents=True, exist_ok=True)
+    manifest = manifest_dir / "manifest.json"
+    _atomic_write(manifest, manifest_bytes)
+    return manifest

@@ -1,0 +1,102 @@
+"""Turning a validated pack source into the JSON documents phones and the server read."""
+from __future__ import annotations
+
+from ..grading import format_value, parse_answer
+from .validate import LoadedPack
+
+
+def _plain(value):
+    """Strip the line-tracking containers down to plain dicts, lists and text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _text(value, locale):
+    if isinstance(value, dict):
+        return str(value.get(locale, ""))
+    return str(value)
+
+
+def meta_document(pack: LoadedPack) -> dict:
+    """Locale-neutral pack facts: metadata, the skill graph, misconceptions, prompts."""
+    meta = pack.source.meta
+    own = [pack.skills[sid] for sid in pack.own_skill_ids]
+    return {
+        "pack": pack.source.pack_id,
+        "version": str(meta.get("version")),
+        "publisher": meta.get("publisher"),
+        "licence": meta.get("licence"),
+        "grades": _plain(meta.get("grades") or []),
+        "title": _plain(meta.get("title")),
+        "locales": _plain(meta.get("locales")),
+        "requires": _plain(meta.get("requires") or []),
+        "diagnostic": _plain(meta.get("diagnostic") or []),
+        "skills": [{
+            "id": s["id"],
+            "prerequisites": _plain(s.get("prerequisites") or []),
+            "misconceptions": [{"id": m["id"], "remediation": _plain(m.get("remediation") or [])}
+                               for m in s.get("misconceptions") or []],
+        } for s in own],
+        "reflections": [{"id": r["id"], "kind": r.get("kind", "text"), "options": len(r.get("options") or [])}
+                        for r in pack.source.reflections],
+        "glossary": [g["id"] for g in pack.source.glossary],
+    }
+
+
+def item_record(item) -> dict:
+    """The locale-neutral part of one item: what grading and selection need."""
+    kind = item["kind"]
+    record = {
+        "id": item["id"], "skill": item["skill"], "kind": kind,
+        "difficulty": item["difficulty"], "seconds": item["seconds"],
+        "extension": bool(item.get("extension", False)),
+        "answer": format_value(parse_answer(str(item["answer"]), kind)),
+        "form": item.get("form", "any"),
+        "accept": [str(a) for a in item.get("accept") or []],
+        "wrong": [{"answer": str(w["answer"]), "misconception": w["misconception"]} for w in item.get("wrong") or []],
+    }
+    if kind == "choice":
+        record["choices"] = [str(c["key"]).lower() for c in item["choices"]]
+    if item.get("template"):
+        record["template"] = item["template"]
+    return record
+
+
+def items_document(pack: LoadedPack) -> dict:
+    """Every item of the pack, templates expanded, without text."""
+    return {"pack": pack.source.pack_id, "items": [item_record(i) for i in pack.items]}
+
+
+def text_document(pack: LoadedPack, locale: str) -> dict:
+    """All student-facing text of the pack in one locale."""
+    items = {}
+    for item in pack.items:
+        entry = {
+            "text": _text(item["text"], locale),
+            "simplified": _text(item["simplified"], locale),
+            "speak": _text(item["speak"], locale),
+            "hints": [_text(h, locale) for h in item.get("hints") or []],
+            "solution": [_text(s, locale) for s in item.get("solution") or []],
+        }
+        if item["kind"] == "choice":
+            entry["choices"] = {str(c["key"]).lower(): _text(c["text"], locale) for c in item["choices"]}
+        items[item["id"]] = entry
+    own = [pack.skills[sid] for sid in pack.own_skill_ids]
+    return {
+        "pack": pack.source.pack_id,
+        "locale": locale,
+        "review": _plain(pack.source.meta["locales"].get(locale)),
+        "title": _text(pack.source.meta.get("title"), locale),
+        "skills": {s["id"]: _text(s["name"], locale) for s in own},
+        "misconceptions": {m["id"]: {"name": _text(m["name"], locale), "feedback": _text(m["feedback"], locale)}
+                           for s in own for m in s.get("misconceptions") or []},
+        "items": items,
+        "reflections": {r["id"]: {"text": _text(r["text"], locale),
+                                  "options": [_text(o, locale) for o in r.get("options") or []]}
+                        for r in pack.source.reflections},
+        "glossary": [{"id": g["id"], "term": _text(g["term"], locale), "definition": _text(g["definition"], locale)}
+                     for g in pack.source.glossary],
+    }

@@ -1,0 +1,103 @@
+"""Published packs: verify a built artifact against trusted keys, record it, and read the catalogue."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+from .signing import TrustError, trusted_keys, verify_file_hash, verify_manifest
+
+
+def trusted_keys_for(db, keys_dir: Path) -> dict:
+    """Keys the server trusts: its own folder of .pub files plus publishers an admin registered."""
+    keys = trusted_keys(keys_dir)
+    for row in db["publisher_keys"].rows_where("revoked_at IS NULL"):
+        keys[row["key_id"]] = {"publisher": row["publisher"], "key_id": row["key_id"], "public": row["public"]}
+    return keys
+
+
+def verify_artifact(manifest_bytes: bytes, files_dir: Path, trusted: dict) -> dict:
+    """Check the manifest's signature and every file's hash (and compressed copies); return the body."""
+    body = verify_manifest(manifest_bytes, trusted)
+    for entry in body.get("files", []) + body.get("audio", {}).get("files", []):
+        path = files_dir / Path(entry["path"]).name
+        if not path.exists():
+            raise TrustError(f"{path.name}: listed in the manifest but missing")
+        verify_file_hash(path.read_bytes(), entry["sha256"], path.name)
+    return body
+
+
+def publish(db, manifest_path: Path, files_dir: Path, trusted: dict, user_id=None) -> dict:
+    """Verify a built pack and list it in the catalogue; refuse (TrustError) anything that fails."""
+    from ..db import write
+    data = Path(manifest_path).read_bytes()
+    body = verify_artifact(data, files_dir, trusted)
+    row = {"pack_id": body["pack"], "version": body["version"], "publisher": body["publisher"],
+           "key_id": body["key_id"], "manifest_sha256": hashlib.sha256(data).hexdigest(),
+           "manifest": data.decode("utf-8"), "published_at": time.time(), "published_by": user_id}
+    existing = db["packs"].rows_where("pack_id = ? AND version = ?", [body["pack"], body["version"]])
+    existing = next(iter(existing), None)
+    if existing and existing["manifest_sha256"] != row["manifest_sha256"]:
+        raise TrustError(f"{body['pack']} {body['version']} is already published with other content; bump the version")
+    if not existing:
+        with write(db):
+            db["packs"].insert(row)
+    return body
+
+
+def publish_built_folder(db, packs_dir: Path, trusted: dict) -> list:
+    """Publish every manifest under a build folder; return (manifest, error or None) pairs."""
+    results = []
+    for manifest in sorted(Path(packs_dir).glob("*/*/manifest.json")):
+        try:
+            publish(db, manifest, Path(packs_dir) / "files", trusted)
+            results.append((manifest, None))
+        except TrustError as exc:
+            results.append((manifest, str(exc)))
+    return results
+
+
+def _version_key(version: str):
+    return tuple(int(part) for part in version.split("."))
+
+
+def latest_manifests(db) -> dict:
+    """The newest published version of each pack: pack id -> (manifest text, body)."""
+    latest = {}
+    for row in db["packs"].rows:
+        current = latest.get(row["pack_id"])
+        if current is None or _version_key(row["version"]) > _version_key(current["version"]):
+            latest[row["pack_id"]] = row
+    return {pid: (row["manifest"], json.loads(json.loads(row["manifest"])["body"])) for pid, row in latest.items()}
+
+
+_catalog_cache: dict = {}
+
+
+def load_catalog(db, files_dir: Path) -> dict:
+    """The adaptive catalog (skills, misconceptions, items, reflections, diagnostic) of the latest packs."""
+    manifests = latest_manifests(db)
+    key = (str(files_dir), tuple(sorted((pid, body["version"], body["key_id"]) for pid, (_m, body) in manifests.items())))
+    if key in _catalog_cache:
+        return _catalog_cache[key]
+    catalog = {"skills": {}, "misconceptions": {}, "items": {}, "reflections": [], "diagnostic": [], "packs": {}}
+    for pid, (_text, body) in sorted(manifests.items()):
+        docs = {}
+        for entry in body["files"]:
+            if entry["role"] in ("meta", "items"):
+                docs[entry["role"]] = json.loads((Path(files_dir) / Path(entry["path"]).name).read_bytes())
+        meta, items = docs["meta"], docs["items"]
+        catalog["packs"][pid] = {"version": body["version"], "skills": [s["id"] for s in meta["skills"]]}
+        for skill in meta["skills"]:
+            catalog["skills"][skill["id"]] = {"prerequisites": skill["prerequisites"], "pack": pid,
+                                              "misconceptions": [m["id"] for m in skill["misconceptions"]]}
+            for mc in skill["misconceptions"]:
+                catalog["misconceptions"][mc["id"]] = {"skill": skill["id"], "remediation": mc["remediation"]}
+        for item in items["items"]:
+            catalog["items"][item["id"]] = dict(item, pack=pid)
+        catalog["reflections"].extend(r["id"] for r in meta["reflections"] if r["id"] not in catalog["reflections"])
+        catalog["diagnostic"].extend(meta.get("diagnostic") or [])
+    _catalog_cache.clear()
+    _catalog_cache[key] = catalog
+    return catalog

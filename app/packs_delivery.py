@@ -1,0 +1,101 @@
+"""Pack delivery: immutable, pre-compressed files with Content-Encoding negotiated per request."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, request, send_file
+
+from .db import get_db
+from .packs.registry import latest_manifests, trusted_keys_for
+
+bp = Blueprint("packs", __name__, url_prefix="/packs")
+FILE_NAME = re.compile(r"^[0-9a-f]{64}\.(json|ogg|opus)$")
+IMMUTABLE = "public, max-age=31536000, immutable"
+TYPES = {"json": "application/json", "ogg": "audio/ogg", "opus": "audio/ogg"}
+
+
+def choose_encoding(accept_encoding: str, available: list) -> str:
+    """Pick br, then gzip, then identity, honouring q=0 refusals in Accept-Encoding."""
+    offered = {}
+    for part in (accept_encoding or "").split(","):
+        token, _, params = part.strip().partition(";")
+        quality = 1.0
+        match = re.search(r"q=([0-9.]+)", params)
+        if match:
+            try:
+                quality = float(match.group(1))
+            except ValueError:
+                quality = 0.0
+        if token:
+            offered[token.lower()] = quality
+    for encoding in ("br", "gzip"):
+        if encoding in available and offered.get(encoding, offered.get("*", 0)) > 0:
+            return encoding
+    return "identity"
+
+
+@bp.get("/files/<name>")
+def pack_file(name):
+    """One content-addressed pack file, in the best encoding the client accepts."""
+    if not FILE_NAME.match(name):
+        abort(404)
+    base = Path(current_app.config["PACKS_DIR"]) / "files" / name
+    if not base.exists():
+        abort(404)
+    available = [enc for enc, suffix in (("br", ".br"), ("gzip", ".gz")) if Path(f"{base}{suffix}").exists()]
+    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""), available)
+    path = {"br": Path(f"{base}.br"), "gzip": Path(f"{base}.gz")}.get(encoding, base)
+    response = send_file(path, mimetype=TYPES[name.rsplit(".", 1)[1]], conditional=True, etag=name.split(".")[0])
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+@bp.get("/index.json")
+def pack_index():
+    """The newest signed manifest of every published pack (short cache: it changes on publish)."""
+    manifests = latest_manifests(get_db())
+    response = jsonify({"packs": [{"pack": pid, "version": body["version"], "manifest": json.loads(text)}
+                                  for pid, (text, body) in sorted(manifests.items())]})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/<pack_id>/<version>/manifest.json")
+def pack_manifest(pack_id, version):
+    """The signed manifest of one published version (immutable once published)."""
+    row = next(iter(get_db()["packs"].rows_where("pack_id = ? AND version = ?", [pack_id, version])), None)
+    if row is None:
+        abort(404)
+    response = current_app.response_class(row["manifest"], mimetype="application/json")
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+@bp.get("/keys.json")
+def publisher_keys():
+    """The publisher keys this server trusts, for phones to verify packs with."""
+    keys = trusted_keys_for(get_db(), Path(current_app.config["KEYS_DIR"]))
+    response = jsonify({"keys": sorted(keys.values(), key=lambda k: k["key_id"])})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def init_app(app) -> None:
+    """Register the pack delivery blueprint and publish any built packs found in PACKS_DIR."""
+    app.register_blueprint(bp)
+    from .db import connect
+    from .packs.registry import publish_built_folder
+    packs_dir = Path(app.config["PACKS_DIR"])
+    if packs_dir.exists():
+        db = connect(app.config["DATABASE"])
+        try:
+            for manifest, error in publish_built_folder(db, packs_dir, trusted_keys_for(db, Path(app.config["KEYS_DIR"]))):
+                if error:
+                    app.logger.warning("refused pack %s: %s", manifest, error)
+        finally:
+            db.conn.close()

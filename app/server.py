@@ -1,0 +1,48 @@
+"""`abhyas serve`: the app behind gunicorn, a production WSGI server (never Flask's dev server)."""
+from __future__ import annotations
+
+import os
+
+from gunicorn.app.base import BaseApplication
+
+
+class AbhyasServer(BaseApplication):
+    """Gunicorn configured in code, so `abhyas serve` needs no config file."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        """Copy our options into gunicorn's settings."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        """Build the app in each worker (after fork, so SQLite connections are never shared)."""
+        from . import create_app
+        return create_app()
+
+
+def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None = None, workers: int | None = None) -> None:
+    """Serve until interrupted: gthread workers, one SQLite writer per process behind WAL."""
+    if db_path:
+        os.environ["ABHYAS_DB"] = str(db_path)
+    port = port or int(os.environ.get("PORT", "8000"))
+    from . import create_app
+    create_app()  # migrate and publish packs once, before workers fork
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": workers or int(os.environ.get("ABHYAS_WORKERS", "2")),
+        "worker_class": "gthread",
+        "threads": int(os.environ.get("ABHYAS_THREADS", "8")),
+        "timeout": 30,
+        "graceful_timeout": 5,
+        "keepalive": 5,
+        "accesslog": os.environ.get("ABHYAS_ACCESS_LOG") or None,
+        "errorlog": "-",
+        "loglevel": os.environ.get("ABHYAS_LOG_LEVEL", "warning"),
+        "proxy_protocol": False,
+        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
+    AbhyasServer(options).run()

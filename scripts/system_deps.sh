@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the Debian packages Abhyas needs when they are missing: `run` needs none beyond Python,
+# `test` needs Chromium (browser tests), espeak-ng and opus-tools (audio packs) and Node (JS tests).
+set -euo pipefail
+want=()
+need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
+case "${1:-test}" in
+  run) ;;
+  test)
+    need chromium chromium
+    need espeak-ng espeak-ng
+    need opusenc opus-tools
+    need opusinfo opus-tools
+    need node nodejs
+    ;;
+esac
+[ ${#want[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${want[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -q >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${want[@]}" fonts-noto-core >/dev/null
