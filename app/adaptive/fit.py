@@ -70,6 +70,20 @@ class _Data:
         self.n_nonlast = self.n - self.n_seq
         self.first_correct = sum(s[0] * w for s, w in self.seqs)
 
+    def subsample(self, max_responses: int) -> "_Data":
+        """Every k-th distinct sequence, for cheap warm-up runs that only pick a basin."""
+        if self.n <= max_responses:
+            return self
+        step = -(-self.n // max_responses)
+        sample = _Data([])
+        sample.seqs = self.seqs[::step]
+        sample.n_seq = sum(w for _, w in sample.seqs)
+        sample.n = sum(len(s) * w for s, w in sample.seqs)
+        sample.n1 = sum(sum(s) * w for s, w in sample.seqs)
+        sample.n_nonlast = sample.n - sample.n_seq
+        sample.first_correct = sum(s[0] * w for s, w in sample.seqs)
+        return sample
+
 
 def _clip(name: str, value: float) -> float:
     lo, hi = BOUNDS[name]
@@ -89,56 +103,56 @@ def _em_step(data: _Data, p: BKTParams) -> tuple[BKTParams, float]:
     """
     prior, learn, guess, slip, forget = p.prior, p.learn, p.guess, p.slip, p.forget
     not_slip, not_guess, keep = 1.0 - slip, 1.0 - guess, 1.0 - forget
-    gain = keep - learn  # pred_next = learn + post * gain
+    gain = keep - learn  # P(known next) = learn + P(known now) * gain
     log = math.log
     ll = 0.0
     sum_first = s01 = s10 = sg_nonlast = sg_all = sg_wrong = 0.0
     for seq, w in data.seqs:
-        n = len(seq)
-        posts = [0.0] * n
-        preds = [0.0] * n
+        # Forward: posts[t] = P(known at t | answers up to t).
+        posts = []
+        push = posts.append
         a = prior
         lik = 1.0
-        for t in range(n):
-            preds[t] = a
-            if seq[t]:
+        for o in seq:
+            if o:
                 num = a * not_slip
                 den = num + (1.0 - a) * guess
             else:
                 num = a * slip
                 den = num + (1.0 - a) * not_guess
-            post = num / den
-            posts[t] = post
-            a = learn + post * gain
+            a = num / den
+            push(a)
+            a = learn + a * gain
             lik *= den
-            if lik < 1e-250:  # rescale before it underflows on long sequences
+            if lik < 1e-250:  # fold into the log before a long sequence underflows
                 ll += w * log(lik)
                 lik = 1.0
         ll += w * log(lik)
-        # Backward (smoothing) pass: g is P(known at t | the whole sequence).
-        g = posts[n - 1]
+        # Backward: g = P(known at t | the whole sequence), the smoothing recursion run
+        # from the end; q01/q10 collect expected learn/forget transitions (factors of
+        # learn and forget are applied once, after the loop).
+        g = g_last = posts.pop()
         q01 = q10 = q_nonlast = 0.0
-        q_all = g
-        q_wrong = 0.0 if seq[n - 1] else g
-        for t in range(n - 2, -1, -1):
-            pr = preds[t + 1]
-            r1 = g / pr
-            r0 = (1.0 - g) / (1.0 - pr)
-            post = posts[t]
-            x10 = post * forget * r0
-            q01 += (1.0 - post) * learn * r1
-            q10 += x10
-            g = post * keep * r1 + x10
+        q_wrong = 0.0 if seq[-1] else g_last
+        posts.reverse()
+        for post, o in zip(posts, seq[-2::-1]):
+            pred = learn + post * gain
+            r1 = g / pred
+            u = post * (1.0 - g) / (1.0 - pred)
+            q01 += (1.0 - post) * r1
+            q10 += u
+            g = post * keep * r1 + forget * u
             q_nonlast += g
-            q_all += g
-            if not seq[t]:
+            if not o:
                 q_wrong += g
         sum_first += w * g
         s01 += w * q01
         s10 += w * q10
         sg_nonlast += w * q_nonlast
-        sg_all += w * q_all
+        sg_all += w * (q_nonlast + g_last)
         sg_wrong += w * q_wrong
+    s01 *= learn
+    s10 *= forget
     sg_right = sg_all - sg_wrong
     new = (
         sum_first / data.n_seq,
@@ -163,7 +177,6 @@ def _vec(p: BKTParams) -> list[float]:
 def _squarem(data: _Data, p0: BKTParams, max_iter: int, tol: float):
     """Run EM to convergence with SQUAREM extrapolation; returns (params, ll, iterations)."""
     iterations = 0
-    ll_prev = -math.inf
     p = p0
     ll = -math.inf
     while iterations < max_iter:
@@ -186,17 +199,19 @@ def _squarem(data: _Data, p0: BKTParams, max_iter: int, tol: float):
             if ll_jump >= ll1:
                 candidate, ll1 = stabilised, ll_jump
         p = candidate
-        if abs(ll1 - ll_prev) < tol * max(1, data.n) and ll1 - ll < tol * max(1, data.n):
-            ll = ll1
-            break
-        ll_prev = ll1
+        # A whole cycle (two EM steps and a jump) gaining this little means we are there.
+        improved = ll1 - ll
         ll = ll1
+        if improved < tol * data.n:
+            break
     return p, ll, iterations
 
 
 def fit_sequences(sequences: Iterable[list[int]], defaults: BKTParams = BKTParams(), *,
                   min_responses: int = MIN_RESPONSES, min_students: int = MIN_STUDENTS,
-                  warmup_iters: int = 4, max_iter: int = 200, tol: float = 1e-7) -> SkillFit:
+                  warmup_iters: int = 3, warmup_responses: int = 2000, polish_responses: int = 5000,
+                  max_iter: int = 200,
+                  tol: float = 1e-7) -> SkillFit:
     """Fit one skill from per-student 0/1 answer sequences (each in time order)."""
     data = _Data(sequences)
     if data.n < min_responses or data.n_seq < min_students:
@@ -205,14 +220,20 @@ def fit_sequences(sequences: Iterable[list[int]], defaults: BKTParams = BKTParam
     starts = [BKTParams(prior=_clip("prior", (first_rate - 0.15) / 0.75), learn=0.1,
                         guess=0.15, slip=0.1, forget=0.01)] + list(_STARTS[1:])
     best = None
+    sample = data.subsample(warmup_responses)
     for start in starts:
         p, ll = start, -math.inf
         for _ in range(warmup_iters):
-            p, ll = _em_step(data, p)
+            p, ll = _em_step(sample, p)
         if best is None or ll > best[1]:
             best = (p, ll)
-    params, ll, iterations = _squarem(data, best[0], max_iter, tol)
-    return SkillFit(params, data.n, data.n_seq, ll, iterations + warmup_iters * len(starts))
+    params, iterations = best[0], 0
+    # Converging on a quarter of a large data set first leaves only a short polish on all
+    # of it: the sub-sample's optimum is already within sampling noise of the full one.
+    if data.n > 2 * polish_responses:
+        params, _, iterations = _squarem(data.subsample(data.n // 4), params, max_iter, tol)
+    params, ll, more = _squarem(data, params, max_iter, tol)
+    return SkillFit(params, data.n, data.n_seq, ll, iterations + more)
 
 
 def group_sequences(responses: Iterable[tuple]) -> list[list[int]]:

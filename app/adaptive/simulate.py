@@ -193,7 +193,7 @@ def _attempt(student, catalog, item_id, day, ts, rng, remediates) -> dict:
             student.known[skill] = True
     elif skill in student.last_practised and day > student.last_practised[skill] and correct:
         student.stability[skill] = student.stability.get(skill, 4.0) * 2.0
-    for mc in remediates.get(item_id, set()) & student.misconceptions:
+    for mc in sorted(remediates.get(item_id, set()) & student.misconceptions):
         if rng.random() < 0.35:
             student.misconceptions.discard(mc)
     if held and rng.random() < 0.03:

@@ -1,6 +1,99 @@
-"""Sync API views."""
+"""Sync API views: join, sync, and the OpenAPI document that describes them."""
 from __future__ import annotations
 
-from flask import Blueprint
+import time
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request
+
+from ..db import get_db
+from ..packs.registry import latest_manifests, load_catalog
+from .bodies import BodyError, decode_json_body
+from .devices import device_for_token
+from .join import JoinError, join_class
+from .openapi import openapi_document
+from .progress import refresh_student, student_view
+from .reconcile import BatchError, reconcile_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+
+
+def problem(status: int, reason: str, **extra):
+    """A JSON error reply with a reason a phone (and its developer) can act on."""
+    response = jsonify({"error": reason, **extra})
+    response.status_code = status
+    return response
+
+
+def _client_key() -> str:
+    """Who is asking, for rate limits: the phone's install id if sent, else its address."""
+    install = request.headers.get("X-Abhyas-Install", "")[:64]
+    return f"{request.remote_addr}|{install}"
+
+
+@bp.post("/join")
+def join():
+    """Exchange a class code and PIN for a device token for that student."""
+    try:
+        body = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
+    except BodyError as exc:
+        return problem(exc.status, exc.reason)
+    if not isinstance(body, dict) or not isinstance(body.get("class_code"), str) or not isinstance(body.get("pin"), str):
+        return problem(400, "send JSON {\"class_code\": \"...\", \"pin\": \"...\"}")
+    if len(body["class_code"]) > 20 or len(body["pin"]) > 12:
+        return problem(400, "class code or PIN is too long")
+    label = body.get("label") if isinstance(body.get("label"), str) else None
+    try:
+        result = join_class(get_db(), body["class_code"], body["pin"], _client_key(), label)
+    except JoinError as exc:
+        return problem(exc.status, exc.reason)
+    return jsonify(result)
+
+
+def _bearer_device():
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    return device_for_token(get_db(), token)
+
+
+@bp.post("/sync")
+def sync():
+    """Store a batch of events once each; reply with acks, refusals, mastery, sets and packs to fetch."""
+    device = _bearer_device()
+    if device is None:
+        return problem(401, "missing, unknown or revoked device token; join the class again")
+    try:
+        payload = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
+    except BodyError as exc:
+        return problem(exc.status, exc.reason)
+    db = get_db()
+    catalog = load_catalog(db, Path(current_app.config["PACKS_DIR"]) / "files")
+    now = time.time()
+    try:
+        result = reconcile_batch(db, device, payload, catalog["items"], now)
+    except BatchError as exc:
+        return problem(exc.status, exc.reason)
+    refresh_student(db, device["student_id"], catalog, now, changed=bool(result["stored"]))
+    view = student_view(db, device["student_id"], catalog)
+    known = payload.get("packs") if isinstance(payload.get("packs"), dict) else {}
+    return jsonify({
+        "acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"]),
+        "server_time": int(now * 1000), **view, "packs": packs_to_fetch(db, known),
+    })
+
+
+def packs_to_fetch(db, known: dict) -> list:
+    """Packs whose newest version the phone lacks (it reports {pack: version}); it fetches only new files."""
+    wanted = []
+    for pid, (_text, body) in sorted(latest_manifests(db).items()):
+        if known.get(pid) != body["version"]:
+            wanted.append({"pack": pid, "version": body["version"], "from_version": known.get(pid),
+                           "manifest": f"/packs/{pid}/{body['version']}/manifest.json",
+                           "bytes_br": body.get("bytes_br")})
+    return wanted
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 document for every JSON route."""
+    return jsonify(openapi_document(current_app))

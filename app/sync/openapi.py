@@ -1,0 +1,104 @@
+"""The OpenAPI 3 document for Abhyas's JSON routes; a test keeps it true to the app's URL map."""
+from __future__ import annotations
+
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+
+EVENT = {
+    "type": "object", "required": ["id", "seq", "type", "t"], "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$", "description": "made by the phone; idempotency key"},
+        "seq": {"type": "integer", "minimum": 0, "description": "per-device sequence number"},
+        "type": {"type": "string", "enum": ["shown", "answer", "hint", "skip", "reflection", "time"]},
+        "item": {"type": "string", "maxLength": 80},
+        "set": {"type": "string", "maxLength": 64},
+        "t": {"type": "number", "description": "the phone's clock, epoch milliseconds"},
+        "r": {"type": "string", "maxLength": 40, "description": "the raw response, for answers"},
+        "hint": {"type": "integer", "minimum": 1, "maximum": 3},
+        "secs": {"type": "number", "minimum": 0, "maximum": 86400},
+        "attempt": {"type": "integer", "minimum": 1, "maximum": 100},
+        "prompt": {"type": "string", "maxLength": 80},
+        "value": {"type": "string", "maxLength": 200},
+        "ok": {"type": "boolean", "description": "the phone's provisional grade (ignored: the server re-grades)"},
+        "mc": {"type": "string", "description": "the phone's provisional misconception (ignored)"},
+    },
+}
+
+SET = {"type": "object", "properties": {
+    "id": {"type": "string"}, "status": {"type": "string", "enum": ["proposed", "released", "completed", "withdrawn"]},
+    "kind": {"type": "string"}, "tier": {"type": "string"},
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "item": {"type": "string"}, "skill": {"type": "string"}, "reason": {"type": "string"},
+        "why": {"type": "string"}, "p_success": {"type": "number"}}}},
+    "reflection": {"type": ["string", "null"]}, "extension": {"type": ["object", "null"]},
+    "reserve": {"type": "array"}}}
+
+PATHS = {
+    "/api/v1/join": {"post": {
+        "summary": "Join a class with its code and a student's PIN",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["class_code", "pin"],
+            "properties": {"class_code": {"type": "string", "maxLength": 20}, "pin": {"type": "string", "maxLength": 12},
+                           "label": {"type": "string", "maxLength": 60}}}}}},
+        "responses": {
+            "200": {"description": "a device token for that student", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["token", "student", "class"],
+                "properties": {"token": {"type": "string"}, "student": {"type": "object"}, "class": {"type": "object"}}}}}},
+            "400": {"description": "malformed body", "content": {"application/json": {"schema": ERROR}}},
+            "401": {"description": "class code or PIN not recognised", "content": {"application/json": {"schema": ERROR}}},
+            "429": {"description": "too many wrong PINs", "content": {"application/json": {"schema": ERROR}}},
+        }}},
+    "/api/v1/sync": {"post": {
+        "summary": "Send up to 50 queued events; receive acks, refusals, mastery, sets and packs to fetch",
+        "security": [{"deviceToken": []}],
+        "parameters": [{"name": "Content-Encoding", "in": "header", "schema": {"type": "string", "enum": ["br", "gzip", "identity"]}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["events"],
+            "properties": {"events": {"type": "array", "maxItems": 50, "items": EVENT},
+                           "device_time": {"type": "number", "description": "the phone's clock when sending, epoch ms"},
+                           "packs": {"type": "object", "additionalProperties": {"type": "string"},
+                                     "description": "pack id -> version the phone holds"}}}}}},
+        "responses": {
+            "200": {"description": "what was stored and what comes next", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["acked", "rejected", "mastery", "sets", "packs"],
+                "properties": {
+                    "acked": {"type": "array", "items": {"type": "string"}},
+                    "rejected": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": ["string", "null"]}, "index": {"type": "integer"}, "reason": {"type": "string"}}}},
+                    "duplicates": {"type": "integer"}, "server_time": {"type": "integer"},
+                    "mastery": {"type": "object"}, "sets": {"type": "array", "items": SET},
+                    "student": {"type": "object"}, "packs": {"type": "array"}}}}}},
+            "400": {"description": "unreadable body", "content": {"application/json": {"schema": ERROR}}},
+            "401": {"description": "missing or revoked token", "content": {"application/json": {"schema": ERROR}}},
+            "413": {"description": "too many events or too large", "content": {"application/json": {"schema": ERROR}}},
+            "415": {"description": "unsupported Content-Encoding", "content": {"application/json": {"schema": ERROR}}},
+            "429": {"description": "slow down", "content": {"application/json": {"schema": ERROR}}},
+        }}},
+    "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}},
+    "/packs/index.json": {"get": {"summary": "The newest signed manifest of each published pack",
+                                  "responses": {"200": {"description": "pack index"}}}},
+    "/packs/keys.json": {"get": {"summary": "Publisher keys this server trusts",
+                                 "responses": {"200": {"description": "keys"}}}},
+    "/packs/{pack_id}/{version}/manifest.json": {"get": {
+        "summary": "The signed manifest of one pack version",
+        "parameters": [{"name": "pack_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                       {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "signed manifest"}, "404": {"description": "no such pack version"}}}},
+}
+
+# Routes that answer JSON; the test compares this list with the app's URL map.
+EXTRA_PATHS: dict = {}
+
+
+def register_paths(paths: dict) -> None:
+    """Let another part (teacher, publishing) add its JSON routes to the document."""
+    EXTRA_PATHS.update(paths)
+
+
+def openapi_document(app=None) -> dict:
+    """The whole OpenAPI 3.0 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Abhyas API", "version": "1", "description": "Sync and pack delivery for the offline student app."},
+        "paths": {**PATHS, **EXTRA_PATHS},
+        "components": {"securitySchemes": {"deviceToken": {"type": "http", "scheme": "bearer"}}},
+    }

@@ -1,0 +1,90 @@
+"""Storing a batch of events: validate each, re-grade answers, insert idempotently, acknowledge."""
+from __future__ import annotations
+
+import json
+import time
+
+from ..db import write
+from ..grading import grade_response
+from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
+
+
+class BatchError(Exception):
+    """A whole request that cannot be read; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status, self.reason = status, reason
+
+
+def clock_offset_for(payload: dict, now: float) -> float:
+    """Seconds to add to the phone's clock: server now minus the phone's now when it sent the batch."""
+    device_ms = payload.get("device_time")
+    if isinstance(device_ms, bool) or not isinstance(device_ms, (int, float)) or not 0 < device_ms < 10 ** 14:
+        return 0.0
+    return now - device_ms / 1000.0
+
+
+def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = None) -> dict:
+    """Store the valid events of one batch exactly once; return acked ids and rejected ids with reasons."""
+    now = now or time.time()
+    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+        raise BatchError(400, "the body must be a JSON object with an 'events' list")
+    events = payload["events"]
+    if len(events) > MAX_EVENTS_PER_BATCH:
+        raise BatchError(413, f"at most {MAX_EVENTS_PER_BATCH} events per request; send the rest in the next batch")
+    offset = clock_offset_for(payload, now)
+    accepted, rejected, seen = [], [], set()
+    for index, event in enumerate(events):
+        event_id = event_id_of(event)
+        try:
+            size = len(json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode())
+            checked = check_event(event, items, size, offset, now)
+        except EventError as exc:
+            rejected.append({"id": event_id, "index": index, "reason": str(exc)})
+            continue
+        if checked["id"] in seen:
+            continue  # the same event twice in one batch: store it once, ack it once
+        seen.add(checked["id"])
+        accepted.append(checked)
+    acked, duplicates = [], []
+    if accepted:
+        existing = _existing_owners(db, [e["id"] for e in accepted])
+        rows = []
+        for event in accepted:
+            owner = existing.get(event["id"])
+            if owner is None:
+                rows.append(_row_for(event, device, items, now))
+            elif owner == device["student_id"]:
+                duplicates.append(event["id"])
+            else:
+                rejected.append({"id": event["id"], "reason": "this event id belongs to another profile; make a new id"})
+        if rows:
+            with write(db):
+                # OR IGNORE: a concurrent request with the same ids (a retry racing itself) stores nothing twice.
+                db["events"].insert_all(rows, ignore=True)
+                db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, device["device_id"]])
+        acked = [e["id"] for e in accepted if e["id"] not in {r["id"] for r in rejected}]
+    return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": len(acked) - len(duplicates)}
+
+
+def _existing_owners(db, ids: list) -> dict:
+    placeholders = ",".join("?" * len(ids))
+    return dict(db.execute(f"SELECT id, student_id FROM events WHERE id IN ({placeholders})", ids).fetchall())  # noqa: S608
+
+
+def _row_for(event: dict, device: dict, items: dict, now: float) -> dict:
+    """The stored row: the raw event kept whole, the server's own grade beside it."""
+    correct = misconception = None
+    if event["type"] == "answer":
+        # The phone's grade is only provisional: the server re-grades from the raw response.
+        grade = grade_response(items[event["item"]], event["r"])
+        correct, misconception = int(grade.correct), grade.misconception
+    raw = {k: v for k, v in event.items() if k != "ts"}
+    return {
+        "id": event["id"], "student_id": device["student_id"], "device_id": device["device_id"],
+        "seq": event["seq"], "type": event["type"], "item_id": event.get("item"), "set_id": event.get("set"),
+        "client_ts": event["t"] / 1000.0, "server_ts": event["ts"], "received_at": now,
+        "correct": correct, "misconception": misconception, "response": event.get("r"),
+        "payload": json.dumps(raw, separators=(",", ":"), ensure_ascii=False),
+    }
