@@ -49,6 +49,8 @@ BROKEN = [
     ("templates/add.yaml", "count: 4", "count: 40", "count: 40", "allow only"),
     ("templates/add.yaml", '{expr: "frac(a + c, b + b)"', '{expr: "frac(a + c, b)"', None, "allow only"),
     ("templates/add.yaml", "{a}/{b} + {c}/{b} = ?", "{a}/{b} + {z}/{b} = ?", None, "placeholder {z} names nothing"),
+    ("items/basics.yaml", 'check: "frac(1, 4) + frac(1, 2)"', 'check: "frac(1, 4) + frac(1, 3)"',
+     'check: "frac(1, 4) + frac(1, 3)"', "check 'frac(1, 4) + frac(1, 3)' computes 7/12"),
     ("reflections.yaml", "kind: scale", "kind: slider", "kind: slider", "kind must be scale, choice or text"),
 ]
 

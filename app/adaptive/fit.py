@@ -210,8 +210,7 @@ def _squarem(data: _Data, p0: BKTParams, max_iter: int, tol: float):
 def fit_sequences(sequences: Iterable[list[int]], defaults: BKTParams = BKTParams(), *,
                   min_responses: int = MIN_RESPONSES, min_students: int = MIN_STUDENTS,
                   warmup_iters: int = 3, warmup_responses: int = 2000, polish_responses: int = 5000,
-                  max_iter: int = 200,
-                  tol: float = 1e-7) -> SkillFit:
+                  max_iter: int = 200, tol: float = 1e-6) -> SkillFit:
     """Fit one skill from per-student 0/1 answer sequences (each in time order)."""
     data = _Data(sequences)
     if data.n < min_responses or data.n_seq < min_students:
@@ -230,7 +229,7 @@ def fit_sequences(sequences: Iterable[list[int]], defaults: BKTParams = BKTParam
     params, iterations = best[0], 0
     # Converging on a quarter of a large data set first leaves only a short polish on all
     # of it: the sub-sample's optimum is already within sampling noise of the full one.
-    if data.n > 2 * polish_responses:
+    if data.n > 4 * polish_responses:
         params, _, iterations = _squarem(data.subsample(data.n // 4), params, max_iter, tol)
     params, ll, more = _squarem(data, params, max_iter, tol)
     return SkillFit(params, data.n, data.n_seq, ll, iterations + more)
@@ -249,10 +248,38 @@ def fit_skill(responses: Iterable[tuple], defaults: BKTParams = BKTParams(), **o
     return fit_sequences(group_sequences(responses), defaults, **options)
 
 
-def fit_skills(rows: Iterable[tuple], defaults: BKTParams = BKTParams(), **options) -> dict[str, SkillFit]:
-    """Fit every skill from (student, skill, correct) rows in time order."""
+def _fit_job(job):
+    sequences, defaults, options = job
+    return fit_sequences(sequences, defaults, **options)
+
+
+def fit_skills(rows: Iterable[tuple], defaults: BKTParams = BKTParams(), *, workers: int = 1,
+               **options) -> dict[str, SkillFit]:
+    """Fit every skill from (student, skill, correct) rows in time order.
+
+    Skills are independent, so `workers` > 1 fits them in that many processes; the result
+    is the same as with one.
+    """
     by_skill: dict = defaultdict(lambda: defaultdict(list))
     for student, skill, correct in rows:
         by_skill[skill][student].append(1 if correct else 0)
-    return {skill: fit_sequences(list(students.values()), defaults, **options)
-            for skill, students in sorted(by_skill.items())}
+    skills = sorted(by_skill)
+    jobs = [(list(by_skill[s].values()), defaults, options) for s in skills]
+    # Starting processes costs about a tenth of a second: only worth it for big fits.
+    if workers > 1 and len(jobs) > 1 and sum(len(s) for j in jobs for s in j[0]) >= 20000:
+        from concurrent.futures import ProcessPoolExecutor
+        # Largest skills first so one long fit does not start last and run alone.
+        order = sorted(range(len(jobs)), key=lambda i: -sum(map(len, jobs[i][0])))
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            fitted = dict(zip(order, pool.map(_fit_job, [jobs[i] for i in order])))
+        return {skills[i]: fitted[i] for i in range(len(jobs))}
+    return {skill: _fit_job(job) for skill, job in zip(skills, jobs)}
+
+
+def default_workers() -> int:
+    """How many processes a batch fit should use: the machine's usable cores."""
+    import os
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

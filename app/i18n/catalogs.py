@@ -180,3 +180,27 @@ def _leading_comment(path: Path) -> str:
             break
         lines.append(line)
     return "".join(lines)
+
+
+def main(argv=None) -> int:
+    """`python -m app.i18n.catalogs compile|update`: for the Makefile before a CLI verb exists."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["compile"]:
+        try:
+            for path in compile_catalogs():
+                print(path)
+        except CatalogError as error:
+            print(f"catalogs: {error}", file=sys.stderr)
+            return 1
+        return 0
+    if args == ["update"]:
+        print(update_catalogs())
+        return 0
+    print("usage: python -m app.i18n.catalogs compile|update", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -115,9 +115,17 @@ def convert_script(text: str, from_locale: str, to_locale: str) -> str:
     if target == "bn" and "ळ" in text:
         raise ScriptConversionError("Marathi ळ has no Bengali letter; write the Bengali text directly")
     converted = sanscript.transliterate(text, _SCRIPTS[source], _SCRIPTS[target])
+    # The scheme converts letters but passes a decomposed nukta (য় is য + ়) through as is.
+    nukta = {"bn": _BENGALI.nukta, "hi": _DEVANAGARI.nukta, "mr": _DEVANAGARI.nukta}
+    converted = converted.replace(nukta[source], nukta[target])
     if source == "bn":
         # Spoken Bengali ব is "b": a standalone ব must become ब, not व.
         converted = re.sub(r"(?<!\u094d)व", "ब", converted)
+    block = _word_pattern(_BENGALI if source == "bn" else _DEVANAGARI)
+    leftover = block.search(converted)
+    if leftover:
+        raise ScriptConversionError(
+            f"{leftover.group()!r} has no equivalent in the {target} script; write that text directly")
     return converted
 
 

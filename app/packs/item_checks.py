@@ -7,8 +7,8 @@ from fractions import Fraction
 from ..grading import is_lowest_terms, parse_answer, parse_number
 
 ITEM_FIELDS = {"id", "skill", "kind", "difficulty", "seconds", "extension", "text", "simplified", "speak",
-               "answer", "form", "accept", "wrong", "hints", "solution", "choices", "template", "context"}
-TEMPLATE_FIELDS = (ITEM_FIELDS - {"template", "choices", "accept"}) | {"count", "params", "let", "where", "seed", "extra"}
+               "answer", "form", "accept", "wrong", "hints", "solution", "choices", "template", "context", "check"}
+TEMPLATE_FIELDS = (ITEM_FIELDS - {"template", "choices", "accept", "check"}) | {"count", "params", "let", "where", "seed", "extra"}
 KINDS = ("numeric", "fraction", "choice")
 
 
@@ -164,3 +164,32 @@ def check_numbers(item, problems, what: str) -> None:
 def value_of(raw: str) -> Fraction | None:
     """A typed number's exact value, for tests and stats."""
     return parse_number(raw)
+
+
+def check_computed_answer(item, problems, what: str) -> None:
+    """A hand-written item's `check` expression recomputes its answer, so a typo cannot hide."""
+    from .expressions import ExpressionError, evaluate
+    if "check" not in item:
+        return
+    try:
+        value = evaluate(item["check"], {})
+    except ExpressionError as exc:
+        problems.add(item, "check", f"{what}: check: {exc}")
+        return
+    if isinstance(value, bool):
+        if not value:
+            problems.add(item, "check", f"{what}: check '{item['check']}' is false; the item's facts are wrong")
+        return
+    kind = item.get("kind")
+    if kind == "choice":
+        texts = {str(c.get("key")).lower(): c.get("text") for c in item.get("choices") or [] if isinstance(c, dict)}
+        shown = texts.get(str(item.get("answer")).lower())
+        expected = parse_number(shown.get("en") if isinstance(shown, dict) else str(shown)) if shown is not None else None
+    else:
+        expected = parse_answer(str(item.get("answer")), kind) if kind in KINDS else None
+    if expected is None:
+        problems.add(item, "check", f"{what}: check gives {value} but the answer is not a number to compare it with; "
+                                    "write check as a comparison that must be true instead")
+    elif Fraction(value) != expected:
+        problems.add(item, "check", f"{what}: the answer is {item.get('answer')} but check '{item['check']}' computes "
+                                    f"{value}; fix the answer or the check")

@@ -183,6 +183,7 @@ def _expand_and_check_items(pack: LoadedPack, problems: Problems) -> None:
             if isinstance(choice, dict) and isinstance(choice.get("text"), dict):
                 checks.check_text_map(choice["text"], (item["choices"], i), pack.locales, problems, f"choice {i + 1} of {what}")
         checks.check_answer(item, problems, what, _misconceptions_reachable(pack, skill), set(pack.misconceptions))
+        checks.check_computed_answer(item, problems, what)
 
 
 def _ancestors(pack: LoadedPack, skill_id: str) -> set:

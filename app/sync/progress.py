@@ -77,12 +77,12 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
     events_count = db.execute("SELECT count(*) FROM events WHERE student_id = ?", [student_id]).fetchone()[0]
     day = time.strftime("%Y-%m-%d", time.gmtime(now))
     with write(db):
-        db["mastery"].upsert_all([{"student_id": student_id, "skill_id": skill, "p_known": round(p, 4),
-                                   "attempts": state.attempts.get(skill, 0), "correct": state.correct.get(skill, 0),
-                                   "updated_at": now} for skill, p in state.mastery.items()],
-                                 pk=("student_id", "skill_id"))
-        db["mastery_history"].upsert_all([{"student_id": student_id, "skill_id": skill, "day": day, "p_known": round(p, 4)}
-                                          for skill, p in state.mastery.items() if state.attempts.get(skill)],
+        db["mastery"].upsert_all([{"student_id": student_id, "skill_id": skill, "p_known": round(st.mastery, 4),
+                                   "attempts": st.attempts, "correct": st.correct, "updated_at": now}
+                                  for skill, st in state.skills.items()], pk=("student_id", "skill_id"))
+        db["mastery_history"].upsert_all([{"student_id": student_id, "skill_id": skill, "day": day,
+                                           "p_known": round(st.mastery, 4)}
+                                          for skill, st in state.skills.items() if st.attempts],
                                          pk=("student_id", "skill_id", "day"))
         still_open = []
         for set_id, payload, status in open_sets:

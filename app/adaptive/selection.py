@@ -1,0 +1,260 @@
+"""Building the next "five by one" set: five targeted items, a reflection, an extension.
+
+Every entry carries its reason and a short English line saying why, plus the predicted
+chance of success. The same state, catalog, time and settings always give the same set.
+"""
+from __future__ import annotations
+
+from .bkt import DEFAULT_PARAMS, predict_correct
+from .graph import ancestors, prerequisites_of, topological_order
+from .review import DAY, is_due, recall_probability
+from .tiers import DEFAULT_TIER_SETTINGS, tier_for
+
+REASONS = ("misconception_remediation", "productive_practice", "prerequisite_gap",
+           "spaced_review", "extension")
+
+DEFAULT_SETTINGS = {
+    "set_size": 5,
+    "success_low": 0.6,           # the productive zone of predicted success
+    "success_high": 0.85,
+    "max_per_skill": 3,           # interleave: no more than this many items from one skill
+    "recent_days": 14,            # misconception sightings older than this are not "recent"
+    "misconception_repeat": 2,    # sightings within recent_days that call for remediation
+    "max_remediation": 2,         # of the five, at most this many remediation items
+    "max_review": 2,              # ... and at most this many spaced-review items
+    "review_target": 0.85,        # review before predicted recall falls below this
+    "no_repeat_days": 7,          # an item answered correctly this recently is not repeated
+    "reserve_size": 3,
+    "skills": None,               # the assigned unit's skills; None means the whole catalog
+    **DEFAULT_TIER_SETTINGS,
+}
+
+
+def _name(catalog: dict, kind: str, key: str) -> str:
+    info = catalog.get(kind, {}).get(key, {})
+    return info.get("name") or info.get("label") or key.replace("_", " ")
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+class _Builder:
+    """Holds what one call of `next_set_for` needs; a fresh one per call keeps it pure."""
+
+    def __init__(self, state, catalog: dict, now: float, settings: dict):
+        self.state, self.catalog, self.now = state, catalog, float(now)
+        self.cfg = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.used: set = set()
+        self.order = {s: i for i, s in enumerate(topological_order(catalog))}
+        self.items_by_skill: dict = {}
+        for item_id in sorted(catalog["items"]):
+            item = catalog["items"][item_id]
+            self.items_by_skill.setdefault(item["skill"], []).append(item_id)
+
+    def params(self, skill):
+        return self.state.params.get(skill, DEFAULT_PARAMS)
+
+    def p_known(self, skill, review: bool = False) -> float:
+        sk = self.state.skills[skill]
+        # Time forgets too: for review, discount by the predicted recall of the skill.
+        return sk.p_known * recall_probability(sk.review, self.now) if review else sk.p_known
+
+    def available(self, item_id: str, allow_extension: bool = False) -> bool:
+        item = self.catalog["items"].get(item_id)
+        if item is None or item_id in self.used or item["skill"] not in self.state.skills:
+            return False
+        if bool(item.get("extension")) != allow_extension:
+            return False
+        history = self.state.items.get(item_id)
+        recent = self.now - self.cfg["no_repeat_days"] * DAY
+        return not (history and history.last_correct is not None and history.last_correct >= recent)
+
+    def best_item(self, candidates, review: bool = False, extension: bool = False):
+        """The candidate whose predicted success sits best in the productive zone."""
+        low, high = self.cfg["success_low"], self.cfg["success_high"]
+        mid = (low + high) / 2
+        scored = []
+        for item_id in candidates:
+            if not self.available(item_id, extension):
+                continue
+            item = self.catalog["items"][item_id]
+            p = predict_correct(self.p_known(item["skill"], review), self.params(item["skill"]),
+                                item.get("difficulty", 3))
+            outside = low - p if p < low else p - high if p > high else 0.0
+            history = self.state.items.get(item_id)
+            attempts = history.attempts if history else 0
+            scored.append(((round(outside, 12), round(abs(p - mid), 12), attempts, item_id), item_id, p))
+        if not scored:
+            return None
+        _, item_id, p = min(scored)
+        return item_id, p
+
+    def entry(self, item_id, p, reason, why, **extra) -> dict:
+        self.used.add(item_id)
+        out = {"item": item_id, "skill": self.catalog["items"][item_id]["skill"], "reason": reason,
+               "why": why, "p_success": round(p, 4)}
+        out.update(extra)
+        return out
+
+    def active_misconceptions(self) -> list:
+        """(mc, recent sightings) seen repeatedly and not since worked off, most frequent first."""
+        since = self.now - self.cfg["recent_days"] * DAY
+        out = []
+        for mc, seen in sorted(self.state.misconceptions.items()):
+            info = self.catalog.get("misconceptions", {}).get(mc)
+            if info is None:
+                continue
+            recent = sum(1 for t in seen.seen_at if t >= since)
+            if recent < self.cfg["misconception_repeat"]:
+                continue
+            # Two remediation items right since the last sighting: worked off.
+            fixed = sum(1 for i in info.get("remediation", [])
+                        if (h := self.state.items.get(i)) and h.last_correct is not None
+                        and h.last_correct > seen.last_seen)
+            if fixed < 2:
+                out.append((mc, recent))
+        out.sort(key=lambda x: (-x[1], -self.state.misconceptions[x[0]].last_seen, x[0]))
+        return out
+
+
+def next_set_for(state, catalog: dict, now: float, settings: dict | None = None) -> dict:
+    """The next set for a student: five targeted items, reflection, extension, reserve and tier."""
+    b = _Builder(state, catalog, now, settings)
+    cfg = b.cfg
+    unit = [s for s in (cfg["skills"] or sorted(catalog["skills"])) if s in state.skills]
+    active = b.active_misconceptions()
+    tier, tier_why = tier_for(state, unit, [mc for mc, _ in active], cfg)
+    size = cfg["set_size"]
+    items: list = []
+
+    for mc, recent in active:
+        if len(items) >= min(size, cfg["max_remediation"]):
+            break
+        info = catalog["misconceptions"][mc]
+        found = b.best_item(info.get("remediation", []))
+        if found:
+            skill = catalog["items"][found[0]]["skill"]
+            why = (f"The mistake '{_name(catalog, 'misconceptions', mc)}' came up {_times(recent)}: "
+                   f"this item practises {_name(catalog, 'skills', skill)}")
+            items.append(b.entry(found[0], found[1], "misconception_remediation", why, misconception=mc))
+
+    mastered = sorted(s for s in state.skills if state.skills[s].mastered)
+    due = sorted((s for s in mastered if is_due(state.skills[s].review, b.now, cfg["review_target"])),
+                 key=lambda s: (recall_probability(state.skills[s].review, b.now), s))
+    for skill in due:
+        if len(items) >= size or sum(e["reason"] == "spaced_review" for e in items) >= cfg["max_review"]:
+            break
+        _add_review(b, items, skill)
+
+    for skill, reason, why in _frontier(b, unit):
+        taken = 0
+        while len(items) < size and taken < cfg["max_per_skill"]:
+            found = b.best_item(b.items_by_skill.get(skill, []))
+            if not found:
+                break
+            items.append(b.entry(found[0], found[1], reason, why))
+            taken += 1
+
+    # Nothing new left to learn (or no items left): keep mastered skills fresh.
+    rest = sorted(mastered, key=lambda s: (recall_probability(state.skills[s].review, b.now), s))
+    for skill in rest:
+        if len(items) >= size:
+            break
+        _add_review(b, items, skill)
+
+    extension = _extension(b, unit, tier)
+    return {
+        "tier": tier,
+        "tier_why": tier_why,
+        "items": items,
+        "reflection": _reflection(state, catalog),
+        "extension": extension,
+        "reserve": _reserve(b, items, active),
+        "minutes": round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in items) / 60),
+        "generated_at": b.now,
+    }
+
+
+def _add_review(b: _Builder, items: list, skill: str) -> None:
+    found = b.best_item(b.items_by_skill.get(skill, []), review=True)
+    if not found:
+        return
+    sk = b.state.skills[skill]
+    days = int((b.now - sk.mastered_at) // DAY) if sk.mastered_at is not None else None
+    when = "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago" if days else "earlier"
+    why = f"You mastered {_name(b.catalog, 'skills', skill)} {when}: a quick review keeps it fresh"
+    items.append(b.entry(found[0], found[1], "spaced_review", why))
+
+
+def _frontier(b: _Builder, unit: list) -> list:
+    """(skill, reason, why) for skills ready to learn, lowest mastery first."""
+    state, catalog = b.state, b.catalog
+    mastered = state.mastered_skills()
+    wanted = set(unit)
+    for s in unit:
+        wanted |= {a for a in ancestors(catalog, s) if a not in mastered}
+    out = []
+    for s in wanted:
+        if s in mastered or any(p not in mastered for p in prerequisites_of(catalog, s)):
+            continue
+        # A gap: outside the unit, or needed by a unit skill the student already tried.
+        blocked = sorted((d for d in unit if d != s and s in ancestors(catalog, d)
+                          and (s not in unit or state.skills[d].attempts > 0)),
+                         key=lambda d: (-state.skills[d].attempts, b.order.get(d, 0), d))
+        name = _name(catalog, "skills", s)
+        if blocked:
+            why = f"{name} comes before {_name(catalog, 'skills', blocked[0])}: building it up first"
+            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "prerequisite_gap", why))
+        else:
+            why = f"{name} at your level: you should get most of these right with some thought"
+            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "productive_practice", why))
+    out.sort()
+    return [(s, reason, why) for _, _, s, reason, why in out]
+
+
+def _extension(b: _Builder, unit: list, tier) -> dict | None:
+    """One optional challenge for a student who is ahead, from a mastered skill."""
+    mastered = [s for s in unit if b.state.skills[s].mastered]
+    if tier not in (1, "enrichment", "maintenance") or not mastered:
+        return None
+    for skill in sorted(mastered, key=lambda s: (-b.state.skills[s].mastery, b.order.get(s, 0), s)):
+        found = b.best_item(b.items_by_skill.get(skill, []), extension=True)
+        if found:
+            why = f"A challenge: you are ahead on {_name(b.catalog, 'skills', skill)}"
+            return b.entry(found[0], found[1], "extension", why, optional=True)
+    return None
+
+
+def _reflection(state, catalog: dict) -> str | None:
+    """The reflection prompt used least recently (never-used ones first, in catalog order)."""
+    prompts = list(catalog.get("reflections", []))
+    if not prompts:
+        return None
+    last_used = {rid: i for i, (rid, _) in enumerate(state.reflections)}
+    return min(prompts, key=lambda r: (last_used.get(r, -1), prompts.index(r)))
+
+
+def _reserve(b: _Builder, items: list, active: list) -> list:
+    """Up to reserve_size remediation items the phone may swap in when it sees a misconception."""
+    catalog = b.catalog
+    seen_counts = {mc: st.count for mc, st in b.state.misconceptions.items()}
+    mcs = []
+    for e in items:
+        for mc in catalog["skills"][e["skill"]].get("misconceptions", []):
+            if mc in catalog.get("misconceptions", {}) and mc not in mcs:
+                mcs.append(mc)
+    # Likeliest first: active ones, then ones seen before, then the rest in catalog order.
+    active_ids = [mc for mc, _ in active]
+    mcs.sort(key=lambda mc: (mc not in active_ids, -seen_counts.get(mc, 0), mcs.index(mc)))
+    reserve = []
+    for mc in mcs:
+        if len(reserve) >= b.cfg["reserve_size"]:
+            break
+        found = b.best_item(catalog["misconceptions"][mc].get("remediation", []))
+        if found:
+            skill = catalog["items"][found[0]]["skill"]
+            why = (f"Swapped in after the mistake '{_name(catalog, 'misconceptions', mc)}': "
+                   f"this item practises {_name(catalog, 'skills', skill)}")
+            reserve.append(b.entry(found[0], found[1], "misconception_remediation", why, misconception=mc))
+    return reserve

@@ -1,0 +1,189 @@
+"""A student's learning state as a pure function of their event log.
+
+`replay` folds validated, server-ordered events into mastery per skill, counts,
+misconception sightings, item history and review memory. Nothing else feeds the state,
+so replaying the same log always gives an equal state, and an event id seen twice counts
+once.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .bkt import DEFAULT_PARAMS, MASTERY_THRESHOLD, BKTParams, posterior_known, update_mastery
+from .review import ReviewMemory, update_review
+
+MAX_SIGHTINGS_KEPT = 20
+
+
+@dataclass
+class SkillState:
+    """Mastery and practice history of one skill."""
+    p_known: float            # P(known) at the next answer: after learning and forgetting
+    mastery: float            # P(known) given the answers so far: what the threshold is checked on
+    attempts: int = 0         # every answer, retries included
+    credited: int = 0         # answers that moved mastery (first attempt at a showing)
+    correct: int = 0          # correct answers, retries and hinted ones included
+    hints: int = 0
+    last_practised: float | None = None
+    mastered: bool = False
+    mastered_at: float | None = None
+    review: ReviewMemory = field(default_factory=ReviewMemory)
+
+
+@dataclass
+class MisconceptionState:
+    """How often, and when, a misconception showed up in answers."""
+    count: int = 0
+    last_seen: float | None = None
+    seen_at: list = field(default_factory=list)  # the latest sighting times, oldest first
+
+
+@dataclass
+class ItemState:
+    """One item's history for this student."""
+    attempts: int = 0
+    last_answered: float | None = None
+    last_correct: float | None = None
+    last_shown: float | None = None
+    skips: int = 0
+
+
+@dataclass
+class StudentState:
+    """Everything the selector needs to know about one student, rebuilt from events."""
+    skills: dict
+    misconceptions: dict = field(default_factory=dict)
+    items: dict = field(default_factory=dict)
+    reflections: list = field(default_factory=list)   # (reflection id, ts) in order
+    params: dict = field(default_factory=dict)        # skill -> BKTParams used for this state
+    threshold: float = MASTERY_THRESHOLD
+    events: int = 0
+    last_event_ts: float | None = None
+
+    def as_dict(self) -> dict:
+        """A JSON-ready view of the state (params as plain dicts)."""
+        return asdict(self)
+
+    def mastered_skills(self) -> set:
+        """Skills at or above the mastery threshold."""
+        return {s for s, st in self.skills.items() if st.mastered}
+
+
+def _params_for(params_by_skill: dict, skill: str) -> BKTParams:
+    p = (params_by_skill or {}).get(skill, DEFAULT_PARAMS)
+    return p if isinstance(p, BKTParams) else BKTParams.from_dict(p)
+
+
+def mastery_credit(event: dict) -> bool:
+    """The outcome mastery sees: correct without hints (a hinted answer shows help, not skill).
+
+    Fitting (`abhyas fit`) must use the same rule, through `mastery_observations`.
+    """
+    return bool(event.get("correct")) and int(event.get("hints") or 0) == 0
+
+
+def mastery_observations(events, catalog: dict):
+    """Yield (skill, item, credited_correct, event) for each answer that counts for mastery.
+
+    An answer counts when it is the first answer to an item since that item was shown
+    (or since a different item was answered): retries after feedback are not fresh
+    evidence of what the student knew.
+    """
+    seen_ids: set = set()
+    fresh: set = set()
+    last_answered = None
+    for event in events:
+        event_id = event.get("id")
+        if event_id is not None:
+            if event_id in seen_ids:
+                continue
+            seen_ids.add(event_id)
+        kind, item_id = event.get("type"), event.get("item")
+        if kind == "shown":
+            fresh.add(item_id)
+        elif kind == "answer" and item_id in catalog["items"]:
+            first = item_id in fresh or item_id != last_answered
+            fresh.discard(item_id)
+            last_answered = item_id
+            if first:
+                yield catalog["items"][item_id]["skill"], item_id, mastery_credit(event), event
+
+
+def replay(events, catalog: dict, params_by_skill: dict | None = None,
+           threshold: float = MASTERY_THRESHOLD, priors: dict | None = None) -> StudentState:
+    """Fold a student's ordered events into their state.
+
+    `priors` (from `diagnostic.seed_priors`) replace the fitted prior per skill; answers
+    flagged `"diagnostic": true` are then not counted again for mastery.
+    """
+    events = list(events)
+    params = {s: _params_for(params_by_skill, s) for s in sorted(catalog["skills"])}
+    skills = {}
+    for s, p in params.items():
+        start = (priors or {}).get(s, p.prior)
+        skills[s] = SkillState(p_known=start, mastery=start, mastered=start >= threshold)
+    state = StudentState(skills=skills, params=params, threshold=threshold)
+    credited_ids = {id(e) for *_, e in mastery_observations(events, catalog)}
+    seen_ids: set = set()
+    for event in events:
+        event_id = event.get("id")
+        if event_id is not None:
+            if event_id in seen_ids:
+                continue
+            seen_ids.add(event_id)
+        state.events += 1
+        ts = float(event.get("ts") or 0.0)
+        state.last_event_ts = ts if state.last_event_ts is None else max(state.last_event_ts, ts)
+        kind, item_id = event.get("type"), event.get("item")
+        if kind == "reflection":
+            state.reflections.append((event.get("reflection") or item_id, ts))
+            continue
+        if item_id not in catalog["items"]:
+            continue
+        item_state = state.items.setdefault(item_id, ItemState())
+        if kind == "shown":
+            item_state.last_shown = ts
+        elif kind == "skip":
+            item_state.skips += 1
+        elif kind == "answer":
+            counts = id(event) in credited_ids and not (priors and event.get("diagnostic"))
+            _apply_answer(state, catalog, item_id, item_state, event, ts, counts)
+    return state
+
+
+def _apply_answer(state: StudentState, catalog: dict, item_id: str, item_state: ItemState,
+                  event: dict, ts: float, counts_for_mastery: bool) -> None:
+    item = catalog["items"][item_id]
+    skill = item["skill"]
+    sk = state.skills.get(skill)
+    if sk is None:
+        return
+    correct = bool(event.get("correct"))
+    item_state.attempts += 1
+    item_state.last_answered = ts
+    if correct:
+        item_state.last_correct = ts
+    sk.attempts += 1
+    sk.correct += int(correct)
+    sk.hints += int(event.get("hints") or 0)
+    sk.last_practised = ts
+    if counts_for_mastery:
+        credit = mastery_credit(event)
+        params = state.params[skill]
+        difficulty = item.get("difficulty", 3)
+        sk.mastery = posterior_known(sk.p_known, credit, params, difficulty)
+        sk.p_known = update_mastery(sk.p_known, credit, params, difficulty)
+        sk.credited += 1
+        sk.review = update_review(sk.review, credit, ts)
+        now_mastered = sk.mastery >= state.threshold
+        if now_mastered and not sk.mastered:
+            sk.mastered_at = ts
+        elif not now_mastered:
+            sk.mastered_at = None
+        sk.mastered = now_mastered
+    mc = event.get("misconception")
+    if mc:
+        mc_state = state.misconceptions.setdefault(mc, MisconceptionState())
+        mc_state.count += 1
+        mc_state.last_seen = ts
+        mc_state.seen_at = (mc_state.seen_at + [ts])[-MAX_SIGHTINGS_KEPT:]

@@ -1,0 +1,120 @@
+"""The sync API over HTTP: join, sync with compressed bodies, refusals with reasons, never a 500."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import time
+
+import brotli
+import pytest
+
+from app.classes import add_student, create_class
+from app.db import connect
+
+
+@pytest.fixture
+def roster(app):
+    db = connect(app.config["DATABASE"])
+    db["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
+    klass = create_class(db, 1, "7A", release_mode="auto")
+    students = [add_student(db, klass["id"], name) for name in ("Asha", "Bala")]
+    return {"code": klass["code"], "pins": [s["pin"] for s in students], "db": db}
+
+
+def join(client, code, pin):
+    return client.post("/api/v1/join", json={"class_code": code, "pin": pin})
+
+
+def token_for(client, roster, index=0):
+    response = join(client, roster["code"], roster["pins"][index])
+    assert response.status_code == 200, response.json
+    return response.json["token"]
+
+
+def answer(event_id, response="3/4", item="sample-add-1", seq=1):
+    return {"id": event_id, "seq": seq, "type": "answer", "item": item, "r": response, "t": int(time.time() * 1000)}
+
+
+def sync(client, token, body, encoding=None):
+    data = json.dumps(body).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if encoding == "gzip":
+        data = gzip.compress(data)
+    elif encoding == "br":
+        data = brotli.compress(data)
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return client.post("/api/v1/sync", data=data, headers=headers)
+
+
+def test_join_gives_a_token_for_that_student(client, roster):
+    response = join(client, roster["code"].lower(), roster["pins"][1])
+    assert response.status_code == 200
+    assert response.json["student"]["name"] == "Bala" and len(response.json["token"]) > 30
+
+
+def test_a_wrong_pin_is_refused_and_guessing_is_slowed(client, roster):
+    wrong = "0000" if "0000" not in roster["pins"] else "0001"
+    statuses = [join(client, roster["code"], wrong).status_code for _ in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    assert join(client, roster["code"], roster["pins"][0]).status_code == 429
+
+
+@pytest.mark.parametrize("encoding", [None, "gzip", "br"])
+def test_sync_accepts_plain_gzip_and_brotli_bodies(client, roster, encoding):
+    token = token_for(client, roster)
+    response = sync(client, token, {"events": [answer("evt-enc-001")], "device_time": int(time.time() * 1000)}, encoding)
+    assert response.status_code == 200 and response.json["acked"] == ["evt-enc-001"]
+    assert "sample.add" in response.json["mastery"]
+    assert response.json["sets"], "a new student gets a set to work on"
+
+
+def test_sync_reply_lists_packs_the_phone_lacks(client, roster):
+    token = token_for(client, roster)
+    lacking = sync(client, token, {"events": []}).json["packs"]
+    assert [p["pack"] for p in lacking] == ["sample-6"]
+    assert sync(client, token, {"events": [], "packs": {"sample-6": "1.0.0"}}).json["packs"] == []
+
+
+def test_sync_needs_a_live_token(client, roster):
+    assert sync(client, "nonsense", {"events": []}).status_code == 401
+    token = token_for(client, roster)
+    roster["db"].execute("UPDATE devices SET revoked_at = 1")
+    assert sync(client, token, {"events": []}).status_code == 401
+
+
+@pytest.mark.parametrize("data,encoding,status", [
+    (b"{not json", None, 400), (b"\x00\x01garbage", "br", 400), (b"abc", "gzip", 400),
+    (b"{}", "compress", 415), (gzip.compress(b"[" + b"0," * 300000 + b"0]"), "gzip", 413),
+])
+def test_unreadable_bodies_get_4xx_with_a_reason(client, roster, data, encoding, status):
+    token = token_for(client, roster)
+    headers = {"Authorization": f"Bearer {token}"}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    response = client.post("/api/v1/sync", data=data, headers=headers)
+    assert response.status_code == status and response.json["error"]
+
+
+def test_partial_batches_keep_the_good_events(client, roster):
+    token = token_for(client, roster)
+    body = {"events": [answer("evt-keep-01"), dict(answer("evt-drop-01"), item="nope"), answer("evt-keep-02", seq=2)]}
+    reply = sync(client, token, body).json
+    assert reply["acked"] == ["evt-keep-01", "evt-keep-02"]
+    assert reply["rejected"] == [{"id": "evt-drop-01", "index": 1, "reason": "unknown item 'nope'"}]
+
+
+def test_openapi_documents_every_json_route(app, client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not (rule.rule.startswith("/api/") or rule.rule.endswith(".json")):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, f"{method} {path} is missing from the OpenAPI document"
+    routes = {re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()}
+    for path in document["paths"]:
+        assert path in routes, f"{path} is documented but not served"
