@@ -1,0 +1,123 @@
+"""Behaviour signals from a student's events: rubric levels and outreach flags.
+
+Levels (persistence, independence: 1-3) and flags are clues for the teacher, never labels
+of the student: every flag carries the plain observations that raised it, so the teacher
+can judge (a shared phone or no data pack explains many of them).
+"""
+from __future__ import annotations
+
+from .review import DAY
+
+DEFAULT_SIGNAL_SETTINGS = {
+    "min_answers": 5,           # fewer answers than this: no levels, no behaviour flags
+    "rapid_seconds": 3.0,       # an answer faster than this (or a fifth of the expected time) is rapid
+    "skip_share": 0.3,
+    "rapid_share": 0.3,
+    "hint_share": 0.6,
+    "wrong_streak": 5,
+    "low_completion": 0.5,
+    "inactive_days": 7,
+}
+
+
+def _shared(n: int, total: int) -> str:
+    return f"{n} of {total}"
+
+
+def behaviour_figures(events, catalog: dict | None = None,
+                      rapid_seconds: float = DEFAULT_SIGNAL_SETTINGS["rapid_seconds"]) -> dict:
+    """Counts behind the signals: items shown, answered, skipped, hinted, rapid, retried, streaks."""
+    items = (catalog or {}).get("items", {})
+    seen_ids: set = set()
+    shown, answered_items, skipped_items = set(), set(), set()
+    answers = hinted = rapid = wrong_then_retry = wrong_first = 0
+    streak = longest_streak = 0
+    seconds_spent = 0.0
+    last_result: dict = {}
+    last_ts = None
+    for e in events:
+        if e.get("id") is not None:
+            if e["id"] in seen_ids:
+                continue
+            seen_ids.add(e["id"])
+        kind, item = e.get("type"), e.get("item")
+        ts = e.get("ts")
+        if ts is not None:
+            last_ts = ts if last_ts is None else max(last_ts, ts)
+        seconds_spent += float(e.get("seconds") or 0) if kind in ("answer", "time") else 0.0
+        if kind == "shown":
+            shown.add(item)
+        elif kind == "skip":
+            skipped_items.add(item)
+            shown.add(item)
+        elif kind == "answer":
+            shown.add(item)
+            answers += 1
+            correct = bool(e.get("correct"))
+            if int(e.get("hints") or 0) > 0:
+                hinted += 1
+            expected = float(items.get(item, {}).get("seconds", 60))
+            if float(e.get("seconds") or 0) < max(rapid_seconds, expected / 5):
+                rapid += 1
+            if last_result.get(item) is False:
+                wrong_then_retry += 1
+            if item not in answered_items and not correct:
+                wrong_first += 1
+            answered_items.add(item)
+            last_result[item] = correct
+            streak = 0 if correct else streak + 1
+            longest_streak = max(longest_streak, streak)
+    finished = len(answered_items)
+    return {"shown": len(shown), "answered": finished, "answers": answers,
+            "skipped": len(skipped_items - answered_items), "hinted": hinted, "rapid": rapid,
+            "retries": wrong_then_retry, "wrong_first": wrong_first,
+            "longest_wrong_streak": longest_streak, "minutes": round(seconds_spent / 60, 1),
+            "last_ts": last_ts}
+
+
+def _level(good: bool, poor: bool) -> int:
+    return 1 if poor else 3 if good else 2
+
+
+def behaviour_signals(events, now: float, catalog: dict | None = None,
+                      last_sync_ts: float | None = None, settings: dict | None = None) -> dict:
+    """Persistence and independence levels (1-3, None without enough answers) and outreach flags."""
+    cfg = {**DEFAULT_SIGNAL_SETTINGS, **(settings or {})}
+    f = behaviour_figures(events, catalog, cfg["rapid_seconds"])
+    flags = []
+    last_seen = last_sync_ts if last_sync_ts is not None else f["last_ts"]
+    f["days_since_sync"] = int((now - last_sync_ts) // DAY) if last_sync_ts is not None else None
+    if last_seen is not None:
+        days = int((now - last_seen) // DAY)
+        if days >= cfg["inactive_days"]:
+            what = "synced" if last_sync_ts is not None else "practised"
+            flags.append({"flag": "inactive", "signals": [f"last {what} {days} days ago"]})
+    elif f["shown"] == 0:
+        flags.append({"flag": "inactive", "signals": ["no homework done yet"]})
+    persistence = independence = None
+    if f["answers"] >= cfg["min_answers"]:
+        skip_share = f["skipped"] / max(1, f["shown"])
+        rapid_share = f["rapid"] / f["answers"]
+        hint_share = f["hinted"] / f["answers"]
+        completion = f["answered"] / max(1, f["shown"])
+        retry_share = f["retries"] / max(1, f["wrong_first"])
+        persistence = _level(good=skip_share <= 0.1 and completion >= 0.8 and retry_share >= 0.5,
+                             poor=skip_share >= cfg["skip_share"] or rapid_share >= cfg["rapid_share"]
+                             or completion < cfg["low_completion"])
+        independence = _level(good=hint_share <= 0.2, poor=hint_share >= cfg["hint_share"])
+        if skip_share >= cfg["skip_share"]:
+            flags.append({"flag": "skipping", "signals": [f"skipped {_shared(f['skipped'], f['shown'])} items"]})
+        if rapid_share >= cfg["rapid_share"]:
+            flags.append({"flag": "rapid_answers", "signals": [
+                f"{_shared(f['rapid'], f['answers'])} answers came in a few seconds"]})
+        if hint_share >= cfg["hint_share"]:
+            flags.append({"flag": "hint_reliance", "signals": [
+                f"used hints on {_shared(f['hinted'], f['answers'])} answers"]})
+        if f["longest_wrong_streak"] >= cfg["wrong_streak"]:
+            flags.append({"flag": "struggling", "signals": [
+                f"{f['longest_wrong_streak']} wrong answers in a row",
+                f"{_shared(f['wrong_first'], f['answered'])} items wrong at the first try"]})
+        if completion < cfg["low_completion"]:
+            flags.append({"flag": "low_completion", "signals": [
+                f"finished {_shared(f['answered'], f['shown'])} items shown"]})
+    return {"persistence": persistence, "independence": independence, "flags": flags, "figures": f}
