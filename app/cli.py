@@ -29,6 +29,9 @@ def cmd_pack_build(args) -> int:
     from .packs.build import build_pack
     manifest = build_pack(Path(args.path), Path(args.out), key_path=args.key, audio=args.audio)
     print(manifest)
+    if args.audio:
+        from .packs.audio import audio_summary
+        print(audio_summary(manifest), file=sys.stderr)
     return 0
 
 

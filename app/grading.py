@@ -11,16 +11,27 @@ from fractions import Fraction
 
 # Students type on phones in their own script: accept native digits and look-alike signs.
 _DIGIT_MAP = {}
-for _base in (0x0966, 0x09E6, 0x0BE6, 0x0AE6, 0x0A66):  # Devanagari, Bengali, Tamil, Gujarati, Gurmukhi
+for _base in (0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+              0x0660, 0x06F0, 0xFF10):
+    # Devanagari, Bengali, Gurmukhi, Gujarati, Odia, Tamil, Telugu, Kannada, Malayalam,
+    # Arabic-Indic, Extended Arabic-Indic (Urdu), fullwidth
     for _i in range(10):
         _DIGIT_MAP[chr(_base + _i)] = str(_i)
 _SIGN_MAP = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\uFE63": "-", "\uFF0D": "-",
-             "\u2044": "/", "\u2215": "/", "\u00F7": "/", "\uFF0F": "/", "\u066B": ".", ",": ""}
+             "\uFF0B": "+", "\u2044": "/", "\u2215": "/", "\u00F7": "/", "\uFF0F": "/",
+             "\u066B": ".", ",": ""}
+# Zero-width characters some keyboards insert: dropped, never read as a separator.
+_INVISIBLE = re.compile("[\u200B\u200C\u200D\u2060\uFEFF]")
+# Spelled out rather than \s so that Python and JavaScript agree on exactly which
+# characters are spaces (their \s classes differ at the edges).
+_SPACE = "[\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+_SPACES = re.compile(_SPACE + "+")
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
-_FRACTION = re.compile(r"^([+-]?)(\d+)/(\d+)$")
-_MIXED = re.compile(r"^([+-]?)(\d+) (\d+)/(\d+)$")
+# [0-9], not \d: Python's \d also matches digits of scripts the map does not fold.
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?([0-9]+\.[0-9]*|\.[0-9]+)$")
+_FRACTION = re.compile(r"^([+-]?)([0-9]+)/([0-9]+)$")
+_MIXED = re.compile(r"^([+-]?)([0-9]+) ([0-9]+)/([0-9]+)$")
 _CHOICE_KEY = re.compile(r"^[a-z0-9_]{1,16}$")
 
 MAX_RESPONSE_CHARS = 40
@@ -28,10 +39,13 @@ MAX_RESPONSE_CHARS = 40
 
 def normalize_text(raw: str) -> str:
     """Fold native digits, minus look-alikes and spacing into one canonical spelling."""
-    text = "".join(_DIGIT_MAP.get(ch, _SIGN_MAP.get(ch, ch)) for ch in str(raw))
-    text = re.sub(r"\s+", " ", text.strip())
-    text = re.sub(r"\s*/\s*", "/", text)
-    text = re.sub(r"^([+-])\s+", r"\1", text)
+    if raw is None:
+        return ""
+    text = _INVISIBLE.sub("", str(raw))
+    text = "".join(_DIGIT_MAP.get(ch, _SIGN_MAP.get(ch, ch)) for ch in text)
+    text = _SPACES.sub(" ", text).strip(" ")
+    text = re.sub(r" ?/ ?", "/", text)
+    text = re.sub(r"^([+-]) ", r"\1", text)
     return text
 
 
@@ -68,6 +82,8 @@ def is_lowest_terms(raw: str) -> bool:
     if not m:
         return parse_number(raw) is not None
     num, den = int(m.groups()[-2]), int(m.groups()[-1])
+    if den == 0:
+        return False
     if _MIXED.match(text) and num >= den:
         return False
     return Fraction(num, den).denominator == den
@@ -75,6 +91,8 @@ def is_lowest_terms(raw: str) -> bool:
 
 def parse_answer(raw: str, kind: str):
     """Parse a response for an item kind: a Fraction for numeric/fraction, a key for choice."""
+    if raw is None:
+        return None
     if kind == "choice":
         key = normalize_text(raw).lower()
         return key if _CHOICE_KEY.match(key) else None

@@ -95,3 +95,13 @@ def test_wrong_plural_header_blocks_compilation(tmp_path):
                     encoding="utf-8")
     with pytest.raises(CatalogError, match="CLDR"):
         compile_catalogs(locales_dir=locales, static_dir=tmp_path / "static")
+
+
+def test_module_entry_point_compiles_by_default(monkeypatch):
+    from app.i18n import catalogs
+
+    calls = []
+    monkeypatch.setattr(catalogs, "compile_catalogs", lambda: calls.append("compile") or [])
+    assert catalogs.main([]) == 0 and catalogs.main(["compile"]) == 0
+    assert calls == ["compile", "compile"]
+    assert catalogs.main(["bogus"]) == 2

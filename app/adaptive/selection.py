@@ -35,6 +35,19 @@ def _name(catalog: dict, kind: str, key: str) -> str:
     return info.get("name") or info.get("label") or key.replace("_", " ")
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _practice_why(b, skill: str, p: float) -> str:
+    name = _name(b.catalog, "skills", skill)
+    if p < b.cfg["success_low"]:
+        return f"Next step in {name}: the most approachable item left"
+    if p > b.cfg["success_high"]:
+        return f"More practice in {name} to make it stick"
+    return f"Just right for you in {name}: a stretch, but within reach"
+
+
 def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
@@ -153,7 +166,7 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
             found = b.best_item(b.items_by_skill.get(skill, []))
             if not found:
                 break
-            items.append(b.entry(found[0], found[1], reason, why))
+            items.append(b.entry(found[0], found[1], reason, why or _practice_why(b, skill, found[1])))
             taken += 1
 
     # Nothing new left to learn (or no items left): keep mastered skills fresh.
@@ -202,13 +215,12 @@ def _frontier(b: _Builder, unit: list) -> list:
         blocked = sorted((d for d in unit if d != s and s in ancestors(catalog, d)
                           and (s not in unit or state.skills[d].attempts > 0)),
                          key=lambda d: (-state.skills[d].attempts, b.order.get(d, 0), d))
-        name = _name(catalog, "skills", s)
         if blocked:
-            why = f"{name} comes before {_name(catalog, 'skills', blocked[0])}: building it up first"
+            why = (f"{_cap(_name(catalog, 'skills', s))} comes before "
+                   f"{_name(catalog, 'skills', blocked[0])}: building it up first")
             out.append((state.skills[s].p_known, b.order.get(s, 0), s, "prerequisite_gap", why))
         else:
-            why = f"{name} at your level: you should get most of these right with some thought"
-            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "productive_practice", why))
+            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "productive_practice", None))
     out.sort()
     return [(s, reason, why) for _, _, s, reason, why in out]
 
@@ -246,7 +258,8 @@ def _reserve(b: _Builder, items: list, active: list) -> list:
                 mcs.append(mc)
     # Likeliest first: active ones, then ones seen before, then the rest in catalog order.
     active_ids = [mc for mc, _ in active]
-    mcs.sort(key=lambda mc: (mc not in active_ids, -seen_counts.get(mc, 0), mcs.index(mc)))
+    position = {mc: i for i, mc in enumerate(mcs)}
+    mcs.sort(key=lambda mc: (mc not in active_ids, -seen_counts.get(mc, 0), position[mc]))
     reserve = []
     for mc in mcs:
         if len(reserve) >= b.cfg["reserve_size"]:

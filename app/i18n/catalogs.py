@@ -183,11 +183,11 @@ def _leading_comment(path: Path) -> str:
 
 
 def main(argv=None) -> int:
-    """`python -m app.i18n.catalogs compile|update`: for the Makefile before a CLI verb exists."""
+    """`python -m app.i18n.catalogs [compile|update]`: compile is the default (Makefile)."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
-    if args == ["compile"]:
+    if args in ([], ["compile"]):
         try:
             for path in compile_catalogs():
                 print(path)
@@ -198,7 +198,7 @@ def main(argv=None) -> int:
     if args == ["update"]:
         print(update_catalogs())
         return 0
-    print("usage: python -m app.i18n.catalogs compile|update", file=sys.stderr)
+    print("usage: python -m app.i18n.catalogs [compile|update]", file=sys.stderr)
     return 2
 
 

@@ -64,7 +64,6 @@ WORDS: dict[str, dict[str, str]] = {
 
 _MINUS_LOOKALIKES = str.maketrans({"\u2212": "-", "\ufe63": "-", "\uff0d": "-", "\u00a0": " "})
 _RELATION_KEYS = {"<": "lt", ">": "gt", "≤": "le", "≥": "ge", "≠": "ne"}
-_OPERATOR_CHARS = "+-×÷*/^=<>≤≥≠(·"
 
 _VAR = r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])"
 _NUM = r"\d+(?:\.\d+)?"
@@ -81,8 +80,8 @@ _BASE = rf"(?:{_NUM}|{_VAR}|\([^()]*\))"
 _POWER = re.compile(rf"({_BASE})[ \t]*\^[ \t]*({_NUM}|{_VAR}|\([^()]*\))")
 _SQUARED = re.compile(rf"({_BASE})[ \t]*²")
 _CUBED = re.compile(rf"({_BASE})[ \t]*³")
-_MIXED = re.compile(r"(?<![\d/.])(\d+)[ \t]+(\d+)[ \t]*/[ \t]*(\d+)(?![\d/.])")
-_FRACTION = re.compile(rf"(?<![\d/.])(\d+|{_VAR})[ \t]*/[ \t]*(\d+|{_VAR})(?![\d/.])")
+_MIXED = re.compile(r"(?<![\d/.])(\d+)[ \t]+(\d+)[ \t]*/[ \t]*(\d+)(?![\d/]|\.\d)")
+_FRACTION = re.compile(rf"(?<![\d/.])(\d+|{_VAR})[ \t]*/[ \t]*(\d+|{_VAR})(?![\d/]|\.\d)")
 _BIG_ASCII_INT = re.compile(r"(?<![\d.])[0-9]{6,}(?![\d.])")
 
 # What the pack validator reports, with the word an author should write instead.

@@ -129,7 +129,7 @@ def convert_script(text: str, from_locale: str, to_locale: str) -> str:
     return converted
 
 
-def delete_schwas(units: list[_Unit], lang: str) -> None:
+def _delete_schwas(units: list[_Unit], lang: str) -> None:
     """Mark the inherent vowels a Hindi/Marathi (or, word-finally, Bengali) speaker drops."""
     seq = [u for u in units if u.kind in "CVN"]
     vowels = [u for u in seq if u.kind == "V"]
@@ -165,7 +165,7 @@ def _word_pattern(script: _Script) -> re.Pattern:
 
 def _render_word(word: str, script: _Script, lang: str, style: str) -> str:
     units = _parse(unicodedata.normalize("NFC", word), script, lang)
-    delete_schwas(units, lang)
+    _delete_schwas(units, lang)
     return _render(units, lang, style)
 
 

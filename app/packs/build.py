@@ -40,18 +40,19 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
-def write_content_file(files_dir: Path, data: bytes, suffix: str = ".json") -> dict:
-    """Store bytes under their SHA-256 with .br and .gz siblings; return the manifest entry."""
+def write_content_file(files_dir: Path, data: bytes, suffix: str = ".json", compress: bool = True) -> dict:
+    """Store bytes under their SHA-256 (with .br and .gz siblings when compressible); return the manifest entry."""
     digest = hashlib.sha256(data).hexdigest()
     files_dir.mkdir(parents=True, exist_ok=True)
     target = files_dir / f"{digest}{suffix}"
-    compressed_br = brotli.compress(data, quality=11)
-    compressed_gz = gzip_bytes(data)
-    for path, payload in ((target, data), (Path(f"{target}.br"), compressed_br), (Path(f"{target}.gz"), compressed_gz)):
+    outputs = [(target, data)]
+    if compress:  # Opus is already compressed: brotli would only spend time
+        outputs += [(Path(f"{target}.br"), brotli.compress(data, quality=11)), (Path(f"{target}.gz"), gzip_bytes(data))]
+    for path, payload in outputs:
         if not path.exists() or path.stat().st_size != len(payload):
             _atomic_write(path, payload)
-    return {"sha256": digest, "path": f"files/{digest}{suffix}", "bytes": len(data),
-            "bytes_br": len(compressed_br), "bytes_gz": len(compressed_gz)}
+    sizes = {"bytes_br": len(outputs[1][1]), "bytes_gz": len(outputs[2][1])} if compress else {"bytes_br": len(data)}
+    return {"sha256": digest, "path": f"files/{digest}{suffix}", "bytes": len(data), **sizes}
 
 
 def _atomic_write(path: Path, payload: bytes) -> None:

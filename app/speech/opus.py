@@ -35,11 +35,13 @@ def opusenc_flags() -> tuple[str, ...]:
     return tuple(flags)
 
 
-def encode_opus(wav_path: Path, opus_path: Path) -> None:
+def encode_opus(wav_path: Path, opus_path: Path, serial: int | None = None) -> None:
     """Encode a WAV file to ~16 kbps mono speech Ogg Opus, or raise OpusError."""
     opus_path = Path(opus_path)
     opus_path.parent.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run([opusenc_binary() or "opusenc", *opusenc_flags(), str(wav_path),
+    # A fixed stream serial (opusenc picks a random one) keeps rebuilt audio byte-identical.
+    fixed = ("--serial", str(serial)) if serial is not None else ()
+    result = subprocess.run([opusenc_binary() or "opusenc", *opusenc_flags(), *fixed, str(wav_path),
                              str(opus_path)], capture_output=True, text=True, timeout=120,
                             check=False)
     if result.returncode != 0 or not opus_path.exists():

@@ -91,7 +91,8 @@ def _plan(entries, out_dir: Path, speakable: bool) -> list[dict]:
 
 def _encode_and_verify(job: dict, rendered: dict) -> dict:
     out = Path(job["out"])
-    encode_opus(Path(rendered["wav"]), out)
+    serial = int(hashlib.sha256(f"{job['locale']}/{job['key']}".encode()).hexdigest()[:7], 16)
+    encode_opus(Path(rendered["wav"]), out, serial=serial)
     info = opus_info(out)
     label = f"{job['locale']}/{job['key']}"
     if info["channels"] != 1:

@@ -2,6 +2,8 @@
 
 
 def init_app(app):
-    """Register the student blueprint."""
-    from .views import bp
+    """Register the student blueprint and serve /static/ compressed."""
+    from .views import bp, compressed_static
     app.register_blueprint(bp)
+    # The app's own static route sends files as they are; ours negotiates br/gzip for text.
+    app.view_functions["static"] = compressed_static

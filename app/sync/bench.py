@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import random
+import signal
 import socket
 import sqlite3
 import statistics
@@ -31,8 +32,9 @@ def free_port() -> int:
 def start_server(instance: Path, port: int, workers: int = 2) -> subprocess.Popen:
     """Start `abhyas serve` (gunicorn) for an instance folder and wait until it answers."""
     env = dict(os.environ, ABHYAS_INSTANCE=str(instance), PYTHONUNBUFFERED="1")
+    # A session of its own, so the master and its workers can be killed together.
     process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -44,8 +46,21 @@ def start_server(instance: Path, port: int, workers: int = 2) -> subprocess.Pope
             time.sleep(0.1)
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {process.stderr.read().decode(errors='replace')[-500:]}")
-    process.kill()
+    stop_server(process, signal.SIGKILL)
     raise RuntimeError("server did not start within 30 s")
+
+
+def stop_server(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    """Stop the server and all its workers (SIGKILL for a crash, SIGTERM for a clean stop)."""
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 def prepare_instance(instance: Path, clients: int) -> tuple[list, list]:
@@ -62,7 +77,10 @@ def prepare_instance(instance: Path, clients: int) -> tuple[list, list]:
         "k = create_class(db, 1, 'bench', release_mode='auto')\n"
         f"tokens = [issue_token(db, add_student(db, k['id'], f'S{{i}}')['id']) for i in range({clients})]\n"
         "print(json.dumps(tokens))\n")
-    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"seeding the bench instance failed: {done.stderr[-800:]}")
+    out = done.stdout
     return json.loads(out.strip().splitlines()[-1]), _item_ids(instance)
 
 
@@ -136,8 +154,7 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0) -> dict:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
-        server.terminate()
-        server.wait(timeout=20)
+        stop_server(server)
         db = sqlite3.connect(instance / "abhyas.db")
         stored = db.execute("SELECT count(*), count(DISTINCT id) FROM events").fetchone()
         stored_ids = {row[0] for row in db.execute("SELECT id FROM events")}

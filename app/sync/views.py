@@ -73,13 +73,16 @@ def sync():
         result = reconcile_batch(db, device, payload, catalog["items"], now)
     except BatchError as exc:
         return problem(exc.status, exc.reason)
-    refresh_student(db, device["student_id"], catalog, now, changed=bool(result["stored"]))
-    view = student_view(db, device["student_id"], catalog)
+    reply = {"acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"]),
+             "server_time": int(now * 1000)}
+    try:
+        refresh_student(db, device["student_id"], catalog, now, changed=bool(result["stored"]))
+    except Exception:  # noqa: BLE001 - the events are stored: the phone must get its acks whatever happens next
+        current_app.logger.exception("refreshing student %s failed; acks sent, progress next sync", device["student_id"])
+        reply["progress_error"] = "progress will update on the next sync"
     known = payload.get("packs") if isinstance(payload.get("packs"), dict) else {}
-    return jsonify({
-        "acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"]),
-        "server_time": int(now * 1000), **view, "packs": packs_to_fetch(db, known),
-    })
+    reply.update(student_view(db, device["student_id"], catalog), packs=packs_to_fetch(db, known))
+    return jsonify(reply)
 
 
 def packs_to_fetch(db, known: dict) -> list:

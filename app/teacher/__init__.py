@@ -2,6 +2,10 @@
 
 
 def init_app(app):
-    """Register the teacher blueprint."""
-    from .views import bp
+    """Register the teacher blueprint (its views, CSRF check and template helpers)."""
+    from .. import csrf
+    from . import auth, classes, offline, overrides, overview, approvals, reports, students, export  # noqa: F401
+    from .blueprint import bp, init_templates
+    csrf.init_app(app)
+    init_templates(app)
     app.register_blueprint(bp)

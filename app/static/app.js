@@ -1,0 +1,149 @@
+// The page half of the student app. The service worker renders every screen; this file does
+// what only a window can: register the worker, speak, play audio, ask for persistent
+// storage, and pass on the network and voice facts the worker cannot see itself.
+"use strict";
+(function () {
+  const FLUSH_EVERY_MS = 45000;
+  const sw = navigator.serviceWorker;
+  const app = () => document.getElementById("app");
+  let voicesHeader = "";
+
+  function post(message) {
+    if (sw && sw.controller) sw.controller.postMessage(message);
+  }
+
+  // Languages with an installed on-device voice; the worker shows "Read aloud" from this.
+  function localVoices() {
+    if (!("speechSynthesis" in window)) return [];
+    return speechSynthesis.getVoices().filter((v) => v.localService);
+  }
+  function refreshVoices() {
+    const langs = [...new Set(localVoices().map((v) => v.lang.toLowerCase().split(/[-_]/)[0]))].sort();
+    const header = langs.join(",");
+    if (header !== voicesHeader) {
+      voicesHeader = header;
+      post({ type: "voices", langs });
+    }
+  }
+
+  function start() {
+    if (!window.htmx) return;
+    htmx.ajax("GET", "/app/start", { target: "#app", swap: "innerHTML" });
+  }
+
+  function controlled() {
+    return new Promise((resolve) => {
+      if (sw.controller) return resolve();
+      sw.addEventListener("controllerchange", () => resolve(), { once: true });
+    });
+  }
+
+  async function boot() {
+    if (!sw || !window.isSecureContext) {
+      app().innerHTML = '<p class="warn">This browser cannot run Abhyas offline. Open it in Chrome over HTTPS.</p>';
+      return;
+    }
+    sw.addEventListener("message", onMessage);
+    try {
+      await sw.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" });
+    } catch (err) {
+      app().innerHTML = '<p class="warn">Could not start the offline app. Reload the page.</p>';
+      return;
+    }
+    await controlled();
+    refreshVoices();
+    start();
+    post({ type: "flush", reason: "open" });
+  }
+
+  function onMessage(event) {
+    const data = event.data || {};
+    if (data.type === "status") {
+      const status = document.getElementById("sync-status");
+      if (status && status.textContent !== data.text) status.textContent = data.text;
+    } else if (data.type === "refresh-if-idle") {
+      // New sets or mastery arrived: redraw only a screen the student is not working on.
+      const screen = document.querySelector("#app [data-screen]");
+      const idle = !screen || screen.dataset.idle === "true";
+      if (idle && !document.querySelector(".htmx-request")) start();
+    } else if (data.type === "persist") {
+      askPersist();
+    }
+  }
+
+  let persistAsked = false;
+  function askPersist() {
+    if (persistAsked || !navigator.storage || !navigator.storage.persist) return;
+    persistAsked = true;
+    navigator.storage.persisted().then((done) => done || navigator.storage.persist()).catch(() => {});
+  }
+
+  function speak(button) {
+    const lang = button.dataset.sayLang || "en";
+    const voice = localVoices().find((v) => v.lang.toLowerCase().split(/[-_]/)[0] === lang);
+    if (voice && button.dataset.sayText) {
+      speechSynthesis.cancel();
+      const utterance = new SpeechSynthesisUtterance(button.dataset.sayText);
+      utterance.voice = voice;
+      utterance.lang = voice.lang;
+      utterance.onend = () => button.removeAttribute("data-playing");
+      button.setAttribute("data-playing", "voice");
+      speechSynthesis.speak(utterance);
+      return;
+    }
+    const audio = button.dataset.audio && document.getElementById(button.dataset.audio);
+    if (audio) {
+      audio.currentTime = 0;
+      button.setAttribute("data-playing", "audio");
+      audio.onended = () => button.removeAttribute("data-playing");
+      audio.play().catch(() => button.removeAttribute("data-playing"));
+    }
+  }
+
+  // A typed key ("/" or "−") goes in at the caret of the answer box the button names.
+  function insertKey(button) {
+    const input = document.getElementById(button.dataset.for);
+    if (!input) return;
+    const text = button.dataset.insert;
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? input.value.length;
+    if (text === "-") {
+      input.value = input.value.startsWith("-") ? input.value.slice(1) : "-" + input.value;
+    } else {
+      input.value = input.value.slice(0, start) + text + input.value.slice(end);
+      input.setSelectionRange(start + text.length, start + text.length);
+    }
+    input.focus();
+  }
+
+  document.addEventListener("click", (event) => {
+    const say = event.target.closest("[data-say]");
+    if (say) return speak(say);
+    const key = event.target.closest("[data-insert]");
+    if (key) insertKey(key);
+  });
+
+  document.addEventListener("htmx:configRequest", (event) => {
+    event.detail.headers["X-Abhyas-Voices"] = voicesHeader;
+  });
+
+  document.addEventListener("htmx:afterSwap", () => {
+    const marked = document.querySelector("#app [data-lang]");
+    if (marked) {
+      document.documentElement.lang = marked.dataset.lang;
+      document.title = marked.dataset.title || document.title;
+    }
+    if (document.querySelector("#app [data-answer-saved]")) askPersist();
+  });
+
+  window.addEventListener("online", () => post({ type: "flush", reason: "online" }));
+  window.addEventListener("offline", () => post({ type: "offline" }));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && navigator.onLine) post({ type: "flush", reason: "visible" });
+  });
+  setInterval(() => { if (navigator.onLine) post({ type: "flush", reason: "timer" }); }, FLUSH_EVERY_MS);
+  if ("speechSynthesis" in window) speechSynthesis.addEventListener("voiceschanged", refreshVoices);
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();

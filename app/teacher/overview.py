@@ -1,0 +1,68 @@
+"""The class overview: who needs what, and why, at a glance."""
+from __future__ import annotations
+
+from flask import render_template
+
+from ..db import get_db
+from ..i18n.web import get_locale
+from . import insights
+from .blueprint import bp, class_context, owned_class, teacher_required
+from .catalog import catalog, class_skills, labels
+from .decisions import mastery_overrides, student_settings
+from .snapshot import load_snapshot
+
+GROUPS_SHOWN = 6
+RISKY_SHOWN = 5
+
+
+def mastery_band(p: float | None, attempts: int, threshold: float) -> str:
+    """A symbol class for a mastery cell (the page shows the number and a symbol, not colour alone)."""
+    if p is None or (not attempts and p < threshold):
+        return "m0"
+    if p >= threshold:
+        return "m3"
+    return "m2" if p >= 0.6 else "m1"
+
+
+def current_tiers(snap, settings: dict) -> dict:
+    """Per student: the tier in force (teacher override first, else the newest set's) and whether overridden."""
+    out = {}
+    for s in snap.students:
+        override = settings.get(s["id"], {}).get("tier")
+        sets = snap.sets.get(s["id"], [])
+        latest = sets[-1]["tier"] if sets else None
+        out[s["id"]] = {"tier": override["value"] if override else latest, "override": override}
+    return out
+
+
+def overview_data(db, klass: dict) -> dict:
+    """Everything the overview renders, from one snapshot of the class."""
+    cat = catalog()
+    names = labels(get_locale())
+    skills = class_skills(db, klass["id"], cat)
+    snap = load_snapshot(db, klass["id"], days=insights.RECENT_DAYS)
+    ids = [s["id"] for s in snap.students]
+    overrides = mastery_overrides(db, ids)
+    matrix = insights.mastery_matrix(db, ids, skills, overrides)
+    threshold = klass["mastery_threshold"]
+    signals = insights.outreach(snap, cat)
+    flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"]),
+                     key=lambda s: (-len(signals[s["id"]]["flags"]), s["name"]))
+    return {
+        "snap": snap, "skills": skills, "names": names, "matrix": matrix, "threshold": threshold,
+        "summary": insights.skill_summary(matrix, skills, threshold),
+        "groups": insights.misconception_groups(snap, cat)[:GROUPS_SHOWN],
+        "signals": signals, "flagged": flagged,
+        "risky": insights.risky_items(insights.item_statistics(snap, cat), RISKY_SHOWN),
+        "completion": insights.completion(snap), "tiers": current_tiers(snap, student_settings(db, ids)),
+        "band": mastery_band, "students_by_id": snap.by_id(),
+    }
+
+
+@bp.get("/classes/<int:class_id>")
+@teacher_required
+def overview(class_id):
+    """Class overview: mastery per skill, misconception groups, outreach, risky items, completion, sync."""
+    klass = owned_class(class_id)
+    db = get_db()
+    return render_template("teacher/overview.html", **overview_data(db, klass), **class_context(klass))

@@ -1,0 +1,64 @@
+"""BKT with forgetting: the update rule, item-level prediction, and the golden vectors."""
+import json
+from pathlib import Path
+
+import pytest
+
+from app.adaptive.bkt import (BKTParams, is_mastered, item_guess_slip, posterior_known,
+                              predict_correct, update_mastery)
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "bkt.json").read_text(encoding="utf-8"))
+
+
+def test_golden_vectors_match():
+    for c in GOLDEN["single"]:
+        params = BKTParams.from_dict(c["params"])
+        assert item_guess_slip(params, c["difficulty"]) == pytest.approx((c["guess"], c["slip"]), abs=1e-12)
+        assert predict_correct(c["p"], params, c["difficulty"]) == pytest.approx(c["predict"], abs=1e-12)
+        assert update_mastery(c["p"], True, params, c["difficulty"]) == pytest.approx(c["update_correct"], abs=1e-12)
+        assert update_mastery(c["p"], False, params, c["difficulty"]) == pytest.approx(c["update_wrong"], abs=1e-12)
+    for s in GOLDEN["sequences"]:
+        params, p = BKTParams.from_dict(s["params"]), s["params"]["prior"]
+        for correct, d, expected in zip(s["answers"], s["difficulties"], s["trace"]):
+            p = update_mastery(p, correct, params, d)
+            assert p == pytest.approx(expected, abs=1e-12)
+
+
+def test_update_is_posterior_then_learn_or_forget():
+    params = BKTParams(prior=0.2, learn=0.15, guess=0.2, slip=0.1, forget=0.02)
+    post = 0.5 * 0.9 / (0.5 * 0.9 + 0.5 * 0.2)
+    assert posterior_known(0.5, True, params) == pytest.approx(post)
+    assert update_mastery(0.5, True, params) == pytest.approx(post * 0.98 + (1 - post) * 0.15)
+    post_wrong = 0.5 * 0.1 / (0.5 * 0.1 + 0.5 * 0.8)
+    assert update_mastery(0.5, False, params) == pytest.approx(post_wrong * 0.98 + (1 - post_wrong) * 0.15)
+
+
+def test_right_answers_raise_and_wrong_answers_lower_mastery():
+    params = BKTParams()
+    for p in (0.1, 0.4, 0.8):
+        assert posterior_known(p, True, params) > p > posterior_known(p, False, params)
+
+
+def test_mastery_is_reachable_despite_forgetting():
+    params, p = BKTParams(forget=0.04), 0.2
+    for _ in range(8):
+        mastery = posterior_known(p, True, params)
+        p = update_mastery(p, True, params)
+    assert is_mastered(mastery, 0.95)
+
+
+def test_harder_items_are_predicted_harder_and_teach_more_when_right():
+    params = BKTParams()
+    predictions = [predict_correct(0.5, params, d) for d in (1, 2, 3, 4, 5)]
+    assert predictions == sorted(predictions, reverse=True)
+    assert predictions[0] - predictions[-1] > 0.2
+    assert predict_correct(0.5, params, 3) == pytest.approx(0.5 * 0.9 + 0.5 * 0.2)
+    # A right answer on a hard item is stronger evidence than on an easy one.
+    assert posterior_known(0.5, True, params, 5) > posterior_known(0.5, True, params, 1)
+    # Out-of-range difficulties are clamped, not extrapolated.
+    assert predict_correct(0.5, params, 9) == predict_correct(0.5, params, 5)
+
+
+def test_params_round_trip_through_dicts():
+    params = BKTParams(0.3, 0.1, 0.2, 0.05, 0.01)
+    assert BKTParams.from_dict({**params.as_dict(), "unknown": 1}) == params

@@ -1,0 +1,96 @@
+"""EM fitting: parameter recovery, held-out prediction, bounds, thin data and determinism."""
+import random
+
+import pytest
+
+from app.adaptive.bkt import BKTParams
+from app.adaptive.fit import BOUNDS, fit_sequences, fit_skill, fit_skills, log_likelihood
+from app.adaptive.kt_eval import auc, base_rate_auc, predict_next
+from app.adaptive.simulate import answer_events, synthetic_catalog
+
+
+def simulate_bkt(params: BKTParams, students: int, length: int, seed: int) -> list:
+    """Answer sequences drawn from the BKT-with-forgetting model itself."""
+    rng = random.Random(seed)
+    sequences = []
+    for _ in range(students):
+        known = rng.random() < params.prior
+        seq = []
+        for _ in range(length):
+            seq.append(int(rng.random() < ((1 - params.slip) if known else params.guess)))
+            known = (rng.random() >= params.forget) if known else (rng.random() < params.learn)
+        sequences.append(seq)
+    return sequences
+
+
+@pytest.mark.parametrize("true", [
+    BKTParams(prior=0.25, learn=0.12, guess=0.18, slip=0.08, forget=0.03),
+    BKTParams(prior=0.5, learn=0.25, guess=0.25, slip=0.15, forget=0.01),
+    BKTParams(prior=0.1, learn=0.06, guess=0.1, slip=0.05, forget=0.05),
+])
+def test_recovers_the_parameters_it_was_simulated_from(true):
+    fit = fit_sequences(simulate_bkt(true, students=2000, length=20, seed=7))
+    got = fit.params
+    assert not fit.used_defaults
+    assert got.prior == pytest.approx(true.prior, abs=0.05)
+    assert got.learn == pytest.approx(true.learn, abs=0.04)
+    assert got.guess == pytest.approx(true.guess, abs=0.04)
+    assert got.slip == pytest.approx(true.slip, abs=0.03)
+    assert got.forget == pytest.approx(true.forget, abs=0.02)
+
+
+def test_fit_is_at_least_as_likely_as_the_truth():
+    true = BKTParams(prior=0.3, learn=0.1, guess=0.2, slip=0.1, forget=0.02)
+    sequences = simulate_bkt(true, students=500, length=15, seed=3)
+    fit = fit_sequences(sequences)
+    assert fit.log_likelihood >= log_likelihood(sequences, true) - 1e-6
+
+
+def test_next_answer_auc_beats_the_skill_base_rate_on_held_out_students():
+    catalog = synthetic_catalog(n_skills=6, seed=1)
+    events = [e for e in answer_events(catalog, 400, days=20, seed=1) if e["type"] == "answer"]
+    test_ids = {f"s{i:04d}" for i in range(1, 401, 5)}
+    rows = lambda part: [(e["student"], e["skill"], int(e["correct"])) for e in events
+                         if (e["student"] in test_ids) == part]
+    train, test = rows(False), rows(True)
+    params = {skill: f.params for skill, f in fit_skills(train).items()}
+    model_auc = auc([c for *_, c in test], predict_next(test, params))
+    baseline = base_rate_auc(train, test)
+    assert model_auc > baseline + 0.1
+
+
+def test_parameters_stay_inside_bounds_even_on_odd_data():
+    # Students who are right exactly when they "should not" be: pushes EM towards swapping states.
+    sequences = [[1, 1, 1, 0, 0, 0, 0, 0] for _ in range(60)] + [[0, 1, 0, 1, 0, 1, 0, 1] for _ in range(60)]
+    got = fit_sequences(sequences).params.as_dict()
+    for name, (lo, hi) in BOUNDS.items():
+        assert lo <= got[name] <= hi
+
+
+def test_thin_data_gets_the_defaults():
+    defaults = BKTParams(prior=0.3)
+    fit = fit_skill([("a", 1), ("a", 0), ("b", 1)], defaults)
+    assert fit.used_defaults and fit.params == defaults
+    assert fit_sequences([[1, 0, 1]] * 100, defaults, min_students=200).used_defaults
+
+
+def test_fit_does_not_depend_on_student_order():
+    sequences = simulate_bkt(BKTParams(), students=300, length=12, seed=5)
+    assert fit_sequences(sequences).params == fit_sequences(list(reversed(sequences))).params
+
+
+def test_fit_skills_groups_rows_by_skill_and_student_in_order():
+    rows = []
+    for seq_no, seq in enumerate(simulate_bkt(BKTParams(), students=300, length=10, seed=2)):
+        for correct in seq:
+            rows.append((f"u{seq_no}", "k1", correct))
+            rows.append((f"u{seq_no}", "k2", 1 - correct))
+    fits = fit_skills(rows)
+    assert set(fits) == {"k1", "k2"}
+    assert fits["k1"].n_responses == 3000 and fits["k1"].n_students == 300
+    assert fits["k1"].params != fits["k2"].params
+
+
+def test_parallel_fit_gives_the_same_result():
+    rows = [(f"u{i}", f"k{i % 3}", int((i * 7) % 5 != 0)) for i in range(30000)]
+    assert fit_skills(rows, workers=2) == fit_skills(rows, workers=1)
