@@ -25,9 +25,9 @@ test-deps:
 catalogs: install
 	$(BIN)/python -m app.i18n.catalogs
 
-packs: install catalogs
+packs: install catalogs system-deps
 	@for pack in content_packs/*/; do \
-		$(BIN)/abhyas pack build "$$pack" --out $(PACK_OUT) >/dev/null || exit 1; \
+		$(BIN)/abhyas pack build "$$pack" --out $(PACK_OUT) --audio >/dev/null || exit 1; \
 	done
 	@echo "built packs into $(PACK_OUT)"
 

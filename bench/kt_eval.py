@@ -1,6 +1,6 @@
 """Print kt-eval figures for Abhyas's BKT on simulated data, and pyBKT's when available.
 
-    python bench/kt_eval.py [--students 1000] [--days 30] [--seed 0] [--json]
+    python bench/kt_eval.py [--students 1000] [--days 30] [--seed 0] [--repeat 3] [--json]
                             [--pybkt-python /path/to/python]
 
 pyBKT is not a project dependency. It is used when `import pyBKT` works here, or through
@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.adaptive.fit import default_workers  # noqa: E402
 from app.adaptive.kt_eval import auc, base_rate_auc, evaluate_rows, read_responses, rmse  # noqa: E402
 from app.adaptive.simulate import write_kt_csvs  # noqa: E402
 
@@ -31,13 +32,17 @@ import pandas as pd
 from pyBKT.models import Model
 train, test = pd.read_csv(sys.argv[1]), pd.read_csv(sys.argv[2])
 train = train.sort_values("order_id"); test = test.sort_values("order_id")
-model = Model(seed=42, num_fits=5)
-t = time.perf_counter()
-model.fit(data=train, forgets=True)
-fit_seconds = time.perf_counter() - t
-t = time.perf_counter()
-pred = model.predict(data=test)
-predict_seconds = time.perf_counter() - t
+fit_times, predict_times = [], []
+for _ in range(int(sys.argv[3])):
+    model = Model(seed=42, num_fits=5)
+    t = time.perf_counter()
+    model.fit(data=train, forgets=True)
+    fit_times.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    pred = model.predict(data=test)
+    predict_times.append(time.perf_counter() - t)
+fit_seconds = sorted(fit_times)[len(fit_times) // 2]
+predict_seconds = sorted(predict_times)[len(predict_times) // 2]
 pred = pred.sort_values("order_id")
 print(json.dumps({"order_id": pred["order_id"].tolist(), "p": pred["correct_predictions"].tolist(),
                   "fit_seconds": fit_seconds, "predict_seconds": predict_seconds,
@@ -55,10 +60,13 @@ def _pybkt_python(explicit: str | None) -> str | None:
         return os.environ.get("ABHYAS_PYBKT_PYTHON")
 
 
-def run_pybkt(python: str, train: Path, test: Path) -> dict:
+def run_pybkt(python: str, train: Path, test: Path, repeat: int = 1, threads: int | None = None) -> dict:
     """Fit and predict with pyBKT (forgets on) in `python`; returns its kt-eval figures."""
-    out = subprocess.run([python, "-c", PYBKT_SCRIPT, str(train), str(test)], check=True,
-                         capture_output=True, text=True)
+    env = dict(os.environ)
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
+    out = subprocess.run([python, "-c", PYBKT_SCRIPT, str(train), str(test), str(repeat)], check=True,
+                         capture_output=True, text=True, env=env)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     # Score by the CSV's own labels so both models are measured identically.
     import csv
@@ -66,9 +74,18 @@ def run_pybkt(python: str, train: Path, test: Path) -> dict:
         labels = {float(r["order_id"]): int(r["correct"]) for r in csv.DictReader(f)}
     y = [labels[float(o)] for o in result["order_id"]]
     p = result["p"]
-    return {"model": "pyBKT (forgets, C++ E-step)", "auc": auc(y, p), "rmse": rmse(y, p), "n_test": len(y),
+    cores = f"{threads} thread" if threads else "all threads"
+    return {"model": f"pyBKT forgets, C++ ({cores})", "auc": auc(y, p), "rmse": rmse(y, p), "n_test": len(y),
             "fit_seconds": round(result["fit_seconds"], 4),
             "predict_seconds": round(result["predict_seconds"], 4)}
+
+
+def _median_run(runs: list) -> dict:
+    """The first run's scores with the median fit and predict times over all runs."""
+    out = dict(runs[0])
+    for key in ("fit_seconds", "predict_seconds"):
+        out[key] = sorted(r[key] for r in runs)[len(runs) // 2]
+    return out
 
 
 def main(argv=None) -> int:
@@ -77,6 +94,7 @@ def main(argv=None) -> int:
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--pybkt-python")
     args = parser.parse_args(argv)
@@ -86,13 +104,20 @@ def main(argv=None) -> int:
         counts = write_kt_csvs(train, test, n_students=args.students, days=args.days, seed=args.seed)
         simulate_seconds = time.perf_counter() - started
         train_rows, test_rows = read_responses(train), read_responses(test)
-        results = [evaluate_rows(train_rows, test_rows)]
+        repeat = max(1, args.repeat)
+        workers = default_workers()
+        results = []
+        for n in sorted({1, workers}):
+            run = _median_run([evaluate_rows(train_rows, test_rows, workers=n) for _ in range(repeat)])
+            run["model"] += f" ({n} process{'es' if n > 1 else ''})"
+            results.append(run)
         baseline = base_rate_auc(train_rows, test_rows)
         python = _pybkt_python(args.pybkt_python)
         note = None
         if python:
             try:
-                results.append(run_pybkt(python, train, test))
+                for threads in (1, None):
+                    results.append(run_pybkt(python, train, test, repeat, threads))
             except (subprocess.CalledProcessError, OSError, ValueError) as exc:
                 note = f"pyBKT failed: {getattr(exc, 'stderr', '') or exc}".strip()[-300:]
         else:
@@ -104,11 +129,12 @@ def main(argv=None) -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(f"simulated {counts['train']} train / {counts['test']} test responses "
-          f"({args.students} students, {args.days} days) in {simulate_seconds:.1f} s")
+          f"({args.students} students, {args.days} days) in {simulate_seconds:.1f} s; "
+          f"times are medians of {max(1, args.repeat)} runs")
     print(f"per-skill base rate AUC: {baseline:.4f}")
-    print(f"{'model':34} {'AUC':>7} {'RMSE':>7} {'fit s':>8} {'predict s':>10}")
+    print(f"{'model':38} {'AUC':>7} {'RMSE':>7} {'fit s':>8} {'predict s':>10}")
     for r in results:
-        print(f"{r['model']:34} {r['auc']:7.4f} {r['rmse']:7.4f} {r['fit_seconds']:8.2f} {r['predict_seconds']:10.2f}")
+        print(f"{r['model']:38} {r['auc']:7.4f} {r['rmse']:7.4f} {r['fit_seconds']:8.2f} {r['predict_seconds']:10.2f}")
     if note:
         print(note)
     return 0

@@ -5,7 +5,10 @@ set -euo pipefail
 want=()
 need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
 case "${1:-test}" in
-  run) ;;
+  run)
+    need espeak-ng espeak-ng
+    need opusenc opus-tools
+    ;;
   test)
     need chromium chromium
     need espeak-ng espeak-ng

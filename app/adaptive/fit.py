@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 from .bkt import BKTParams
+from .state import mastery_observations
 
 # Bounds keep the model identifiable: guess or slip above 0.3 lets EM swap "known" and
-# "unknown" (a student who "knows" and mostly fails), and a large forget would make the
-# mastery threshold unreachable.
+# "unknown" (a student who "knows" and mostly fails), and a forget above 0.1 per answer
+# would describe students who lose a skill within a few items, which practice never shows.
 BOUNDS = {
     "prior": (0.01, 0.99),
     "learn": (0.005, 0.6),
@@ -48,7 +49,6 @@ class SkillFit:
     log_likelihood: float | None = None
     iterations: int = 0
     used_defaults: bool = False
-    history: list = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
         """A JSON-ready view of the fit."""
@@ -60,29 +60,23 @@ class SkillFit:
 class _Data:
     """Answer sequences of one skill, deduplicated, with the counts EM needs."""
 
-    def __init__(self, sequences: Iterable[list[int]]):
-        counts = Counter(tuple(1 if o else 0 for o in seq) for seq in sequences if len(seq))
-        # Sorted so that the sums, and therefore the fit, do not depend on input order.
-        self.seqs = [(list(seq), w) for seq, w in sorted(counts.items())]
-        self.n_seq = sum(w for _, w in self.seqs)
-        self.n = sum(len(s) * w for s, w in self.seqs)
-        self.n1 = sum(sum(s) * w for s, w in self.seqs)
+    def __init__(self, sequences: Iterable[list[int]] = (), weighted: list | None = None):
+        if weighted is None:
+            counts = Counter(tuple(1 if o else 0 for o in seq) for seq in sequences if len(seq))
+            # Sorted so that the sums, and therefore the fit, do not depend on input order.
+            weighted = [(list(seq), w) for seq, w in sorted(counts.items())]
+        self.seqs = weighted
+        self.n_seq = sum(w for _, w in weighted)
+        self.n = sum(len(s) * w for s, w in weighted)
+        self.n1 = sum(sum(s) * w for s, w in weighted)
         self.n_nonlast = self.n - self.n_seq
-        self.first_correct = sum(s[0] * w for s, w in self.seqs)
+        self.first_correct = sum(s[0] * w for s, w in weighted)
 
     def subsample(self, max_responses: int) -> "_Data":
-        """Every k-th distinct sequence, for cheap warm-up runs that only pick a basin."""
+        """Every k-th distinct sequence, for cheap runs that only need to get close."""
         if self.n <= max_responses:
             return self
-        step = -(-self.n // max_responses)
-        sample = _Data([])
-        sample.seqs = self.seqs[::step]
-        sample.n_seq = sum(w for _, w in sample.seqs)
-        sample.n = sum(len(s) * w for s, w in sample.seqs)
-        sample.n1 = sum(sum(s) * w for s, w in sample.seqs)
-        sample.n_nonlast = sample.n - sample.n_seq
-        sample.first_correct = sum(s[0] * w for s, w in sample.seqs)
-        return sample
+        return _Data(weighted=self.seqs[::-(-self.n // max_responses)])
 
 
 def _clip(name: str, value: float) -> float:
@@ -283,3 +277,17 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return max(1, os.cpu_count() or 1)
+
+
+def fit_from_events(logs: Iterable, catalog: dict, defaults: BKTParams = BKTParams(), *,
+                    workers: int = 1, **options) -> dict[str, SkillFit]:
+    """Fit every skill from students' event logs (one ordered log per student).
+
+    Answers are credited exactly as `state.replay` credits them (first attempt at a
+    showing, no hints), so the fitted parameters describe what replay will see.
+    """
+    rows = []
+    for student, events in enumerate(logs):
+        for skill, _item, credited, _event in mastery_observations(events, catalog):
+            rows.append((student, skill, credited))
+    return fit_skills(rows, defaults, workers=workers, **options)

@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 
 from .bkt import BKTParams, predict_correct, update_mastery
-from .fit import default_workers, fit_skills
+from .fit import fit_skills
 
 MODEL_NAME = "abhyas-bkt-forget"
 
@@ -75,10 +75,14 @@ def predict_next(rows, params_by_skill: dict, defaults: BKTParams = BKTParams())
     return out
 
 
-def evaluate_rows(train_rows, test_rows, workers: int | None = None) -> dict:
-    """Fit on train rows, predict test rows; returns the kt-eval figures."""
+def evaluate_rows(train_rows, test_rows, workers: int = 1) -> dict:
+    """Fit on train rows, predict test rows; returns the kt-eval figures.
+
+    `workers` > 1 fits skills in parallel processes: faster on an idle multi-core machine,
+    slower on a busy one, so one process is the default.
+    """
     started = time.perf_counter()
-    fits = fit_skills(train_rows, workers=default_workers() if workers is None else workers)
+    fits = fit_skills(train_rows, workers=workers)
     fit_seconds = time.perf_counter() - started
     params = {skill: fit.params for skill, fit in fits.items()}
     started = time.perf_counter()
@@ -90,7 +94,7 @@ def evaluate_rows(train_rows, test_rows, workers: int | None = None) -> dict:
             "predict_seconds": round(predict_seconds, 4)}
 
 
-def evaluate_csv(train_path, test_path, workers: int | None = None) -> dict:
+def evaluate_csv(train_path, test_path, workers: int = 1) -> dict:
     """Fit on the train CSV and score next-answer predictions on the test CSV."""
     return evaluate_rows(read_responses(train_path), read_responses(test_path), workers)
 

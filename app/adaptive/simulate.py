@@ -120,6 +120,9 @@ def answer_events(catalog: dict, students: list[SimulatedStudent] | int = 30, da
 
     Events come student by student, in time order within a student. `type` is "answer" or
     "skip"; `response` is what the student typed, so a server re-grade agrees with `correct`.
+    `chooser(student, day, rng, history) -> [item ids]` picks each day's items (the default
+    walks skills in prerequisite order until a streak of four, plus a review item); a
+    chooser may carry `observe(student, item, correct)` to hear the outcomes.
     """
     if isinstance(students, int):
         students = make_students(catalog, students, seed)

@@ -6,7 +6,7 @@
   const FLUSH_EVERY_MS = 45000;
   const sw = navigator.serviceWorker;
   const app = () => document.getElementById("app");
-  let voicesHeader = "";
+  let voicesHeader = "?"; // "?" until the browser has listed its voices (it does so late)
 
   function post(message) {
     if (sw && sw.controller) sw.controller.postMessage(message);
@@ -17,7 +17,8 @@
     if (!("speechSynthesis" in window)) return [];
     return speechSynthesis.getVoices().filter((v) => v.localService);
   }
-  function refreshVoices() {
+  function refreshVoices(final) {
+    if (!("speechSynthesis" in window) || (!speechSynthesis.getVoices().length && !final)) return;
     const langs = [...new Set(localVoices().map((v) => v.lang.toLowerCase().split(/[-_]/)[0]))].sort();
     const header = langs.join(",");
     if (header !== voicesHeader) {
@@ -45,15 +46,38 @@
     }
     sw.addEventListener("message", onMessage);
     try {
-      await sw.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" });
+      watchUpdates(await sw.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" }));
     } catch (err) {
       app().innerHTML = '<p class="warn">Could not start the offline app. Reload the page.</p>';
       return;
     }
     await controlled();
     refreshVoices();
+    setTimeout(() => refreshVoices(true), 1500);
     start();
     post({ type: "flush", reason: "open" });
+  }
+
+  // A new version waits until the student is on an idle screen (never mid-item), then takes over.
+  let waitingWorker = null;
+  let reloading = false;
+  function watchUpdates(registration) {
+    const note = (worker) => {
+      if (!worker) return;
+      const check = () => { if (worker.state === "installed" && sw.controller) { waitingWorker = worker; applyUpdateIfIdle(); } };
+      worker.addEventListener("statechange", check);
+      check();
+    };
+    note(registration.waiting);
+    registration.addEventListener("updatefound", () => note(registration.installing));
+  }
+  function applyUpdateIfIdle() {
+    const screen = document.querySelector("#app [data-screen]");
+    if (waitingWorker && screen && screen.dataset.idle === "true" && !document.querySelector(".htmx-request")) {
+      sw.addEventListener("controllerchange", () => { if (!reloading) { reloading = true; location.reload(); } }, { once: true });
+      waitingWorker.postMessage({ type: "skip-waiting" });
+      waitingWorker = null;
+    }
   }
 
   function onMessage(event) {
@@ -134,6 +158,7 @@
       document.title = marked.dataset.title || document.title;
     }
     if (document.querySelector("#app [data-answer-saved]")) askPersist();
+    applyUpdateIfIdle();
   });
 
   window.addEventListener("online", () => post({ type: "flush", reason: "online" }));
@@ -142,7 +167,7 @@
     if (document.visibilityState === "visible" && navigator.onLine) post({ type: "flush", reason: "visible" });
   });
   setInterval(() => { if (navigator.onLine) post({ type: "flush", reason: "timer" }); }, FLUSH_EVERY_MS);
-  if ("speechSynthesis" in window) speechSynthesis.addEventListener("voiceschanged", refreshVoices);
+  if ("speechSynthesis" in window) speechSynthesis.addEventListener("voiceschanged", () => refreshVoices(true));
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
   else boot();

@@ -5,7 +5,7 @@ import json
 import time
 
 import segno
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
 from .. import classes as class_records
 from ..db import get_db, write
@@ -159,20 +159,46 @@ def save_class_settings(class_id):
     threshold = _threshold(request.form.get("mastery_threshold"), klass["mastery_threshold"])
     units = {p["id"] for p in _packs(db)} & set(request.form.getlist("units"))
     reason = request.form.get("reason", "").strip()[:200] or _("Class settings")
+    old_settings = json.loads(klass["settings"] or "{}")
+    settings = dict(old_settings, **tier_settings(request.form, old_settings))
     with write(db):
-        db.execute("UPDATE classes SET name = ?, release_mode = ?, mastery_threshold = ? WHERE id = ?",
-                   [name, mode, threshold, class_id])
+        db.execute("UPDATE classes SET name = ?, release_mode = ?, mastery_threshold = ?, settings = ? WHERE id = ?",
+                   [name, mode, threshold, json.dumps(settings), class_id])
         current = {row[0] for row in db.execute("SELECT pack_id FROM assignments WHERE class_id = ?", [class_id])}
         for pack_id in units - current:
             db["assignments"].insert({"class_id": class_id, "pack_id": pack_id, "assigned_at": time.time()})
         for pack_id in current - units:
             db.execute("DELETE FROM assignments WHERE class_id = ? AND pack_id = ?", [class_id, pack_id])
-    for target, old, new in (("release_mode", klass["release_mode"], mode),
-                             ("mastery_threshold", klass["mastery_threshold"], threshold),
-                             ("units", sorted(current), sorted(units))):
-        if old != new:
-            record_override(db, user_id, None, class_id, target, None, old, new, reason)
+        for target, old, new in (("release_mode", klass["release_mode"], mode),
+                                 ("mastery_threshold", klass["mastery_threshold"], threshold),
+                                 ("units", sorted(current), sorted(units)),
+                                 ("tier_thresholds", {k: old_settings.get(k) for k in TIER_KEYS},
+                                  {k: settings.get(k) for k in TIER_KEYS})):
+            if old != new:
+                record_override(db, user_id, None, class_id, target, None, old, new, reason)
     return redirect(url_for("teacher.class_settings", class_id=class_id, saved=1))
+
+
+TIER_KEYS = ("tier2_below", "tier3_below", "tier3_misconceptions")
+
+
+def tier_settings(form, current: dict) -> dict:
+    """The tier thresholds a teacher typed (percentages and a count), kept in range; unchanged where unreadable."""
+    out = {}
+    for key in ("tier2_below", "tier3_below"):
+        try:
+            out[key] = round(min(95.0, max(5.0, float(form.get(key, "")))) / 100, 2)
+        except ValueError:
+            if key in current:
+                out[key] = current[key]
+    try:
+        out["tier3_misconceptions"] = min(10, max(1, int(form.get("tier3_misconceptions", ""))))
+    except ValueError:
+        if "tier3_misconceptions" in current:
+            out["tier3_misconceptions"] = current["tier3_misconceptions"]
+    if "tier2_below" in out and "tier3_below" in out and out["tier3_below"] > out["tier2_below"]:
+        out["tier3_below"] = out["tier2_below"]
+    return out
 
 
 @bp.post("/classes/<int:class_id>/unlock")

@@ -12,22 +12,28 @@ from ..db import write
 
 # What a teacher can change; the target names are stored in overrides.target.
 TARGETS = ("mastery", "tier", "items_per_set", "deadline", "audio", "simplified", "groups", "set", "release",
-           "release_mode", "mastery_threshold", "units", "pin", "device", "lockout")
+           "release_mode", "mastery_threshold", "units", "tier_thresholds", "pin", "device", "lockout")
 TIERS = ("1", "2", "3", "enrichment", "maintenance")
 MIN_ITEMS, MAX_ITEMS = 1, 5
 
 
 def record_override(db, user_id: int, student_id: int | None, class_id: int | None, target: str,
                     target_id: str | None, old, new, reason: str, now: float | None = None) -> int:
-    """Store one decision with who made it, when and why; return its id."""
+    """Store one decision with who made it, when and why; return its id.
+
+    Inside the caller's `write(db)` it joins that transaction, so a change and its record
+    are committed together."""
     if target not in TARGETS:
         raise ValueError(f"unknown override target {target!r}")
+    row = {"user_id": user_id, "student_id": student_id, "class_id": class_id, "target": target,
+           "target_id": target_id, "old_value": json.dumps(old, ensure_ascii=False),
+           "new_value": json.dumps(new, ensure_ascii=False), "reason": (reason or "").strip()[:300] or "-",
+           "created_at": now or time.time()}
+    if db.conn.in_transaction:  # part of the caller's write: the change and its record commit together
+        db["overrides"].insert(row)
+        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
     with write(db):
-        db["overrides"].insert({
-            "user_id": user_id, "student_id": student_id, "class_id": class_id, "target": target,
-            "target_id": target_id, "old_value": json.dumps(old, ensure_ascii=False),
-            "new_value": json.dumps(new, ensure_ascii=False), "reason": (reason or "").strip()[:300] or "-",
-            "created_at": now or time.time()})
+        db["overrides"].insert(row)
         return db.execute("SELECT last_insert_rowid()").fetchone()[0]
 
 

@@ -66,3 +66,35 @@ def overview(class_id):
     klass = owned_class(class_id)
     db = get_db()
     return render_template("teacher/overview.html", **overview_data(db, klass), **class_context(klass))
+
+
+@bp.get("/classes/<int:class_id>/misconceptions/<mc>")
+@teacher_required
+def misconception(class_id, mc):
+    """One misconception group: who still shows it, who resolved it, typical wrong answers and where."""
+    klass = owned_class(class_id)
+    db = get_db()
+    cat = catalog()
+    snap = load_snapshot(db, klass["id"], days=insights.RECENT_DAYS)
+    group = next((g for g in insights.misconception_groups(snap, cat) if g["misconception"] == mc), None)
+    info = cat.get("misconceptions", {}).get(mc)
+    if info is None and group is None:
+        from flask import abort
+        abort(404)
+    return render_template("teacher/misconception.html", mc=mc, group=group, info=info or {},
+                           names=labels(get_locale()), students_by_id=snap.by_id(), **class_context(klass))
+
+
+@bp.get("/classes/<int:class_id>/items")
+@teacher_required
+def item_report(class_id):
+    """Every item the class answered: facility, discrimination, median time, most common wrong answer."""
+    klass = owned_class(class_id)
+    db = get_db()
+    cat = catalog()
+    snap = load_snapshot(db, klass["id"])
+    stats = insights.item_statistics(snap, cat)
+    risky = {s["item"]: s["reasons"] for s in insights.risky_items(stats)}
+    stats.sort(key=lambda s: (s["item"] not in risky, s["facility"], s["item"]))
+    return render_template("teacher/items.html", stats=stats, risky=risky, names=labels(get_locale()),
+                           **class_context(klass))

@@ -1,0 +1,250 @@
+// What each /app/ route does: read the profile's state, change it together with the events
+// that explain the change, and answer with the screen to show. Online and offline alike.
+
+import * as hw from "./homework.js";
+import { _, ngettext, useLocale } from "./i18n.js";
+import { answersWaiting, heldInMemory, pending, record } from "./outbox.js";
+import { audioUrl, collectGarbage, contentFor, dropAudio } from "./packs.js";
+import { currentProfile, join, JoinError, listProfiles, switchTo, updateProfile } from "./profiles.js";
+import { joinScreen } from "./screen_join.js";
+import { doneScreen, emptyScreen, itemScreen, reflectionScreen } from "./screen_item.js";
+import { profilesScreen } from "./screen_profiles.js";
+import { progressScreen } from "./screen_progress.js";
+import { done, get, transact } from "./store.js";
+import { flushAll, installAudioFor, pinnedPackKeys } from "./sync.js";
+import { knownVoices, needsAudio } from "./device.js";
+
+const lastScreen = new Map();       // profile id -> "start" | "progress" | "profiles"
+const KEEP_FINISHED_SETS = 10;
+
+async function storageShort() {
+  const storage = await get("meta", "storage");
+  return !!(storage && storage.short);
+}
+
+async function stateOf(profile) {
+  return (await get("state", profile.id)) || { profile: profile.id, progress: {} };
+}
+
+async function freeRoom() {
+  await dropAudio();
+  await collectGarbage(await pinnedPackKeys());
+  for (const name of await caches.keys()) if (name.startsWith("abhyas-shell-old")) await caches.delete(name);
+}
+
+/** Write events with the progress they caused; a full disk keeps them in memory instead of losing them. */
+async function save(profile, progress, events) {
+  const change = (state) => {
+    state.progress = state.progress || {};
+    state.progress[progress.id] = progress;
+    const finished = Object.values(state.progress).filter((p) => p.stage === "done").sort((a, b) => (b.ended || 0) - (a.ended || 0));
+    for (const old of finished.slice(KEEP_FINISHED_SETS)) delete state.progress[old.id];
+    return state;
+  };
+  try {
+    await record(profile.id, events, change, freeRoom);
+  } catch (err) {
+    if (err.name !== "HeldInMemory") throw err;
+  }
+  statusChanged();
+  if (events.length && self.registration.sync) self.registration.sync.register("outbox").catch(() => {});
+}
+
+let statusListener = () => {};
+/** Be told whenever the number of waiting answers may have changed. */
+export function onStatusChange(fn) {
+  statusListener = fn;
+}
+function statusChanged() {
+  statusListener();
+}
+
+/** The status line for the current profile: answers waiting, or all synced. */
+export async function statusText() {
+  const profile = await currentProfile();
+  if (!profile) return "";
+  await useLocale(profile.locale);
+  if (profile.needsJoin) return _("Join again with your PIN so your answers can be sent.");
+  const waiting = await answersWaiting(profile.id);
+  let text = waiting ? ngettext("%(num)d answer waiting to sync", "%(num)d answers waiting to sync", waiting) : _("All answers synced");
+  if (heldInMemory.length) text += ` ${_("Storage is full: keep Abhyas open and tap Sync now.")}`;
+  return text;
+}
+
+async function itemContext(profile, state, progress) {
+  const content = await contentFor(progress.pins);
+  const voices = await knownVoices();
+  const ctx = { profile, state, progress, content, voices, audioUrl: null };
+  if (progress.current && !voices.has(profile.locale)) ctx.audioUrl = await audioUrl(content, progress.current, profile.locale);
+  return ctx;
+}
+
+async function homework(profile, state, options = {}) {
+  let active = hw.activeSet(state);
+  if (!active) {
+    const content = await contentFor({});
+    return emptyScreen({ profile }, { waiting: hw.waitingSets(state).length > 0, storageShort: await storageShort(),
+                                      missing: false, content });
+  }
+  if (!active.progress) {
+    const content = await contentFor({});
+    if (!active.set.items.every((e) => content.item(e.item))) {
+      return emptyScreen({ profile }, { missing: true, storageShort: await storageShort() });
+    }
+    const [progress, events] = hw.startSet(active.set, content.versions);
+    await save(profile, progress, events);
+    active = { set: active.set, progress };
+  }
+  return renderProgress(profile, await stateOf(profile), active.progress, options);
+}
+
+async function renderProgress(profile, state, progress, options = {}) {
+  const ctx = await itemContext(profile, state, progress);
+  if (progress.stage === "done") return doneScreen(ctx, !!hw.activeSet(state));
+  if (progress.stage === "reflection") return reflectionScreen(ctx);
+  if (!progress.current || !ctx.content.item(progress.current)) {
+    return emptyScreen({ profile }, { missing: true, storageShort: await storageShort() });
+  }
+  return itemScreen(ctx, options);
+}
+
+async function withProfile(fn) {
+  const profile = await currentProfile();
+  if (!profile) return joinScreen(null);
+  await useLocale(profile.locale);
+  if (profile.needsJoin) return joinScreen(profile, { problem: "rejoin", classCode: profile.classCode });
+  return fn(profile, await stateOf(profile));
+}
+
+function needsItem(change) {
+  change.needsItem = true;
+  return change;
+}
+
+async function act(change, form) {
+  return withProfile(async (profile, state) => {
+    const active = hw.activeSet(state);
+    if (!active || !active.progress) return homework(profile, state);
+    const progress = active.progress;
+    const content = await contentFor(progress.pins);
+    if (change.needsItem && !(progress.current && content.item(progress.current))) return renderProgress(profile, state, progress);
+    const [next, events, extra] = change(progress, content, form);
+    await save(profile, next, events);
+    return renderProgress(profile, await stateOf(profile), next, extra || {});
+  });
+}
+
+/** GET /app/start: the homework screen (the current item at once), or joining for a new phone. */
+export function start() {
+  return withProfile(async (profile, state) => {
+    lastScreen.set(profile.id, "start");
+    return homework(profile, state);
+  });
+}
+
+/** POST /app/check: grade the answer on the phone and record it. */
+export function check(form) {
+  return act(needsItem((progress, content) => {
+    const [p, events] = hw.check(progress, content.item(progress.current), form.get("answer"));
+    return [p, events];
+  }), form);
+}
+
+/** POST /app/hint: the next hint (the last brings the worked solution). */
+export function hint(form) {
+  return act(needsItem((progress, content) => {
+    const text = content.text(progress.current, "en") || { hints: [] };
+    const [p, events] = hw.hint(progress, (text.hints || []).length);
+    return [p, events, { draft: form.get("answer") || "" }];
+  }), form);
+}
+
+/** POST /app/next: leave the item (time on task, or a skip) and show what comes next. */
+export function next(form) {
+  return act((progress) => hw.next(progress), form);
+}
+
+/** POST /app/reflect: the reflection, then the optional extension. */
+export function reflect(form) {
+  return act((progress) => hw.reflect(progress, form.get("value")), form);
+}
+
+/** GET /app/progress: mastery bars, next steps, what mastery means. */
+export function progress() {
+  return withProfile(async (profile, state) => {
+    lastScreen.set(profile.id, "progress");
+    const active = hw.activeSet(state);
+    const content = await contentFor(active && active.progress ? active.progress.pins : {});
+    return progressScreen({ profile, state, content }, { pendingEvents: await pending(profile.id), storageShort: await storageShort() });
+  });
+}
+
+/** GET /app/profiles: everyone on this phone. */
+export async function profiles() {
+  const profile = await currentProfile();
+  await useLocale(profile ? profile.locale : "en");
+  if (profile) lastScreen.set(profile.id, "profiles");
+  const all = await listProfiles();
+  const waiting = {};
+  for (const p of all) waiting[p.id] = await answersWaiting(p.id);
+  return profilesScreen(profile, all, waiting);
+}
+
+/** POST /app/profiles/switch: show another student's homework. */
+export async function switchProfile(form) {
+  await switchTo(form.get("profile"));
+  statusChanged();
+  return start();
+}
+
+/** GET /app/join: the join form (another student on this phone). */
+export async function joinForm() {
+  const profile = await currentProfile();
+  await useLocale(profile ? profile.locale : "en");
+  return joinScreen(profile, { cancel: !!profile });
+}
+
+/** POST /app/join: join online, fetch the first set and the packs, then show the homework. */
+export async function joinClass(form) {
+  const classCode = String(form.get("class_code") || "");
+  let profile;
+  try {
+    profile = await join(classCode, String(form.get("pin") || ""));
+  } catch (err) {
+    const current = await currentProfile();
+    await useLocale(current ? current.locale : "en");
+    if (err instanceof JoinError) return joinScreen(current, { problem: err.kind, classCode, cancel: !!current });
+    throw err;
+  }
+  await useLocale(profile.locale);
+  await flushAll({ force: true, only: profile.id, reason: "join" });
+  statusChanged();
+  return start();
+}
+
+/** POST /app/settings: language or simplified text, switched on the phone at once. */
+export async function settings(form) {
+  const current = await currentProfile();
+  if (!current) return joinScreen(null);
+  const locale = String(form.get("locale") || current.locale);
+  await updateProfile(current.id, { locale, simplified: form.get("simplified") === "1" });
+  if (locale !== current.locale && (await needsAudio(locale)) && navigator.onLine) installAudioFor(locale).catch(() => {});
+  statusChanged();
+  const screenName = lastScreen.get(current.id) || "start";
+  if (screenName === "progress") return progress();
+  if (screenName === "profiles") return profiles();
+  return start();
+}
+
+/** POST /app/sync: Sync now, ignoring any backoff. */
+export async function syncNow() {
+  await flushAll({ force: true, reason: "button" });
+  statusChanged();
+  return "";
+}
+
+/** Pinned versions still matter after a set ends: clean up what no set uses any more. */
+export async function tidy() {
+  await collectGarbage(await pinnedPackKeys());
+  return transact(["state"], "readonly", (s) => done(s.state.count()));
+}

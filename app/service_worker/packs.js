@@ -1,0 +1,254 @@
+// Packs on the phone: fetch a signed manifest, check its Ed25519 signature against the
+// publisher keys, fetch each file and check its SHA-256 against its name before caching
+// it. Files are content-addressed, so one cache holds every version; a version stays
+// installed while a set in progress still uses it.
+
+import { all, del, get, put, isQuotaError, transact, done } from "./store.js";
+
+export const PACK_CACHE = "abhyas-packs-v1";
+const docs = new Map();
+const b64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** A pack failure the student can be told about; `kind` is "space", "trust" or "network". */
+export class PackError extends Error {
+  constructor(kind, message) { super(message); this.kind = kind; }
+}
+
+function versionKey(version) {
+  return String(version).split(".").map((p) => Number(p) || 0);
+}
+
+/** Negative, zero or positive as version a sorts before, with or after b. */
+export function compareVersions(a, b) {
+  const x = versionKey(a), y = versionKey(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if ((x[i] || 0) !== (y[i] || 0)) return (x[i] || 0) - (y[i] || 0);
+  }
+  return 0;
+}
+
+/** The publisher keys, refreshed from the server when online and kept for offline use. */
+export async function publisherKeys(refresh = false) {
+  let keys = await get("meta", "keys");
+  if (!keys || refresh) {
+    try {
+      const response = await fetch("/packs/keys.json", { cache: "no-store" });
+      if (response.ok) {
+        keys = (await response.json()).keys || [];
+        await put("meta", keys, "keys");
+      }
+    } catch (_) { /* offline: the stored keys still verify */ }
+  }
+  return keys || [];
+}
+
+/** Check a manifest envelope's signature; return its parsed body or throw PackError("trust"). */
+export async function verifyManifest(envelope, keys) {
+  const key = keys.find((k) => k.key_id === envelope.key_id);
+  if (!key || envelope.alg !== "Ed25519") throw new PackError("trust", `unknown publisher key ${envelope.key_id}`);
+  const publicKey = await crypto.subtle.importKey("raw", b64(key.public), { name: "Ed25519" }, false, ["verify"]);
+  const ok = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, b64(envelope.signature),
+    new TextEncoder().encode(envelope.body));
+  if (!ok) throw new PackError("trust", "manifest signature does not verify");
+  const body = JSON.parse(envelope.body);
+  if (body.key_id && body.key_id !== envelope.key_id) throw new PackError("trust", "manifest names another key");
+  return body;
+}
+
+async function fetchVerified(cache, entry) {
+  const url = `/packs/${entry.path}`;
+  const cached = await cache.match(url);
+  if (cached) return 0;
+  const response = await fetch(url);
+  if (!response.ok) throw new PackError("network", `${url}: HTTP ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  if (hex(await crypto.subtle.digest("SHA-256", bytes)) !== entry.sha256) {
+    throw new PackError("trust", `${entry.sha256}: content does not match its hash`);
+  }
+  const type = entry.path.endsWith(".json") ? "application/json" : "audio/ogg";
+  try {
+    await cache.put(url, new Response(bytes, { headers: { "Content-Type": type, "Content-Length": String(bytes.byteLength) } }));
+  } catch (err) {
+    if (isQuotaError(err)) throw new PackError("space", "storage full");
+    throw err;
+  }
+  return bytes.byteLength;
+}
+
+/** Room left on the phone in bytes (Infinity when the browser cannot tell). */
+export async function freeSpace() {
+  if (!navigator.storage || !navigator.storage.estimate) return Infinity;
+  const { quota, usage } = await navigator.storage.estimate();
+  return quota ? quota - (usage || 0) : Infinity;
+}
+
+const MARGIN = 5 * 1024 * 1024; // keep room for answers and the browser's own needs
+
+/** Install one pack version from its manifest URL (or envelope), checking space, signature and hashes. */
+export async function installPack(manifestUrl, envelope = null, wanted = {}) {
+  if (!envelope) {
+    const response = await fetch(manifestUrl);
+    if (!response.ok) throw new PackError("network", `${manifestUrl}: HTTP ${response.status}`);
+    envelope = await response.json();
+  }
+  const key = (b) => `${b.pack}@${b.version}`;
+  let body;
+  try {
+    body = await verifyManifest(envelope, await publisherKeys());
+  } catch (err) {
+    if (!(err instanceof PackError)) throw err;
+    body = await verifyManifest(envelope, await publisherKeys(true));
+  }
+  const existing = await get("packs", key(body));
+  if (existing && existing.complete) return existing;
+  const files = body.files || [];
+  const need = files.reduce((sum, f) => sum + (f.bytes || 0), 0);
+  if (await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
+  const cache = await caches.open(PACK_CACHE);
+  for (const entry of files) await fetchVerified(cache, entry);
+  const record = { key: key(body), pack: body.pack, version: body.version, body, envelope, complete: true,
+                   installedAt: Date.now(), audio: {} };
+  await put("packs", record);
+  if (wanted.audioLocale) await installAudio(record, wanted.audioLocale).catch(() => {});
+  return record;
+}
+
+function audioEntries(body, locale) {
+  const files = (body.audio && body.audio.files) || [];
+  return files.filter((f) => !f.locale || f.locale === locale);
+}
+
+/** Cache one locale's audio files of an installed pack when there is room; speech is optional. */
+export async function installAudio(record, locale) {
+  const entries = audioEntries(record.body, locale);
+  if (!entries.length || (record.audio && record.audio[locale])) return false;
+  const need = entries.reduce((sum, f) => sum + (f.bytes || 0), 0);
+  if (await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
+  const cache = await caches.open(PACK_CACHE);
+  for (const entry of entries) await fetchVerified(cache, entry);
+  await transact(["packs"], "readwrite", async (s) => {
+    const fresh = await done(s.packs.get(record.key));
+    if (fresh) { fresh.audio = { ...(fresh.audio || {}), [locale]: true }; await done(s.packs.put(fresh)); }
+  });
+  return true;
+}
+
+/** Every complete installed pack version. */
+export async function installed() {
+  return (await all("packs")).filter((r) => r.complete);
+}
+
+/** The newest installed version of each pack: {pack: version}. */
+export async function newestVersions() {
+  const newest = {};
+  for (const r of await installed()) {
+    if (!newest[r.pack] || compareVersions(r.version, newest[r.pack]) > 0) newest[r.pack] = r.version;
+  }
+  return newest;
+}
+
+async function readDoc(path) {
+  const response = await caches.match(`/packs/${path}`);
+  if (!response) throw new PackError("network", `missing pack file ${path}`);
+  return response.json();
+}
+
+/** The documents of one installed pack version: meta, items by id, text by locale. */
+export async function packDocs(pack, version) {
+  const key = `${pack}@${version}`;
+  if (docs.has(key)) return docs.get(key);
+  const record = await get("packs", key);
+  if (!record) return null;
+  const loaded = { pack, version, body: record.body, audio: record.audio || {}, meta: null, items: {}, text: {} };
+  for (const entry of record.body.files || []) {
+    if (entry.role === "meta") loaded.meta = await readDoc(entry.path);
+    else if (entry.role === "items") for (const item of (await readDoc(entry.path)).items) loaded.items[item.id] = item;
+    else if (entry.role === "text") loaded.text[entry.locale] = await readDoc(entry.path);
+  }
+  docs.set(key, loaded);
+  return loaded;
+}
+
+/** Forget parsed documents (after an install or a clean-up). */
+export function forgetDocs() {
+  docs.clear();
+}
+
+/**
+ * The content a set is played with: for each pack the pinned version when the set pinned
+ * one, else the newest. Returns {item(id), text(id, locale), packs: [docs]}.
+ */
+export async function contentFor(pins = {}) {
+  const newest = await newestVersions();
+  const chosen = [];
+  for (const pack of Object.keys(newest)) {
+    const version = pins[pack] && (await get("packs", `${pack}@${pins[pack]}`)) ? pins[pack] : newest[pack];
+    const d = await packDocs(pack, version);
+    if (d) chosen.push(d);
+  }
+  const find = (id) => chosen.find((d) => d.items[id]);
+  return {
+    packs: chosen,
+    versions: Object.fromEntries(chosen.map((d) => [d.pack, d.version])),
+    item: (id) => { const d = find(id); return d ? d.items[id] : null; },
+    packOf: (id) => find(id) || null,
+    text(id, locale) {
+      const d = find(id);
+      if (!d) return null;
+      return (d.text[locale] && d.text[locale].items[id]) || (d.text.en && d.text.en.items[id]) || null;
+    },
+    textDoc(pack, locale) {
+      const d = chosen.find((x) => x.pack === pack);
+      return d ? d.text[locale] || d.text.en || Object.values(d.text)[0] : null;
+    },
+    locales: [...new Set(chosen.flatMap((d) => Object.keys(d.text)))],
+  };
+}
+
+/** The cached audio URL of an item's speakable text in a locale (from the audio index), or null. */
+export async function audioUrl(content, itemId, locale) {
+  const d = content.packOf(itemId);
+  if (!d || !d.body.audio || !(d.audio && d.audio[locale])) return null;
+  const files = d.body.audio.files || [];
+  const indexEntry = files.find((f) => f.role === "audio-index" && f.locale === locale);
+  if (!indexEntry) return null;
+  if (!d.audioIndex) d.audioIndex = {};
+  if (!d.audioIndex[locale]) d.audioIndex[locale] = await readDoc(indexEntry.path).catch(() => ({ clips: {} }));
+  const clip = (d.audioIndex[locale].clips || {})[`${itemId}.speak`];
+  const file = clip && files.find((f) => f.sha256 === clip.sha256);
+  if (!file) return null;
+  const url = `/packs/${file.path}`;
+  return (await caches.match(url)) ? url : null;
+}
+
+/** Drop pack versions that are neither the newest nor pinned by a set in progress, and their files. */
+export async function collectGarbage(pinnedKeys) {
+  const records = await installed();
+  const newest = await newestVersions();
+  const keep = records.filter((r) => newest[r.pack] === r.version || pinnedKeys.has(r.key));
+  const drop = records.filter((r) => !keep.includes(r));
+  if (!drop.length) return 0;
+  const kept = new Set(keep.flatMap((r) => [...(r.body.files || []), ...((r.body.audio && r.body.audio.files) || [])]
+    .map((f) => `/packs/${f.path}`)));
+  const cache = await caches.open(PACK_CACHE);
+  for (const r of drop) {
+    for (const f of [...(r.body.files || []), ...((r.body.audio && r.body.audio.files) || [])]) {
+      const url = `/packs/${f.path}`;
+      if (!kept.has(url)) await cache.delete(url);
+    }
+    await del("packs", r.key);
+  }
+  forgetDocs();
+  return drop.length;
+}
+
+/** Free room for answers on a full disk: audio goes first (speech is optional), then unused versions. */
+export async function dropAudio() {
+  const cache = await caches.open(PACK_CACHE);
+  for (const record of await installed()) {
+    for (const f of (record.body.audio && record.body.audio.files) || []) await cache.delete(`/packs/${f.path}`);
+    if (record.audio && Object.keys(record.audio).length) await put("packs", { ...record, audio: {} });
+  }
+  forgetDocs();
+}

@@ -1,0 +1,79 @@
+// Student profiles on a shared phone: each has its own device token, outbox, progress and
+// settings. The "current" profile is the one the screens show.
+
+import { all, done, get, put, transact } from "./store.js";
+
+/** Why a join did not work, in words the join screen can show. */
+export class JoinError extends Error {
+  constructor(kind, message) { super(message); this.kind = kind; }
+}
+
+/** Every profile on this phone, oldest first. */
+export async function listProfiles() {
+  return (await all("profiles")).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** The profile the screens show, or null before anyone joined. */
+export async function currentProfile() {
+  const id = await get("meta", "current");
+  return id ? (await get("profiles", id)) || null : null;
+}
+
+/** Show another profile's screens. */
+export async function switchTo(id) {
+  if (await get("profiles", id)) await put("meta", id, "current");
+}
+
+/** Update fields of a profile. */
+export async function updateProfile(id, fields) {
+  return transact(["profiles"], "readwrite", async (s) => {
+    const profile = await done(s.profiles.get(id));
+    if (!profile) return null;
+    Object.assign(profile, fields);
+    await done(s.profiles.put(profile));
+    return profile;
+  });
+}
+
+/** A stable id for this installation, so the server can tell phones behind one address apart. */
+export async function installId() {
+  let id = await get("meta", "install");
+  if (!id) {
+    id = [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    await put("meta", id, "install");
+  }
+  return id;
+}
+
+/** Join a class with code and PIN; the student gets (or keeps) a profile with a fresh token. */
+export async function join(classCode, pin) {
+  let response;
+  try {
+    response = await fetch("/api/v1/join", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Abhyas-Install": await installId() },
+      body: JSON.stringify({ class_code: classCode.trim(), pin: pin.trim(), label: "phone" }),
+    });
+  } catch (_) {
+    throw new JoinError("offline", "no connection");
+  }
+  const reply = await response.json().catch(() => ({}));
+  if (response.status === 401) throw new JoinError("wrong", reply.error || "not recognised");
+  if (response.status === 429) throw new JoinError("slow", reply.error || "too many tries");
+  if (!response.ok) throw new JoinError("server", reply.error || `HTTP ${response.status}`);
+  const { token, student, class: klass } = reply;
+  const profile = await transact(["profiles", "meta"], "readwrite", async (s) => {
+    const existing = (await done(s.profiles.getAll())).find((p) => p.studentId === student.id && p.classCode === klass.code);
+    const profileId = existing ? existing.id : `p${student.id}-${crypto.getRandomValues(new Uint32Array(1))[0].toString(36)}`;
+    const record = {
+      seq: 0, createdAt: Date.now(), locale: student.locale || "en", simplified: !!student.simplified,
+      ...(existing || {}),
+      id: profileId, studentId: student.id, name: student.name, classCode: klass.code, className: klass.name,
+      token, needsJoin: false, audio: !!student.audio,
+    };
+    await done(s.profiles.put(record));
+    await done(s.meta.put(profileId, "current"));
+    return record;
+  });
+  return profile;
+}

@@ -1,0 +1,69 @@
+// HTML for htmx, made in the worker: an escaping template tag and the parts every screen
+// shares (the top bar, the Sync now button, the language and simple-words switches).
+
+import { LOCALES, _ } from "./i18n.js";
+
+class Raw {
+  constructor(text) { this.text = text; }
+  toString() { return this.text; }
+}
+
+/** Mark trusted HTML so the template tag does not escape it. */
+export const raw = (text) => new Raw(String(text));
+
+/** Escape text for HTML content and attribute values. */
+export function esc(value) {
+  return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function part(value) {
+  if (value === null || value === undefined || value === false) return "";
+  if (value instanceof Raw) return value.text;
+  if (Array.isArray(value)) return value.map(part).join("");
+  return esc(value);
+}
+
+/** A template tag: interpolated values are escaped unless made with raw() or h``. */
+export function h(strings, ...values) {
+  let out = strings[0];
+  for (let i = 0; i < values.length; i++) out += part(values[i]) + strings[i + 1];
+  return new Raw(out);
+}
+
+const NAV = [["start", "/app/start", "Homework"], ["progress", "/app/progress", "My progress"], ["profiles", "/app/profiles", "Switch student"]];
+
+/** The top bar: whose phone it is now, and the three places to go. */
+export function bar(profile, screen) {
+  if (!profile) return h`<header id="bar" hx-swap-oob="true"><span class="who">Abhyas</span></header>`;
+  const buttons = NAV.map(([name, url, label]) => h`<button type="button" hx-get="${url}" hx-target="#app"
+    ${raw(name === screen ? 'aria-current="page"' : "")}>${_(label)}</button>`);
+  return h`<header id="bar" hx-swap-oob="true"><span class="who">${profile.name}</span>${buttons}</header>`;
+}
+
+/** The Sync now button beside the status line. */
+export function syncAction(profile) {
+  if (!profile) return h`<span id="sync-action" hx-swap-oob="true"></span>`;
+  return h`<span id="sync-action" hx-swap-oob="true"><button type="button" hx-post="/app/sync" hx-swap="none">${_("Sync now")}</button></span>`;
+}
+
+/** The language and simple-words switches; any change redraws the screen at once. */
+export function prefs(profile) {
+  if (!profile) return h`<footer id="prefs" hx-swap-oob="true"></footer>`;
+  const options = LOCALES.map(([code, name]) => h`<option value="${code}" lang="${code}" ${raw(code === profile.locale ? "selected" : "")}>${name}</option>`);
+  return h`<footer id="prefs" hx-swap-oob="true"><form class="prefs" hx-post="/app/settings" hx-target="#app" hx-trigger="change">
+    <div><label for="pref-locale">${_("Language")}</label><select id="pref-locale" name="locale">${options}</select></div>
+    <div><label class="toggle"><input type="checkbox" id="pref-simple" name="simplified" value="1" ${raw(profile.simplified ? "checked" : "")}> ${_("Simple words")}</label></div>
+  </form></footer>`;
+}
+
+/** A whole screen: the main content plus the shared parts, swapped out of band. */
+export function screen(profile, name, main, { idle = false, title = "Abhyas" } = {}) {
+  const lang = profile ? profile.locale : "en";
+  return h`<div data-screen="${name}" data-idle="${idle ? "true" : "false"}" data-lang="${lang}" data-title="${title}">${main}</div>
+${bar(profile, name)}${syncAction(profile)}${prefs(profile)}`.text;
+}
+
+/** A warning box (role=alert), e.g. when storage is short. */
+export function warning(text) {
+  return h`<p class="warn" role="alert">${text}</p>`;
+}

@@ -1,0 +1,157 @@
+// The homework screens (replace #app): an item with its answer box, feedback, hints and
+// worked solution; the reflection prompt; the end of a set; and "no homework yet".
+
+import { _, ngettext } from "./i18n.js";
+import { entryFor, position, summary } from "./homework.js";
+import { h, raw, screen, warning } from "./render.js";
+
+/** The "why this item" line in the student's language, from the entry's reason code. */
+export function whyLine(entry, content, locale) {
+  const skill = entry.skill || (content.item(entry.item) || {}).skill;
+  const doc = content.packOf(entry.item);
+  const text = doc ? doc.text[locale] || doc.text.en : null;
+  const skillName = (text && text.skills && text.skills[skill]) || "";
+  const mcName = entry.misconception && text && text.misconceptions && text.misconceptions[entry.misconception]
+    ? text.misconceptions[entry.misconception].name : "";
+  switch (entry.reason) {
+    case "misconception_remediation":
+      return mcName ? _("This one helps with a mistake you made: %(name)s.", { name: mcName })
+        : _("This one helps with a mistake you made.");
+    case "productive_practice": return _("Just right for you now: %(skill)s.", { skill: skillName });
+    case "prerequisite_gap": return _("%(skill)s comes first: the next topics build on it.", { skill: skillName });
+    case "spaced_review": return _("A quick review of %(skill)s, so you keep it.", { skill: skillName });
+    case "extension": return _("A challenge in %(skill)s, if you want one.", { skill: skillName });
+    default: return entry.why || "";
+  }
+}
+
+function feedback(last, item, text, pack) {
+  if (!last) return "";
+  const mcs = (pack && pack.misconceptions) || {};
+  switch (last.status) {
+    case "correct": return h`<p class="fb ok" role="alert">${_("Correct!")}</p>`;
+    case "misconception":
+      return h`<p class="fb" role="alert">${(mcs[last.mc] && mcs[last.mc].feedback) || _("Not quite. Try again.")}</p>`;
+    case "not_simplified": return h`<p class="fb" role="alert">${_("Right value! Now write it in lowest terms.")}</p>`;
+    case "unparsed":
+      return h`<p class="fb" role="alert">${item.kind === "fraction" ? _("Write a number or a fraction, like 3/4.") : _("Write a number, like 12 or -3.")}</p>`;
+    case "empty": return h`<p class="fb" role="alert">${item.kind === "choice" ? _("Choose an answer first.") : _("Type your answer first.")}</p>`;
+    default: return h`<p class="fb" role="alert">${_("Not quite. Try again.")}</p>`;
+  }
+}
+
+function answerInput(item, text, st, draft) {
+  const locked = st.correct;
+  if (item.kind === "choice") {
+    const chosen = (st.last && st.last.r) || draft || "";
+    const options = (item.choices || []).map((key) => h`<label class="choice"><input type="radio" name="answer" value="${key}"
+      ${raw(key === chosen ? "checked" : "")} ${raw(locked ? "disabled" : "")}> <span>${(text.choices || {})[key] || key}</span></label>`);
+    return h`<div class="choices" role="radiogroup" aria-labelledby="answer-label"><p id="answer-label" class="legend"><strong>${_("Answer")}</strong></p>${options}</div>`;
+  }
+  const value = (st.last && st.last.r) || draft || "";
+  const keys = h`<div class="keys">${item.kind === "fraction"
+    ? h`<button type="button" data-insert="/" data-for="answer" aria-label="${_("Fraction")}">/</button>` : ""}
+    <button type="button" data-insert="-" data-for="answer" aria-label="${_("Minus")}">−</button></div>`;
+  return h`<label for="answer">${_("Answer")}</label>
+<input id="answer" name="answer" class="answer" inputmode="decimal" autocomplete="off" autocorrect="off" spellcheck="false"
+  maxlength="40" value="${value}" ${raw(locked ? "readonly" : "")} aria-describedby="answer-help">
+<p id="answer-help" class="muted">${item.kind === "fraction" ? _("For a fraction, type the top number, then /, then the bottom number.") : _("Type a number.")}</p>
+${locked ? "" : keys}`;
+}
+
+/** One item of a set, as it stands: answer box, feedback, hints, solution, buttons. */
+export function itemScreen(ctx, { draft = "", notices = [] } = {}) {
+  const { profile, progress, content, voices } = ctx;
+  const id = progress.current;
+  const item = content.item(id);
+  const doc = content.packOf(id);
+  const locale = profile.locale;
+  const text = content.text(id, locale) || { text: id, hints: [], solution: [] };
+  const pack = doc ? doc.text[locale] || doc.text.en : null;
+  const st = progress.items[id];
+  const entry = entryFor(progress, id);
+  const extension = progress.stage === "extension";
+  const pos = position(progress);
+  const question = profile.simplified && text.simplified ? text.simplified : text.text;
+  const hints = (text.hints || []).slice(0, st.hints);
+  const canHint = st.hints < (text.hints || []).length && !st.correct;
+  const sayable = voices.has(locale) || ctx.audioUrl;
+  const offerHint = !st.correct && st.attempts >= 2 && canHint;
+  const main = h`${notices}
+${extension ? h`<h1 tabindex="-1" autofocus>${_("Extension (optional)")}</h1>`
+    : h`<h1 tabindex="-1" autofocus>${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}</h1>
+<progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
+<p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
+<div class="card">
+<p class="q" lang="${locale}">${question}</p>
+${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${text.speak || text.text}"
+  ${raw(ctx.audioUrl ? 'data-audio="say-audio"' : "")}>${_("Read aloud")}</button>${ctx.audioUrl
+    ? h`<audio id="say-audio" preload="none" src="${ctx.audioUrl}"></audio>` : ""}</p>` : ""}
+<form hx-post="/app/check" hx-target="#app" hx-disabled-elt="find button">
+${answerInput(item, text, st, draft)}
+${feedback(st.last, item, text, pack)}
+${hints.length ? h`<ol class="hints" aria-label="${_("Hint")}">${hints.map((t) => h`<li>${t}</li>`)}</ol>` : ""}
+${offerHint ? h`<p class="muted">${_("Stuck? A hint can help.")}</p>` : ""}
+${st.solution && (text.solution || []).length ? h`<h2>${_("Worked solution")}</h2><ol class="steps">${text.solution.map((t) => h`<li>${t}</li>`)}</ol>` : ""}
+<div class="row">
+  <button type="submit" ${raw(st.correct ? "disabled" : 'class="primary"')}>${_("Check")}</button>
+  <button type="button" hx-post="/app/hint" hx-target="#app" ${raw(canHint ? "" : "disabled")}>${_("Hint")}</button>
+  <button type="button" hx-post="/app/next" hx-target="#app" ${raw(st.correct ? 'class="primary"' : "")}>${_("Next")}</button>
+</div>
+</form></div>
+${st.attempts ? raw("<span data-answer-saved hidden></span>") : ""}`;
+  return screen(profile, "start", main, { title: _("Homework") });
+}
+
+/** The reflection prompt after the five items. */
+export function reflectionScreen(ctx) {
+  const { profile, progress, content } = ctx;
+  const promptId = progress.set.reflection;
+  const packs = content.packs;
+  let prompt = null;
+  let kind = "text";
+  for (const d of packs) {
+    const t = d.text[profile.locale] || d.text.en;
+    if (t && t.reflections && t.reflections[promptId]) {
+      prompt = t.reflections[promptId];
+      const meta = ((d.meta && d.meta.reflections) || []).find((r) => r.id === promptId);
+      kind = meta ? meta.kind : "text";
+      break;
+    }
+  }
+  prompt = prompt || { text: _("How did this homework go?"), options: [] };
+  const field = kind === "scale" && prompt.options.length
+    ? h`<div role="radiogroup" aria-labelledby="reflect-q" class="choices">${prompt.options.map((o, i) => h`<label class="choice">
+        <input type="radio" name="value" value="${i + 1}"> <span>${o}</span></label>`)}</div>`
+    : h`<label for="reflect-text">${_("Your answer")}</label><textarea id="reflect-text" name="value" maxlength="200" rows="3"></textarea>`;
+  const main = h`<h1 tabindex="-1" autofocus>${_("Think back")}</h1>
+<form hx-post="/app/reflect" hx-target="#app" hx-disabled-elt="find button">
+<p id="reflect-q" class="q">${prompt.text}</p>
+${field}
+<div class="row"><button type="submit" class="primary">${_("Next")}</button></div>
+</form>`;
+  return screen(profile, "start", main, { title: _("Homework") });
+}
+
+/** The end of a set: how it went, and where to go next. */
+export function doneScreen(ctx, hasNext) {
+  const { profile, progress } = ctx;
+  const s = summary(progress);
+  const main = h`<h1 tabindex="-1" autofocus>${_("Well done! Set complete.")}</h1>
+<p>${ngettext("%(num)d answer right out of %(total)d.", "%(num)d answers right out of %(total)d.", s.correct, { total: s.total })}</p>
+<div class="row">${hasNext ? h`<button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button>` : ""}
+<button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
+  return screen(profile, "start", main, { idle: true, title: _("Homework") });
+}
+
+/** No set to do: waiting for the teacher, for a download, or for the next sync. */
+export function emptyScreen(ctx, { waiting = false, missing = false, storageShort = false } = {}) {
+  const { profile } = ctx;
+  const main = h`<h1 tabindex="-1" autofocus>${_("Homework")}</h1>
+${storageShort ? warning(_("Storage is almost full. Ask your teacher before downloading more.")) : ""}
+<p>${missing ? _("Your homework needs a download. Connect to the internet, then tap Sync now.")
+    : waiting ? _("Your teacher is checking your next homework. Tap Sync now later.")
+      : _("No homework right now. Tap Sync now when you are online.")}</p>
+<div class="row"><button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
+  return screen(profile, "start", main, { idle: true, title: _("Homework") });
+}

@@ -1,0 +1,27 @@
+// The join screen (replaces #app): class code and PIN, for a new phone or another student.
+
+import { _ } from "./i18n.js";
+import { h, screen, warning } from "./render.js";
+
+const PROBLEMS = {
+  offline: () => _("You need a connection to join. Try again when you are online."),
+  wrong: () => _("That class code or PIN is not right. Check with your teacher."),
+  slow: () => _("Too many tries. Wait 15 minutes, or ask your teacher."),
+  server: () => _("Joining did not work. Try again in a moment."),
+  rejoin: () => _("Join again with your PIN so your answers can be sent."),
+};
+
+/** The join form, with what went wrong last time (if anything). */
+export function joinScreen(profile, { problem = null, classCode = "", cancel = false } = {}) {
+  const main = h`<h1 tabindex="-1" autofocus>${_("Join")}</h1>
+${problem ? warning(PROBLEMS[problem] ? PROBLEMS[problem]() : problem) : ""}
+<form hx-post="/app/join" hx-target="#app" hx-disabled-elt="find button[type=submit]">
+  <label for="join-code">${_("Class code")}</label>
+  <input id="join-code" name="class_code" required maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${classCode}">
+  <label for="join-pin">${_("PIN")}</label>
+  <input id="join-pin" name="pin" required maxlength="12" inputmode="numeric" autocomplete="off">
+  <div class="row"><button type="submit" class="primary">${_("Join")}</button>
+  ${cancel ? h`<button type="button" hx-get="/app/profiles" hx-target="#app">${_("Switch student")}</button>` : ""}</div>
+</form>`;
+  return screen(profile, "join", main, { idle: true });
+}

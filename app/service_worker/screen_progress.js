@@ -1,0 +1,65 @@
+// "My progress" (replaces #app): mastery per skill as bars with numbers, next steps, and
+// what mastery means. The server's mastery, moved on by answers not yet synced (bkt.js).
+
+import { DEFAULT_PARAMS, MASTERY_THRESHOLD, updateMastery } from "./bkt.js";
+import { _, ngettext } from "./i18n.js";
+import { h, screen, warning } from "./render.js";
+
+/** Mastery per skill: the server's figures, then this phone's unsynced first answers on top. */
+export function provisionalMastery(state, content, pendingEvents) {
+  const mastery = {};
+  for (const [skill, m] of Object.entries(state.mastery || {})) mastery[skill] = { ...m, local: 0 };
+  const seen = new Set();
+  for (const row of pendingEvents) {
+    const e = row.event;
+    if (e.type !== "answer" || e.attempt !== 1 || seen.has(e.item)) continue;
+    seen.add(e.item);
+    const item = content.item(e.item);
+    if (!item) continue;
+    const m = mastery[item.skill] || (mastery[item.skill] = { p: DEFAULT_PARAMS.prior, attempts: 0, local: 0 });
+    m.p = updateMastery(m.p, e.ok === 1, DEFAULT_PARAMS, item.difficulty);
+    m.attempts += 1;
+    m.local += 1;
+  }
+  return mastery;
+}
+
+function skillsInOrder(content) {
+  const out = [];
+  for (const d of content.packs) for (const s of (d.meta && d.meta.skills) || []) out.push({ id: s.id, pack: d, prereqs: s.prerequisites || [] });
+  return out;
+}
+
+/** The progress page for the current profile. */
+export function progressScreen(ctx, { pendingEvents = [], storageShort = false } = {}) {
+  const { profile, state, content } = ctx;
+  const threshold = state.threshold || MASTERY_THRESHOLD;
+  const mastery = provisionalMastery(state, content, pendingEvents);
+  const name = (s) => {
+    const t = s.pack.text[profile.locale] || s.pack.text.en || {};
+    return (t.skills && t.skills[s.id]) || s.id;
+  };
+  const skills = skillsInOrder(content);
+  const bars = skills.map((s) => {
+    const m = mastery[s.id];
+    const pct = Math.round(100 * (m ? m.p : 0));
+    const label = !m || !m.attempts ? _("Not started") : m.p >= threshold ? _("Mastered") : _("Practising");
+    return h`<li class="skill"><p><span>${name(s)}</span><span><strong>${pct}%</strong> · ${label}</span></p>
+<div class="meter" aria-hidden="true"><span style="width:${pct}%"></span></div>
+${m && m.attempts ? h`<p class="muted">${ngettext("%(num)d answer so far", "%(num)d answers so far", m.attempts)}</p>` : ""}</li>`;
+  });
+  const mastered = new Set(skills.filter((s) => mastery[s.id] && mastery[s.id].p >= threshold).map((s) => s.id));
+  const ready = skills.filter((s) => !mastered.has(s.id) && s.prereqs.every((p) => mastered.has(p) || !skills.some((x) => x.id === p)))
+    .sort((a, b) => (mastery[a.id] ? mastery[a.id].p : 0) - (mastery[b.id] ? mastery[b.id].p : 0)).slice(0, 3);
+  const unsynced = pendingEvents.some((r) => r.event.type === "answer");
+  const main = h`<h1 tabindex="-1" autofocus>${_("My progress")}</h1>
+${storageShort ? warning(_("Storage is almost full. Ask your teacher before downloading more.")) : ""}
+${skills.length ? h`<ul class="plain">${bars}</ul>` : h`<p>${_("Your progress shows here after your first homework.")}</p>`}
+${unsynced ? h`<p class="muted">${_("Some answers are not synced yet; these bars already count them.")}</p>` : ""}
+<h2>${_("Next steps")}</h2>
+${ready.length ? h`<ul>${ready.map((s) => h`<li>${_("Practise %(skill)s.", { skill: name(s) })}</li>`)}</ul>`
+    : h`<p>${_("Keep going: finish your homework sets.")}</p>`}
+<h2>${_("What mastery looks like")}</h2>
+<p>${_("A skill is mastered when you answer its questions right, again and again, without hints. The bar shows how sure Abhyas is that you know it; at %(pct)s it says Mastered.", { pct: `${Math.round(threshold * 100)}%` })}</p>`;
+  return screen(profile, "progress", main, { idle: true, title: _("My progress") });
+}

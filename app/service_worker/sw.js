@@ -1,0 +1,87 @@
+// The student's server on the phone. It caches the shell, verifies and caches packs, answers
+// every /app/ request from IndexedDB and the packs, and sends the outbox when it can.
+// Updates wait until the page is idle, and a set keeps the pack versions it started with.
+
+import { SHELL, VERSION } from "./sw/version.js";
+import { route } from "./sw/router.js";
+import { onStatusChange, statusText } from "./sw/handlers.js";
+import { setVoices } from "./sw/device.js";
+import { PACK_CACHE } from "./sw/packs.js";
+import { flushAll, installAudioFor, onSyncChange } from "./sw/sync.js";
+
+const SHELL_CACHE = `abhyas-shell-${VERSION}`;
+
+async function precache() {
+  const cache = await caches.open(SHELL_CACHE);
+  await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
+}
+
+async function activate() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("abhyas-shell-") && name !== SHELL_CACHE) await caches.delete(name);
+  }
+  await self.clients.claim();
+}
+
+async function broadcast(message) {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
+
+async function broadcastStatus() {
+  broadcast({ type: "status", text: await statusText() });
+}
+
+async function fromShell(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(request, { ignoreSearch: true });
+  if (hit) return hit;
+  const any = await caches.match(request, { ignoreSearch: true });
+  return any || fetch(request);
+}
+
+async function packFile(request) {
+  const cache = await caches.open(PACK_CACHE);
+  return (await cache.match(request.url)) || fetch(request);
+}
+
+self.addEventListener("install", (event) => event.waitUntil(precache()));
+self.addEventListener("activate", (event) => event.waitUntil(activate().then(() => flushAll({ reason: "activate" }))));
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === "/app" || url.pathname.startsWith("/app/")) {
+    event.respondWith(route(event.request).finally(() => broadcastStatus()));
+  } else if (event.request.mode === "navigate" && url.pathname === "/") {
+    event.respondWith(fromShell(new Request("/")));
+  } else if (event.request.method === "GET" && url.pathname.startsWith("/packs/files/")) {
+    event.respondWith(packFile(event.request));
+  } else if (event.request.method === "GET" && SHELL.includes(url.pathname)) {
+    event.respondWith(fromShell(event.request));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "flush") event.waitUntil(flushAll({ reason: data.reason || "page" }).then(broadcastStatus));
+  else if (data.type === "voices") event.waitUntil(setVoices(data.langs));
+  else if (data.type === "skip-waiting") self.skipWaiting();
+  else if (data.type === "audio") event.waitUntil(installAudioFor(data.locale));
+});
+
+// Background Sync: the browser wakes the worker when a connection returns, even with the app closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(flushAll({ force: true, reason: "background" }).then((results) => {
+    if (Object.values(results || {}).some((r) => r && r.failed)) throw new Error("sync failed; the browser retries");
+  }));
+});
+
+onStatusChange(broadcastStatus);
+onSyncChange((change) => {
+  broadcastStatus();
+  if (change.changed) broadcast({ type: "refresh-if-idle" });
+});
+
+// A worker starting up (the browser restarts it often) sends what is waiting.
+setTimeout(() => flushAll({ reason: "start" }).catch(() => {}), 2000);

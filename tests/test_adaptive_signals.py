@@ -1,0 +1,76 @@
+"""Behaviour signals: rubric levels and outreach flags that carry their evidence."""
+import json
+from pathlib import Path
+
+from app.adaptive.signals import behaviour_signals
+
+CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
+DAY = 86400
+NOW = 1_767_225_600 + 10 * DAY
+
+
+def events(spec, day=9):
+    """Events from (type, item, correct, hints, seconds) tuples."""
+    out = []
+    for n, (kind, item, correct, hints, seconds) in enumerate(spec):
+        out.append({"id": f"e{n}", "type": kind, "item": item, "correct": correct, "hints": hints,
+                    "seconds": seconds, "misconception": None, "ts": NOW - (10 - day) * DAY + n * 60})
+    return out
+
+
+ITEMS = ["add1", "add2", "add3", "add4", "add5", "add6", "sub1", "sub2", "sub3", "sub4"]
+
+
+def flags_of(result):
+    return {f["flag"]: f["signals"] for f in result["flags"]}
+
+
+def test_steady_independent_work_gets_high_levels_and_no_flags():
+    spec = []
+    for i, item in enumerate(ITEMS):
+        spec.append(("shown", item, False, 0, 0))
+        if i % 4 == 0:
+            spec.append(("answer", item, False, 0, 50.0))
+        spec.append(("answer", item, True, 0, 45.0))
+    result = behaviour_signals(events(spec), NOW, CATALOG)
+    assert (result["persistence"], result["independence"]) == (3, 3)
+    assert result["flags"] == []
+
+
+def test_skipping_and_rapid_answers_are_flagged_with_their_evidence():
+    spec = [("shown", i, False, 0, 0) for i in ITEMS]
+    spec += [("skip", i, False, 0, 2.0) for i in ITEMS[:4]]
+    spec += [("answer", i, False, 0, 1.5) for i in ITEMS[4:]]
+    result = behaviour_signals(events(spec), NOW, CATALOG)
+    flags = flags_of(result)
+    assert flags["skipping"] == ["skipped 4 of 10 items"]
+    assert flags["rapid_answers"] == ["6 of 6 answers came in a few seconds"]
+    assert "struggling" in flags and "6 wrong answers in a row" in flags["struggling"]
+    assert result["persistence"] == 1
+
+
+def test_heavy_hint_use_lowers_independence():
+    spec = [("answer", i, True, 2, 60.0) for i in ITEMS[:8]] + [("answer", i, True, 0, 60.0) for i in ITEMS[8:]]
+    result = behaviour_signals(events(spec), NOW, CATALOG)
+    assert result["independence"] == 1
+    assert flags_of(result)["hint_reliance"] == ["used hints on 8 of 10 answers"]
+
+
+def test_long_silence_is_flagged_as_inactive():
+    result = behaviour_signals(events([("answer", "add1", True, 0, 40.0)], day=0), NOW, CATALOG)
+    assert flags_of(result)["inactive"] == ["last practised 10 days ago"]
+    synced = behaviour_signals([], NOW, CATALOG, last_sync_ts=NOW - 8 * DAY)
+    assert flags_of(synced)["inactive"] == ["last synced 8 days ago"]
+    assert synced["figures"]["days_since_sync"] == 8
+
+
+def test_too_little_work_gives_no_levels():
+    result = behaviour_signals(events([("answer", "add1", True, 0, 40.0)]), NOW, CATALOG)
+    assert result["persistence"] is None and result["independence"] is None
+    assert "skipping" not in flags_of(result)
+
+
+def test_thresholds_come_from_settings():
+    spec = [("answer", i, True, 1, 60.0) for i in ITEMS[:5]] + [("answer", i, True, 0, 60.0) for i in ITEMS[5:]]
+    assert "hint_reliance" not in flags_of(behaviour_signals(events(spec), NOW, CATALOG))
+    assert "hint_reliance" in flags_of(behaviour_signals(events(spec), NOW, CATALOG, settings={"hint_share": 0.5}))
