@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 # Students type on phones in their own script: accept native digits and look-alike signs.
 _DIGIT_MAP = {}
@@ -112,6 +113,16 @@ def format_value(value) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+@lru_cache(maxsize=65536)
+def _parsed(raw: str):
+    # Item answers repeat across thousands of responses; parse each spelling once.
+    return parse_number(raw)
+
+
+def _targets(answer: str, accept: tuple) -> tuple:
+    return (_parsed(answer),) + tuple(_parsed(a) for a in accept)
+
+
 @dataclass(frozen=True)
 class Grade:
     """The outcome of grading one response."""
@@ -141,13 +152,13 @@ def grade_response(item: dict, raw: str) -> Grade:
         if value == str(item["answer"]).lower():
             return Grade(True, None, "correct", normalized)
     else:
-        targets = [parse_number(item["answer"])] + [parse_number(a) for a in item.get("accept", [])]
+        targets = _targets(item["answer"], tuple(item.get("accept", ())))
         if value in targets:
             if item.get("form") == "lowest" and not is_lowest_terms(raw):
                 return Grade(False, None, "not_simplified", normalized)
             return Grade(True, None, "correct", normalized)
     for rule in item.get("wrong", []):
-        expected = str(rule["answer"]).lower() if kind == "choice" else parse_number(rule["answer"])
+        expected = str(rule["answer"]).lower() if kind == "choice" else _parsed(rule["answer"])
         if value == expected:
             return Grade(False, rule["misconception"], "misconception", normalized)
     return Grade(False, None, "wrong", normalized)

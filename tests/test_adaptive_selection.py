@@ -185,3 +185,12 @@ def test_reflections_rotate():
     log.events.append({"id": "r", "type": "reflection", "item": first, "ts": NOW - DAY})
     second = next_set_for(log.state(), CATALOG, NOW, {})["reflection"]
     assert first != second
+
+
+def test_one_persistent_misconception_brings_up_to_two_remediation_items():
+    log = Log().master("int_compare", 1).master("int_add", 6)
+    log.answer("sub2", False, 37, "subtract_negative_as_minus").answer("sub6", False, 38, "subtract_negative_as_minus")
+    result = next_set_for(log.state(), CATALOG, NOW, {})
+    remediation = [e for e in result["items"] if e["reason"] == "misconception_remediation"]
+    assert len(remediation) == 2 and {e["misconception"] for e in remediation} == {"subtract_negative_as_minus"}
+    assert len(next_set_for(log.state(), CATALOG, NOW, {"max_remediation": 1})["items"]) == 5

@@ -74,3 +74,13 @@ def test_thresholds_come_from_settings():
     spec = [("answer", i, True, 1, 60.0) for i in ITEMS[:5]] + [("answer", i, True, 0, 60.0) for i in ITEMS[5:]]
     assert "hint_reliance" not in flags_of(behaviour_signals(events(spec), NOW, CATALOG))
     assert "hint_reliance" in flags_of(behaviour_signals(events(spec), NOW, CATALOG, settings={"hint_share": 0.5}))
+
+
+def test_only_recent_behaviour_counts():
+    spec = [("shown", i, False, 0, 0) for i in ITEMS] + [("skip", i, False, 0, 2.0) for i in ITEMS[:5]]
+    spec += [("answer", i, True, 0, 40.0) for i in ITEMS[5:]]
+    old = [dict(e, ts=e["ts"] - 20 * DAY) for e in events(spec)]
+    recent = [dict(e, id="new" + e["id"]) for e in events([("answer", i, True, 0, 40.0) for i in ITEMS], day=9)]
+    result = behaviour_signals(old + recent, NOW, CATALOG)
+    assert "skipping" not in flags_of(result) and result["persistence"] >= 2
+    assert "skipping" in flags_of(behaviour_signals(old + recent, NOW, CATALOG, settings={"window_days": 40}))

@@ -60,6 +60,7 @@ class _Builder:
         self.cfg = {**DEFAULT_SETTINGS, **(settings or {})}
         self.used: set = set()
         self.order = {s: i for i, s in enumerate(topological_order(catalog))}
+        self.ancestors = {s: ancestors(catalog, s) for s in catalog["skills"]}
         self.items_by_skill: dict = {}
         for item_id in sorted(catalog["items"]):
             item = catalog["items"][item_id]
@@ -141,12 +142,16 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
     size = cfg["set_size"]
     items: list = []
 
-    for mc, recent in active:
-        if len(items) >= min(size, cfg["max_remediation"]):
-            break
-        info = catalog["misconceptions"][mc]
-        found = b.best_item(info.get("remediation", []))
-        if found:
+    # Round-robin over active misconceptions, so one alone may bring two of its items.
+    pending = list(active)
+    while pending and len(items) < min(size, cfg["max_remediation"]):
+        for mc, recent in list(pending):
+            if len(items) >= min(size, cfg["max_remediation"]):
+                break
+            found = b.best_item(catalog["misconceptions"][mc].get("remediation", []))
+            if not found:
+                pending.remove((mc, recent))
+                continue
             skill = catalog["items"][found[0]]["skill"]
             why = (f"The mistake '{_name(catalog, 'misconceptions', mc)}' came up {_times(recent)}: "
                    f"this item practises {_name(catalog, 'skills', skill)}")
@@ -206,13 +211,13 @@ def _frontier(b: _Builder, unit: list) -> list:
     mastered = state.mastered_skills()
     wanted = set(unit)
     for s in unit:
-        wanted |= {a for a in ancestors(catalog, s) if a not in mastered}
+        wanted |= {a for a in b.ancestors[s] if a not in mastered}
     out = []
-    for s in wanted:
+    for s in sorted(wanted):
         if s in mastered or any(p not in mastered for p in prerequisites_of(catalog, s)):
             continue
         # A gap: outside the unit, or needed by a unit skill the student already tried.
-        blocked = sorted((d for d in unit if d != s and s in ancestors(catalog, d)
+        blocked = sorted((d for d in unit if d != s and s in b.ancestors[d]
                           and (s not in unit or state.skills[d].attempts > 0)),
                          key=lambda d: (-state.skills[d].attempts, b.order.get(d, 0), d))
         if blocked:

@@ -14,7 +14,9 @@ DEFAULT_SIGNAL_SETTINGS = {
     "skip_share": 0.3,
     "rapid_share": 0.3,
     "hint_share": 0.6,
-    "wrong_streak": 5,
+    "wrong_streak": 6,
+    "wrong_share": 0.5,         # ... with at least this share of items wrong at the first try
+    "window_days": 14,          # behaviour older than this is not counted
     "low_completion": 0.5,
     "inactive_days": 7,
 }
@@ -25,8 +27,12 @@ def _shared(n: int, total: int) -> str:
 
 
 def behaviour_figures(events, catalog: dict | None = None,
-                      rapid_seconds: float = DEFAULT_SIGNAL_SETTINGS["rapid_seconds"]) -> dict:
-    """Counts behind the signals: items shown, answered, skipped, hinted, rapid, retried, streaks."""
+                      rapid_seconds: float = DEFAULT_SIGNAL_SETTINGS["rapid_seconds"],
+                      since: float | None = None) -> dict:
+    """Counts behind the signals: items shown, answered, skipped, hinted, rapid, retried, streaks.
+
+    Only events at or after `since` count, except for the time of the last event.
+    """
     items = (catalog or {}).get("items", {})
     seen_ids: set = set()
     shown, answered_items, skipped_items = set(), set(), set()
@@ -44,6 +50,8 @@ def behaviour_figures(events, catalog: dict | None = None,
         ts = e.get("ts")
         if ts is not None:
             last_ts = ts if last_ts is None else max(last_ts, ts)
+        if since is not None and (ts is None or ts < since):
+            continue
         seconds_spent += float(e.get("seconds") or 0) if kind in ("answer", "time") else 0.0
         if kind == "shown":
             shown.add(item)
@@ -83,7 +91,7 @@ def behaviour_signals(events, now: float, catalog: dict | None = None,
                       last_sync_ts: float | None = None, settings: dict | None = None) -> dict:
     """Persistence and independence levels (1-3, None without enough answers) and outreach flags."""
     cfg = {**DEFAULT_SIGNAL_SETTINGS, **(settings or {})}
-    f = behaviour_figures(events, catalog, cfg["rapid_seconds"])
+    f = behaviour_figures(events, catalog, cfg["rapid_seconds"], now - cfg["window_days"] * DAY)
     flags = []
     last_seen = last_sync_ts if last_sync_ts is not None else f["last_ts"]
     f["days_since_sync"] = int((now - last_sync_ts) // DAY) if last_sync_ts is not None else None
@@ -113,7 +121,8 @@ def behaviour_signals(events, now: float, catalog: dict | None = None,
         if hint_share >= cfg["hint_share"]:
             flags.append({"flag": "hint_reliance", "signals": [
                 f"used hints on {_shared(f['hinted'], f['answers'])} answers"]})
-        if f["longest_wrong_streak"] >= cfg["wrong_streak"]:
+        if (f["longest_wrong_streak"] >= cfg["wrong_streak"]
+                and f["wrong_first"] >= cfg["wrong_share"] * f["answered"]):
             flags.append({"flag": "struggling", "signals": [
                 f"{f['longest_wrong_streak']} wrong answers in a row",
                 f"{_shared(f['wrong_first'], f['answered'])} items wrong at the first try"]})

@@ -50,13 +50,12 @@ function answerInput(item, text, st, draft) {
   }
   const value = (st.last && st.last.r) || draft || "";
   const keys = h`<div class="keys">${item.kind === "fraction"
-    ? h`<button type="button" data-insert="/" data-for="answer" aria-label="${_("Fraction")}">/</button>` : ""}
-    <button type="button" data-insert="-" data-for="answer" aria-label="${_("Minus")}">−</button></div>`;
+    ? h`<button type="button" data-insert="/" data-for="answer" aria-label="${_("Fraction")}">/</button>` : ""}<button
+    type="button" data-insert="-" data-for="answer" aria-label="${_("Minus")}">−</button></div>`;
   return h`<label for="answer">${_("Answer")}</label>
-<input id="answer" name="answer" class="answer" inputmode="decimal" autocomplete="off" autocorrect="off" spellcheck="false"
-  maxlength="40" value="${value}" ${raw(locked ? "readonly" : "")} aria-describedby="answer-help">
-<p id="answer-help" class="muted">${item.kind === "fraction" ? _("For a fraction, type the top number, then /, then the bottom number.") : _("Type a number.")}</p>
-${locked ? "" : keys}`;
+<div class="entry"><input id="answer" name="answer" class="answer" inputmode="decimal" autocomplete="off" autocorrect="off"
+  spellcheck="false" maxlength="40" value="${value}" ${raw(locked ? "readonly" : "")} aria-describedby="answer-help">${locked ? "" : keys}</div>
+<p id="answer-help" class="help">${item.kind === "fraction" ? _("For a fraction, type the top number, then /, then the bottom number.") : _("Type a number.")}</p>`;
 }
 
 /** One item of a set, as it stands: answer box, feedback, hints, solution, buttons. */
@@ -82,7 +81,7 @@ ${extension ? h`<h1 tabindex="-1" autofocus>${_("Extension (optional)")}</h1>`
     : h`<h1 tabindex="-1" autofocus>${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}</h1>
 <progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
-<div class="card">
+<div class="card" data-item="${id}" data-kind="${item.kind}">
 <p class="q" lang="${locale}">${question}</p>
 ${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${text.speak || text.text}"
   ${raw(ctx.audioUrl ? 'data-audio="say-audio"' : "")}>${_("Read aloud")}</button>${ctx.audioUrl

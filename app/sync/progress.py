@@ -31,18 +31,18 @@ def skill_params(db) -> dict:
 
 def event_log(db, student_id: int) -> list:
     """The student's events in the server's canonical order: trusted time, then device and sequence."""
+    # json_extract runs in SQLite's C code: far cheaper than json.loads per event in Python.
     rows = db.execute(
-        "SELECT id, type, item_id, set_id, server_ts, correct, misconception, payload, device_id, seq "
+        "SELECT id, type, item_id, set_id, server_ts, correct, misconception, device_id, seq, "
+        "json_extract(payload, '$.hint'), json_extract(payload, '$.secs'), json_extract(payload, '$.attempt'), "
+        "json_extract(payload, '$.prompt'), json_extract(payload, '$.value') "
         "FROM events WHERE student_id = ? ORDER BY server_ts, device_id, seq, id", [student_id]).fetchall()
-    log = []
-    for event_id, kind, item, set_id, ts, correct, misconception, payload, device_id, seq in rows:
-        raw = json.loads(payload)
-        log.append({"id": event_id, "type": kind, "item": item, "set": set_id, "ts": ts,
-                    "correct": None if correct is None else bool(correct), "misconception": misconception,
-                    "hints": raw.get("hint", 0) if kind == "hint" else 0, "seconds": raw.get("secs", 0.0),
-                    "attempt": raw.get("attempt", 1), "prompt": raw.get("prompt"), "value": raw.get("value"),
-                    "device": device_id, "seq": seq})
-    return log
+    return [{"id": event_id, "type": kind, "item": item, "set": set_id, "ts": ts,
+             "correct": None if correct is None else bool(correct), "misconception": misconception,
+             "hints": (hint or 0) if kind == "hint" else 0, "seconds": secs or 0.0, "attempt": attempt or 1,
+             "prompt": prompt, "value": value, "device": device_id, "seq": seq}
+            for (event_id, kind, item, set_id, ts, correct, misconception, device_id, seq,
+                 hint, secs, attempt, prompt, value) in rows]
 
 
 def state_for(db, student_id: int, catalog: dict, settings: dict | None = None):
@@ -77,13 +77,12 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
     events_count = db.execute("SELECT count(*) FROM events WHERE student_id = ?", [student_id]).fetchone()[0]
     day = time.strftime("%Y-%m-%d", time.gmtime(now))
     with write(db):
-        db["mastery"].upsert_all([{"student_id": student_id, "skill_id": skill, "p_known": round(st.mastery, 4),
-                                   "attempts": st.attempts, "correct": st.correct, "updated_at": now}
-                                  for skill, st in state.skills.items()], pk=("student_id", "skill_id"))
-        db["mastery_history"].upsert_all([{"student_id": student_id, "skill_id": skill, "day": day,
-                                           "p_known": round(st.mastery, 4)}
-                                          for skill, st in state.skills.items() if st.attempts],
-                                         pk=("student_id", "skill_id", "day"))
+        db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now)
+                             for skill, st in state.skills.items()])
+        db.conn.executemany("INSERT OR REPLACE INTO mastery_history (student_id, skill_id, day, p_known) VALUES (?, ?, ?, ?)",
+                            [(student_id, skill, day, round(st.mastery, 4)) for skill, st in state.skills.items() if st.attempts])
         still_open = []
         for set_id, payload, status in open_sets:
             items = {entry["item"] for entry in json.loads(payload)["items"]}

@@ -9,6 +9,12 @@ from ..grading import grade_response
 from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
 
 
+EVENT_COLUMNS = ("id", "student_id", "device_id", "seq", "type", "item_id", "set_id", "client_ts", "server_ts",
+                 "received_at", "correct", "misconception", "response", "payload")
+INSERT_EVENT = (f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
+
+
 class BatchError(Exception):
     """A whole request that cannot be read; `status` is the HTTP status to answer with."""
 
@@ -62,7 +68,7 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
         if rows:
             with write(db):
                 # OR IGNORE: a concurrent request with the same ids (a retry racing itself) stores nothing twice.
-                db["events"].insert_all(rows, ignore=True)
+                db.conn.executemany(INSERT_EVENT, [tuple(row[c] for c in EVENT_COLUMNS) for row in rows])
                 db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, device["device_id"]])
         acked = [e["id"] for e in accepted if e["id"] not in {r["id"] for r in rejected}]
     return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": len(acked) - len(duplicates)}

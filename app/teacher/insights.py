@@ -88,7 +88,7 @@ def misconception_groups(snap: Snapshot, catalog: dict, days: int = RECENT_DAYS)
         g["students"].sort(key=lambda e: (-e["sightings"], -e["last_seen"]))
         out.append({"misconception": mc, "skill": mc_skill.get(mc), "students": g["students"],
                     "resolved": g["resolved"], "count": len(g["students"]), "sightings": g["sightings"],
-                    "wrong_answers": g["answers"].most_common(3), "items": g["items"].most_common(3)})
+                    "wrong_answers": g["answers"].most_common(3), "where": g["items"].most_common(3)})
     out.sort(key=lambda g: (-g["count"], -g["sightings"], g["misconception"]))
     return out
 
