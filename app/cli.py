@@ -49,6 +49,14 @@ def cmd_pack_bundle(args) -> int:
     return 0
 
 
+def cmd_pack_publish(args) -> int:
+    """Bundle a pack with the publisher's key and upload it to a server."""
+    from .packs.client import publish_to_server
+    result = publish_to_server(Path(args.path), args.server, key_path=args.key, audio=args.audio)
+    print(f"published {result['pack']} {result['version']}; phones download {result['changes']['download_bytes_br']} bytes")
+    return 0
+
+
 def cmd_pack_verify(args) -> int:
     """Verify a bundle or a manifest against the trusted publisher keys."""
     from .packs.bundle import verify_file
@@ -135,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key")
     p.add_argument("--audio", action="store_true")
     p.set_defaults(func=cmd_pack_bundle)
+    p = pack.add_parser("publish", help="bundle with your key and upload to a server")
+    p.add_argument("path")
+    p.add_argument("--server", required=True)
+    p.add_argument("--key", required=True, help="your publisher private key")
+    p.add_argument("--audio", action="store_true")
+    p.set_defaults(func=cmd_pack_publish)
     p = pack.add_parser("verify", help="check a bundle's hashes and signature")
     p.add_argument("file")
     p.add_argument("--trusted", help="folder of trusted publisher .pub keys")

@@ -77,10 +77,11 @@ def test_thresholds_come_from_settings():
 
 
 def test_only_recent_behaviour_counts():
-    spec = [("shown", i, False, 0, 0) for i in ITEMS] + [("skip", i, False, 0, 2.0) for i in ITEMS[:5]]
-    spec += [("answer", i, True, 0, 40.0) for i in ITEMS[5:]]
+    spec = [("shown", i, False, 0, 0) for i in ITEMS] + [("skip", i, False, 0, 2.0) for i in ITEMS[:7]]
+    spec += [("answer", i, True, 0, 40.0) for i in ITEMS[7:]]
     old = [dict(e, ts=e["ts"] - 20 * DAY) for e in events(spec)]
-    recent = [dict(e, id="new" + e["id"]) for e in events([("answer", i, True, 0, 40.0) for i in ITEMS], day=9)]
+    others = ["cmp1", "cmp2", "cmp3", "cmp4", "cmp5", "fm1", "fm2", "fm3", "fm4", "feq1"]
+    recent = [dict(e, id="new" + e["id"]) for e in events([("answer", i, True, 0, 40.0) for i in others], day=9)]
     result = behaviour_signals(old + recent, NOW, CATALOG)
     assert "skipping" not in flags_of(result) and result["persistence"] >= 2
     assert "skipping" in flags_of(behaviour_signals(old + recent, NOW, CATALOG, settings={"window_days": 40}))

@@ -42,7 +42,7 @@ def make_students(catalog: dict, n: int, seed: int = 0) -> list[SimulatedStudent
     rng = random.Random(f"students-{seed}")
     students = []
     for i in range(n):
-        held = {mc for mc in sorted(catalog.get("misconceptions", {})) if rng.random() < 0.25}
+        held = {mc for mc in sorted(catalog.get("misconceptions", {})) if rng.random() < 0.15}
         students.append(SimulatedStudent(
             id=f"s{i + 1:04d}",
             speed=math.exp(rng.gauss(0.0, 0.6)),

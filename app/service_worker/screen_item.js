@@ -86,7 +86,7 @@ ${extension ? h`<h1 tabindex="-1" autofocus>${_("Extension (optional)")}</h1>`
 ${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${text.speak || text.text}"
   ${raw(ctx.audioUrl ? 'data-audio="say-audio"' : "")}>${_("Read aloud")}</button>${ctx.audioUrl
     ? h`<audio id="say-audio" preload="none" src="${ctx.audioUrl}"></audio>` : ""}</p>` : ""}
-<form hx-post="/app/check" hx-target="#app" hx-disabled-elt="find button">
+<form hx-post="/app/check" hx-target="#app" hx-disabled-elt="#app form button">
 ${answerInput(item, text, st, draft)}
 ${feedback(st.last, item, text, pack)}
 ${hints.length ? h`<ol class="hints" aria-label="${_("Hint")}">${hints.map((t) => h`<li>${t}</li>`)}</ol>` : ""}
@@ -124,7 +124,7 @@ export function reflectionScreen(ctx) {
         <input type="radio" name="value" value="${i + 1}"> <span>${o}</span></label>`)}</div>`
     : h`<label for="reflect-text">${_("Your answer")}</label><textarea id="reflect-text" name="value" maxlength="200" rows="3"></textarea>`;
   const main = h`<h1 tabindex="-1" autofocus>${_("Think back")}</h1>
-<form hx-post="/app/reflect" hx-target="#app" hx-disabled-elt="find button">
+<form hx-post="/app/reflect" hx-target="#app" hx-disabled-elt="#app form button">
 <p id="reflect-q" class="q">${prompt.text}</p>
 ${field}
 <div class="row"><button type="submit" class="primary">${_("Next")}</button></div>

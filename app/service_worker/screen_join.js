@@ -15,7 +15,7 @@ const PROBLEMS = {
 export function joinScreen(profile, { problem = null, classCode = "", cancel = false } = {}) {
   const main = h`<h1 tabindex="-1" autofocus>${_("Join")}</h1>
 ${problem ? warning(PROBLEMS[problem] ? PROBLEMS[problem]() : problem) : ""}
-<form hx-post="/app/join" hx-target="#app" hx-disabled-elt="find button[type=submit]">
+<form hx-post="/app/join" hx-target="#app" hx-disabled-elt="#app form button">
   <label for="join-code">${_("Class code")}</label>
   <input id="join-code" name="class_code" required maxlength="20" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${classCode}">
   <label for="join-pin">${_("PIN")}</label>

@@ -73,6 +73,18 @@ PATHS = {
             "415": {"description": "unsupported Content-Encoding", "content": {"application/json": {"schema": ERROR}}},
             "429": {"description": "slow down", "content": {"application/json": {"schema": ERROR}}},
         }}},
+    "/api/v1/packs": {
+        "get": {"summary": "The pack catalogue: newest versions, languages and review status, sizes, changes",
+                "responses": {"200": {"description": "catalogue", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"packs": {"type": "array"}}}}}}}},
+        "post": {"summary": "Publish a signed pack bundle; its signature must verify against a registered publisher key",
+                 "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                 "responses": {"201": {"description": "published", "content": {"application/json": {"schema": {
+                     "type": "object", "properties": {"pack": {"type": "string"}, "version": {"type": "string"},
+                                                      "changes": {"type": "object"}}}}}},
+                               "413": {"description": "too large", "content": {"application/json": {"schema": ERROR}}},
+                               "422": {"description": "unsigned, tampered or unknown publisher",
+                                       "content": {"application/json": {"schema": ERROR}}}}}},
     "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}},
     "/packs/index.json": {"get": {"summary": "The newest signed manifest of each published pack",
                                   "responses": {"200": {"description": "pack index"}}}},

@@ -79,7 +79,7 @@ def set_detail(set_id):
     """One set: its items and reasons, the reflection and extension, the editor and its history."""
     db = get_db()
     ctx = _editor_context(db, set_id)
-    return render_template("teacher/set.html", **ctx, **class_context(ctx["klass"]))
+    return render_template("teacher/set.html", **dict(ctx, **class_context(ctx["klass"])))
 
 
 @bp.post("/sets/<set_id>/edit")

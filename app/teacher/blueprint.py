@@ -110,6 +110,8 @@ def init_templates(app) -> None:
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["isotime"] = timefmt.isotime
     app.jinja_env.filters["pct"] = timefmt.pct
+    from .catalog import answer_text
+    app.jinja_env.globals["answer_text"] = answer_text
 
 
 def class_context(klass: dict) -> dict:

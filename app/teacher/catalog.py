@@ -34,7 +34,7 @@ def labels(locale: str = "en") -> dict:
     key = (str(files_dir), locale, tuple(sorted((pid, body["version"]) for pid, (_t, body) in manifests.items())))
     if key in _labels_cache:
         return _labels_cache[key]
-    out = {"skills": {}, "misconceptions": {}, "items": {}, "reflections": {}, "packs": {}}
+    out = {"skills": {}, "misconceptions": {}, "items": {}, "choices": {}, "reflections": {}, "packs": {}}
     for pid, (_text, body) in sorted(manifests.items()):
         titles = body.get("title") or {}
         out["packs"][pid] = titles.get(locale) or titles.get("en") or pid
@@ -44,6 +44,7 @@ def labels(locale: str = "en") -> dict:
         out["skills"].update(doc.get("skills", {}))
         out["misconceptions"].update({k: v.get("name", k) for k, v in doc.get("misconceptions", {}).items()})
         out["items"].update({k: v.get("text", k) for k, v in doc.get("items", {}).items()})
+        out["choices"].update({k: v["choices"] for k, v in doc.get("items", {}).items() if v.get("choices")})
         out["reflections"].update(doc.get("reflections", {}))
     if len(_labels_cache) > 20:
         _labels_cache.clear()
@@ -64,3 +65,11 @@ def class_skills(db, class_id: int, cat: dict) -> list:
     wanted = [s for p in packs for s in cat["packs"].get(p, {}).get("skills", [])] if packs else list(cat["skills"])
     order = {s: i for i, s in enumerate(topological_order(cat))}
     return sorted(set(wanted), key=lambda s: (order.get(s, 10 ** 6), s))
+
+
+def answer_text(names: dict, item: str, response) -> str:
+    """What a student answered, as the teacher reads it: a choice's text rather than its key."""
+    choices = names["choices"].get(item)
+    if choices and isinstance(response, str):
+        return choices.get(response.strip().lower(), response)
+    return "" if response is None else str(response)

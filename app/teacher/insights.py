@@ -70,7 +70,7 @@ def misconception_groups(snap: Snapshot, catalog: dict, days: int = RECENT_DAYS)
                 last_seen[mc] = e["ts"]
                 streak_after[mc] = 0
                 g = groups[mc]
-                g["answers"][e["response"]] += 1
+                g["answers"][(e["item"], e["response"])] += 1
                 g["items"][e["item"]] += 1
                 g["sightings"] += 1
             for seen_mc in last_seen:
@@ -143,7 +143,8 @@ def item_statistics(snap: Snapshot, catalog: dict) -> list:
             "facility": sum(outcomes) / len(outcomes), "discrimination": _point_biserial(rest, outcomes),
             "median_seconds": statistics.median(seconds[item]) if seconds[item] else None,
             "expected_seconds": catalog["items"].get(item, {}).get("seconds"),
-            "common_wrong": {"response": common[0][0][0], "misconception": common[0][0][1], "count": common[0][1],
+            "common_wrong": {"item": item, "response": common[0][0][0], "misconception": common[0][0][1],
+                             "count": common[0][1],
                              "share": common[0][1] / sum(wrong[item].values())} if common else None,
             "skips": skips[item]})
     return out

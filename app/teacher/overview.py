@@ -17,8 +17,8 @@ RISKY_SHOWN = 5
 
 def mastery_band(p: float | None, attempts: int, threshold: float) -> str:
     """A symbol class for a mastery cell (the page shows the number and a symbol, not colour alone)."""
-    if p is None or (not attempts and p < threshold):
-        return "m0"
+    if p is None or not attempts:
+        return ""
     if p >= threshold:
         return "m3"
     return "m2" if p >= 0.6 else "m1"

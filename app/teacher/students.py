@@ -40,7 +40,7 @@ def mastery_rows(db, student_id: int, skills: list, threshold: float) -> list:
     for skill in skills:
         p, attempts, correct = model.get(skill, (None, 0, 0))
         override = overrides.get(skill)
-        shown = float(override["value"]) if override else p
+        shown = float(override["value"]) if override else (p if attempts else None)
         hist = series.get(skill, [])
         rows.append({"skill": skill, "p": shown, "model": p, "attempts": attempts, "correct": correct,
                      "override": override, "mastered": shown is not None and shown >= threshold,
