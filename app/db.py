@@ -70,6 +70,9 @@ MIGRATIONS = [
     CREATE INDEX join_attempts_code ON join_attempts (class_code, at);
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """),
+    (2, """
+    ALTER TABLE mastery ADD COLUMN p_next REAL;
+    """),
 ]
 
 _writer_lock = threading.Lock()

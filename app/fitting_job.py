@@ -4,10 +4,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .adaptive.fit import fit_skills
+from .adaptive.fit import fit_from_events
 from .db import connect, write
 from .packs.registry import load_catalog
 from .paths import packs_dir
+from .sync.progress import event_log
 
 
 def fit_and_store(db_path=None, files_dir: Path | None = None) -> dict:
@@ -15,11 +16,9 @@ def fit_and_store(db_path=None, files_dir: Path | None = None) -> dict:
     db = connect(db_path)
     try:
         catalog = load_catalog(db, Path(files_dir or packs_dir() / "files"))
-        skill_of = {item_id: item["skill"] for item_id, item in catalog["items"].items()}
-        rows = [(student, skill_of[item], bool(correct)) for student, item, correct in db.execute(
-            "SELECT student_id, item_id, correct FROM events WHERE type = 'answer' AND correct IS NOT NULL "
-            "ORDER BY student_id, server_ts, device_id, seq") if item in skill_of]
-        fits = fit_skills(rows)
+        # The same log and the same crediting rule as replay, so fitted parameters mean what replay assumes.
+        students = [row[0] for row in db.execute("SELECT DISTINCT student_id FROM events")]
+        fits = fit_from_events((event_log(db, student) for student in students), catalog)
         now = time.time()
         with write(db):
             for skill, fit in fits.items():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.adaptive.diagnostic import diagnostic_pool, next_diagnostic_item, seed_priors
+from app.adaptive.diagnostic import diagnostic_pool, diagnostic_set, diagnostic_tree, next_diagnostic_item, seed_priors
 from app.adaptive.graph import ancestors, descendants
 
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
@@ -70,3 +70,30 @@ def test_priors_follow_answers_and_spread_along_prerequisites():
 def test_no_answers_give_the_fitted_priors():
     assert seed_priors([], CATALOG, {"int_add": {"prior": 0.4}})["int_add"] == pytest.approx(0.4)
     assert seed_priors([], CATALOG)["frac_add"] == pytest.approx(0.2)
+
+
+def test_the_tree_holds_every_path_the_phone_can_walk_offline():
+    tree = diagnostic_tree(CATALOG)
+    for knows in (set(), {"int_compare", "int_add"}, set(CATALOG["skills"])):
+        node, walked = tree, []
+        while node is not None:
+            correct = CATALOG["items"][node["item"]]["skill"] in knows
+            walked.append({"item": node["item"], "correct": correct})
+            node = node["right"] if correct else node["wrong"]
+        assert walked == run(knows)
+
+
+def test_a_diagnostic_set_lists_every_item_its_tree_may_ask():
+    result = diagnostic_set(CATALOG, 0)
+    assert result["kind"] == "diagnostic" and result["items"][0]["item"] == result["tree"]["item"]
+    def items_in(node):
+        return set() if node is None else {node["item"]} | items_in(node["right"]) | items_in(node["wrong"])
+    assert {e["item"] for e in result["items"]} == items_in(result["tree"])
+
+
+def test_new_students_start_with_the_diagnostic_when_the_class_wants_it():
+    from app.adaptive.selection import next_set_for
+    from app.adaptive.state import replay
+    state = replay([], CATALOG, {})
+    assert next_set_for(state, CATALOG, 0, {"diagnostic_first": True})["kind"] == "diagnostic"
+    assert next_set_for(state, CATALOG, 0, {})["kind"] == "practice"

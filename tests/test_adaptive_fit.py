@@ -94,3 +94,17 @@ def test_fit_skills_groups_rows_by_skill_and_student_in_order():
 def test_parallel_fit_gives_the_same_result():
     rows = [(f"u{i}", f"k{i % 3}", int((i * 7) % 5 != 0)) for i in range(30000)]
     assert fit_skills(rows, workers=2) == fit_skills(rows, workers=1)
+
+
+def test_fit_from_events_credits_answers_as_replay_does():
+    from app.adaptive.fit import fit_from_events
+    from app.adaptive.state import mastery_observations
+    catalog = synthetic_catalog(n_skills=3, seed=4)
+    logs = {}
+    for n, e in enumerate(answer_events(catalog, 120, days=10, seed=4)):
+        logs.setdefault(e["student"], []).append(dict(e, id=n))
+    observations = [(n, skill, credited) for n, log in enumerate(logs.values())
+                    for skill, _, credited, _ in mastery_observations(log, catalog)]
+    # Hinted right answers count as not known, so crediting changes the data.
+    assert sum(c for *_, c in observations) < sum(1 for log in logs.values() for e in log if e.get("correct"))
+    assert fit_from_events(logs.values(), catalog) == fit_skills(observations)

@@ -85,3 +85,10 @@ def test_only_recent_behaviour_counts():
     result = behaviour_signals(old + recent, NOW, CATALOG)
     assert "skipping" not in flags_of(result) and result["persistence"] >= 2
     assert "skipping" in flags_of(behaviour_signals(old + recent, NOW, CATALOG, settings={"window_days": 40}))
+
+
+def test_hint_events_count_as_hinted_answers():
+    spec = []
+    for item in ITEMS:
+        spec += [("shown", item, False, 0, 0), ("hint", item, False, 1, 0), ("answer", item, True, 0, 50.0)]
+    assert flags_of(behaviour_signals(events(spec), NOW, CATALOG))["hint_reliance"] == ["used hints on 10 of 10 answers"]

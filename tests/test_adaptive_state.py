@@ -124,3 +124,19 @@ def test_mastery_observations_share_the_crediting_rule_for_fitting():
     log = [answer(1, "add3", False), answer(2, "add3", True), answer(3, "add4", True, hints=1), answer(3, "x", 1)]
     assert [(s, i, c) for s, i, c, _ in mastery_observations(log, CATALOG)] == [("int_add", "add3", False),
                                                                                ("int_add", "add4", False)]
+
+
+def test_hint_events_and_attempt_numbers_are_understood():
+    shown = {"id": "s", "type": "shown", "item": "add3", "ts": T0}
+    hint = {"id": "h", "type": "hint", "item": "add3", "ts": T0 + 5, "hints": 1}
+    hinted = replay([shown, hint, answer(1, "add3", True)], CATALOG, {})
+    unaided = replay([shown, answer(1, "add3", True)], CATALOG, {})
+    wrong = replay([shown, answer(1, "add3", False)], CATALOG, {})
+    assert hinted.skills["int_add"].p_known == wrong.skills["int_add"].p_known != unaided.skills["int_add"].p_known
+    assert hinted.skills["int_add"].hints == 1
+    # A hint before an earlier showing does not follow the item into the next one.
+    reshown = [shown, hint, answer(1, "add3", False), dict(shown, id="s2", ts=T0 + 100), answer(2, "add3", True)]
+    assert replay(reshown, CATALOG, {}).skills["int_add"].credited == 2
+    assert [c for *_, c, _ in mastery_observations(reshown, CATALOG)] == [False, True]
+    second_try = replay([shown, answer(1, "add3", True, attempt=2)], CATALOG, {})
+    assert second_try.skills["int_add"].credited == 0 and second_try.skills["int_add"].attempts == 1

@@ -131,3 +131,38 @@ def seed_priors(diagnostic_results, catalog: dict, params_by_skill: dict | None 
             value = min(value, min(above))
         priors[s] = value
     return {s: min(0.99, max(0.01, p)) for s, p in priors.items()}
+
+
+def diagnostic_tree(catalog: dict, min_items: int = MIN_ITEMS, max_items: int = MAX_ITEMS,
+                    answers: tuple = ()) -> dict | None:
+    """Every path of the diagnostic as a tree: {"item", "right": subtree, "wrong": subtree}.
+
+    The phone walks it offline (the next node is `right` or `wrong` by the grade; None
+    ends the diagnostic), so the diagnostic stays adaptive without a connection.
+    """
+    item = next_diagnostic_item(catalog, list(answers), min_items, max_items)
+    if item is None:
+        return None
+    return {"item": item,
+            "right": diagnostic_tree(catalog, min_items, max_items, answers + ((item, True),)),
+            "wrong": diagnostic_tree(catalog, min_items, max_items, answers + ((item, False),))}
+
+
+def diagnostic_set(catalog: dict, now: float, min_items: int = MIN_ITEMS, max_items: int = MAX_ITEMS) -> dict:
+    """A set of kind "diagnostic": its tree, and every item the tree may ask (for caching)."""
+    tree = diagnostic_tree(catalog, min_items, max_items)
+    items, queue, seen = [], [tree], set()
+    while queue:  # breadth first, so the first item is the root
+        node = queue.pop(0)
+        if node is None:
+            continue
+        if node["item"] not in seen:
+            seen.add(node["item"])
+            item = catalog["items"][node["item"]]
+            items.append({"item": node["item"], "skill": item["skill"], "reason": "diagnostic",
+                          "why": "A quick check of what you already know", "p_success": None})
+        queue.extend((node["right"], node["wrong"]))
+    return {"kind": "diagnostic", "tier": 1, "tier_why": "starting with a short diagnostic", "items": items,
+            "tree": tree, "reflection": None, "extension": None, "reserve": [],
+            "minutes": round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in items[:min_items]) / 60),
+            "generated_at": float(now)}

@@ -6,6 +6,7 @@ chance of success. The same state, catalog, time and settings always give the sa
 from __future__ import annotations
 
 from .bkt import DEFAULT_PARAMS, predict_correct
+from .diagnostic import diagnostic_pool, diagnostic_set
 from .graph import ancestors, prerequisites_of, topological_order
 from .review import DAY, is_due, recall_probability
 from .tiers import DEFAULT_TIER_SETTINGS, tier_for
@@ -26,6 +27,7 @@ DEFAULT_SETTINGS = {
     "no_repeat_days": 7,          # an item answered correctly this recently is not repeated
     "reserve_size": 3,
     "skills": None,               # the assigned unit's skills; None means the whole catalog
+    "diagnostic_first": False,    # a student with no answers yet starts with the diagnostic
     **DEFAULT_TIER_SETTINGS,
 }
 
@@ -67,14 +69,17 @@ class _Builder:
             self.items_by_skill.setdefault(item["skill"], []).append(item_id)
 
     def params(self, skill):
+        """The skill's BKT parameters as replay used them."""
         return self.state.params.get(skill, DEFAULT_PARAMS)
 
     def p_known(self, skill, review: bool = False) -> float:
+        """P(known) at the next answer, discounted by predicted recall for a review."""
         sk = self.state.skills[skill]
-        # Time forgets too: for review, discount by the predicted recall of the skill.
+        # BKT forgets per answer, not per day: the review model supplies the time decay.
         return sk.p_known * recall_probability(sk.review, self.now) if review else sk.p_known
 
     def available(self, item_id: str, allow_extension: bool = False) -> bool:
+        """True for an item not yet chosen, of the right kind, not answered right recently."""
         item = self.catalog["items"].get(item_id)
         if item is None or item_id in self.used or item["skill"] not in self.state.skills:
             return False
@@ -105,6 +110,7 @@ class _Builder:
         return item_id, p
 
     def entry(self, item_id, p, reason, why, **extra) -> dict:
+        """A set entry for the item, marking it used."""
         self.used.add(item_id)
         out = {"item": item_id, "skill": self.catalog["items"][item_id]["skill"], "reason": reason,
                "why": why, "p_success": round(p, 4)}
@@ -137,6 +143,8 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
     b = _Builder(state, catalog, now, settings)
     cfg = b.cfg
     unit = [s for s in (cfg["skills"] or sorted(catalog["skills"])) if s in state.skills]
+    if cfg["diagnostic_first"] and diagnostic_pool(catalog) and not any(state.skills[s].attempts for s in unit):
+        return diagnostic_set(catalog, now)
     active = b.active_misconceptions()
     tier, tier_why = tier_for(state, unit, [mc for mc, _ in active], cfg)
     size = cfg["set_size"]
@@ -183,6 +191,7 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
 
     extension = _extension(b, unit, tier)
     return {
+        "kind": "practice",
         "tier": tier,
         "tier_why": tier_why,
         "items": items,

@@ -40,6 +40,7 @@ def behaviour_figures(events, catalog: dict | None = None,
     streak = longest_streak = 0
     seconds_spent = 0.0
     last_result: dict = {}
+    hint_events: dict = {}
     last_ts = None
     for e in events:
         if e.get("id") is not None:
@@ -55,6 +56,9 @@ def behaviour_figures(events, catalog: dict | None = None,
         seconds_spent += float(e.get("seconds") or 0) if kind in ("answer", "time") else 0.0
         if kind == "shown":
             shown.add(item)
+            hint_events[item] = 0
+        elif kind == "hint":
+            hint_events[item] = hint_events.get(item, 0) + 1
         elif kind == "skip":
             skipped_items.add(item)
             shown.add(item)
@@ -62,7 +66,8 @@ def behaviour_figures(events, catalog: dict | None = None,
             shown.add(item)
             answers += 1
             correct = bool(e.get("correct"))
-            if int(e.get("hints") or 0) > 0:
+            # Phones record hints on the answer, as hint events, or both.
+            if int(e.get("hints") or 0) > 0 or hint_events.get(item, 0) > 0:
                 hinted += 1
             expected = float(items.get(item, {}).get("seconds", 60))
             if float(e.get("seconds") or 0) < max(rapid_seconds, expected / 5):

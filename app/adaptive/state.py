@@ -74,39 +74,60 @@ def _params_for(params_by_skill: dict, skill: str) -> BKTParams:
     return p if isinstance(p, BKTParams) else BKTParams.from_dict(p)
 
 
-def mastery_credit(event: dict) -> bool:
+def mastery_credit(event: dict, hints_used: int | None = None) -> bool:
     """The outcome mastery sees: correct without hints (a hinted answer shows help, not skill).
 
     Fitting (`abhyas fit`) must use the same rule, through `mastery_observations`.
     """
-    return bool(event.get("correct")) and int(event.get("hints") or 0) == 0
+    hints = int(event.get("hints") or 0) if hints_used is None else hints_used
+    return bool(event.get("correct")) and hints == 0
 
 
-def mastery_observations(events, catalog: dict):
-    """Yield (skill, item, credited_correct, event) for each answer that counts for mastery.
-
-    An answer counts when it is the first answer to an item since that item was shown
-    (or since a different item was answered): retries after feedback are not fresh
-    evidence of what the student knew.
-    """
+def _unique(events):
+    """Events in order, each id once (an event delivered twice is one fact)."""
     seen_ids: set = set()
-    fresh: set = set()
-    last_answered = None
     for event in events:
         event_id = event.get("id")
         if event_id is not None:
             if event_id in seen_ids:
                 continue
             seen_ids.add(event_id)
+        yield event
+
+
+def annotated_answers(events, catalog: dict):
+    """Yield (event, hints_used, first_attempt) for each answer to a catalog item.
+
+    Hints used are the answer's own `hints` or the hint events for that item since it was
+    last shown, whichever is more (phones may record either). An answer is a first attempt
+    when it is the first answer to the item since it was shown (or since another item was
+    answered) and the phone did not number it as a later attempt: retries after feedback
+    are not fresh evidence of what the student knew.
+    """
+    fresh: set = set()
+    hint_events: dict = {}
+    last_answered = None
+    for event in _unique(events):
         kind, item_id = event.get("type"), event.get("item")
         if kind == "shown":
             fresh.add(item_id)
+            hint_events[item_id] = 0
+        elif kind == "hint":
+            hint_events[item_id] = hint_events.get(item_id, 0) + 1
         elif kind == "answer" and item_id in catalog["items"]:
-            first = item_id in fresh or item_id != last_answered
+            first = (item_id in fresh or item_id != last_answered) and int(event.get("attempt") or 1) == 1
             fresh.discard(item_id)
             last_answered = item_id
-            if first:
-                yield catalog["items"][item_id]["skill"], item_id, mastery_credit(event), event
+            hints = max(int(event.get("hints") or 0), hint_events.get(item_id, 0))
+            yield event, hints, first
+
+
+def mastery_observations(events, catalog: dict):
+    """Yield (skill, item, credited_correct, event) for each answer that counts for mastery."""
+    for event, hints, first in annotated_answers(events, catalog):
+        if first:
+            item_id = event["item"]
+            yield catalog["items"][item_id]["skill"], item_id, mastery_credit(event, hints), event
 
 
 def replay(events, catalog: dict, params_by_skill: dict | None = None,
@@ -116,27 +137,22 @@ def replay(events, catalog: dict, params_by_skill: dict | None = None,
     `priors` (from `diagnostic.seed_priors`) replace the fitted prior per skill; answers
     flagged `"diagnostic": true` are then not counted again for mastery.
     """
-    events = list(events)
+    events = list(_unique(events))
     params = {s: _params_for(params_by_skill, s) for s in sorted(catalog["skills"])}
     skills = {}
     for s, p in params.items():
         start = (priors or {}).get(s, p.prior)
         skills[s] = SkillState(p_known=start, mastery=start, mastered=start >= threshold)
     state = StudentState(skills=skills, params=params, threshold=threshold)
-    credited_ids = {id(e) for *_, e in mastery_observations(events, catalog)}
-    seen_ids: set = set()
+    # The answers' annotations, keyed by the event object itself (ids may be absent).
+    notes = {id(e): (hints, first) for e, hints, first in annotated_answers(events, catalog)}
     for event in events:
-        event_id = event.get("id")
-        if event_id is not None:
-            if event_id in seen_ids:
-                continue
-            seen_ids.add(event_id)
         state.events += 1
         ts = float(event.get("ts") or 0.0)
         state.last_event_ts = ts if state.last_event_ts is None else max(state.last_event_ts, ts)
         kind, item_id = event.get("type"), event.get("item")
         if kind == "reflection":
-            state.reflections.append((event.get("reflection") or item_id, ts))
+            state.reflections.append((event.get("reflection") or event.get("prompt") or item_id, ts))
             continue
         if item_id not in catalog["items"]:
             continue
@@ -146,13 +162,14 @@ def replay(events, catalog: dict, params_by_skill: dict | None = None,
         elif kind == "skip":
             item_state.skips += 1
         elif kind == "answer":
-            counts = id(event) in credited_ids and not (priors and event.get("diagnostic"))
-            _apply_answer(state, catalog, item_id, item_state, event, ts, counts)
+            hints, first = notes[id(event)]
+            counts = first and not (priors and event.get("diagnostic"))
+            _apply_answer(state, catalog, item_id, item_state, event, ts, hints, counts)
     return state
 
 
 def _apply_answer(state: StudentState, catalog: dict, item_id: str, item_state: ItemState,
-                  event: dict, ts: float, counts_for_mastery: bool) -> None:
+                  event: dict, ts: float, hints: int, counts_for_mastery: bool) -> None:
     item = catalog["items"][item_id]
     skill = item["skill"]
     sk = state.skills.get(skill)
@@ -165,10 +182,10 @@ def _apply_answer(state: StudentState, catalog: dict, item_id: str, item_state: 
         item_state.last_correct = ts
     sk.attempts += 1
     sk.correct += int(correct)
-    sk.hints += int(event.get("hints") or 0)
+    sk.hints += hints
     sk.last_practised = ts
     if counts_for_mastery:
-        credit = mastery_credit(event)
+        credit = mastery_credit(event, hints)
         params = state.params[skill]
         difficulty = item.get("difficulty", 3)
         sk.mastery = posterior_known(sk.p_known, credit, params, difficulty)

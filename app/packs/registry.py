@@ -85,15 +85,18 @@ def load_catalog(db, files_dir: Path) -> dict:
     for pid, (_text, body) in sorted(manifests.items()):
         docs = {}
         for entry in body["files"]:
-            if entry["role"] in ("meta", "items"):
+            if entry["role"] in ("meta", "items") or (entry["role"] == "text" and entry.get("locale") == "en"):
                 docs[entry["role"]] = json.loads((Path(files_dir) / Path(entry["path"]).name).read_bytes())
-        meta, items = docs["meta"], docs["items"]
+        meta, items, english = docs["meta"], docs["items"], docs.get("text", {})
         catalog["packs"][pid] = {"version": body["version"], "skills": [s["id"] for s in meta["skills"]]}
         for skill in meta["skills"]:
+            # English names make the server's one-line "why" readable; phones localise by reason code.
             catalog["skills"][skill["id"]] = {"prerequisites": skill["prerequisites"], "pack": pid,
-                                              "misconceptions": [m["id"] for m in skill["misconceptions"]]}
+                                              "misconceptions": [m["id"] for m in skill["misconceptions"]],
+                                              "name": english.get("skills", {}).get(skill["id"])}
             for mc in skill["misconceptions"]:
-                catalog["misconceptions"][mc["id"]] = {"skill": skill["id"], "remediation": mc["remediation"]}
+                catalog["misconceptions"][mc["id"]] = {"skill": skill["id"], "remediation": mc["remediation"],
+                                                       "label": english.get("misconceptions", {}).get(mc["id"], {}).get("name")}
         for item in items["items"]:
             catalog["items"][item["id"]] = dict(item, pack=pid)
         catalog["reflections"].extend(r["id"] for r in meta["reflections"] if r["id"] not in catalog["reflections"])

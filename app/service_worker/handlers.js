@@ -12,7 +12,7 @@ import { profilesScreen } from "./screen_profiles.js";
 import { progressScreen } from "./screen_progress.js";
 import { done, get, transact } from "./store.js";
 import { flushAll, installAudioFor, pinnedPackKeys } from "./sync.js";
-import { knownVoices, needsAudio } from "./device.js";
+import { knownVoices } from "./device.js";
 
 const lastScreen = new Map();       // profile id -> "start" | "progress" | "profiles"
 const KEEP_FINISHED_SETS = 10;
@@ -228,7 +228,7 @@ export async function settings(form) {
   if (!current) return joinScreen(null);
   const locale = String(form.get("locale") || current.locale);
   await updateProfile(current.id, { locale, simplified: form.get("simplified") === "1" });
-  if (locale !== current.locale && (await needsAudio(locale)) && navigator.onLine) installAudioFor(locale).catch(() => {});
+  if (locale !== current.locale && navigator.onLine) installAudioFor({ ...current, locale }).catch(() => {});
   statusChanged();
   const screenName = lastScreen.get(current.id) || "start";
   if (screenName === "progress") return progress();

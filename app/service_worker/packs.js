@@ -86,7 +86,7 @@ export async function freeSpace() {
 const MARGIN = 5 * 1024 * 1024; // keep room for answers and the browser's own needs
 
 /** Install one pack version from its manifest URL (or envelope), checking space, signature and hashes. */
-export async function installPack(manifestUrl, envelope = null, wanted = {}) {
+export async function installPack(manifestUrl, envelope = null) {
   if (!envelope) {
     const response = await fetch(manifestUrl);
     if (!response.ok) throw new PackError("network", `${manifestUrl}: HTTP ${response.status}`);
@@ -110,28 +110,35 @@ export async function installPack(manifestUrl, envelope = null, wanted = {}) {
   const record = { key: key(body), pack: body.pack, version: body.version, body, envelope, complete: true,
                    installedAt: Date.now(), audio: {} };
   await put("packs", record);
-  if (wanted.audioLocale) await installAudio(record, wanted.audioLocale).catch(() => {});
   return record;
 }
 
-function audioEntries(body, locale) {
-  const files = (body.audio && body.audio.files) || [];
-  return files.filter((f) => !f.locale || f.locale === locale);
-}
-
-/** Cache one locale's audio files of an installed pack when there is room; speech is optional. */
-export async function installAudio(record, locale) {
-  const entries = audioEntries(record.body, locale);
-  if (!entries.length || (record.audio && record.audio[locale])) return false;
-  const need = entries.reduce((sum, f) => sum + (f.bytes || 0), 0);
-  if (await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
+/**
+ * Cache the read-aloud clips of some items in one locale, when there is room. Only the
+ * clips of the sets on the phone come down (tens of KB), not the whole audio pack (MBs).
+ */
+export async function installAudio(record, locale, itemIds) {
+  const files = (record.body.audio && record.body.audio.files) || [];
+  const indexEntry = files.find((f) => f.role === "audio-index" && f.locale === locale);
+  if (!indexEntry) return 0;
   const cache = await caches.open(PACK_CACHE);
-  for (const entry of entries) await fetchVerified(cache, entry);
-  await transact(["packs"], "readwrite", async (s) => {
-    const fresh = await done(s.packs.get(record.key));
-    if (fresh) { fresh.audio = { ...(fresh.audio || {}), [locale]: true }; await done(s.packs.put(fresh)); }
-  });
-  return true;
+  await fetchVerified(cache, indexEntry);
+  const index = await readDoc(indexEntry.path);
+  const bySha = new Map(files.map((f) => [f.sha256, f]));
+  const wanted = [...new Set(itemIds)].map((id) => (index.clips || {})[`${id}.speak`])
+    .filter(Boolean).map((clip) => bySha.get(clip.sha256)).filter(Boolean);
+  const need = wanted.reduce((sum, f) => sum + (f.bytes || 0), 0);
+  if (need && await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
+  let fetched = 0;
+  for (const entry of wanted) fetched += await fetchVerified(cache, entry);
+  if (!(record.audio && record.audio[locale])) {
+    await transact(["packs"], "readwrite", async (s) => {
+      const fresh = await done(s.packs.get(record.key));
+      if (fresh) { fresh.audio = { ...(fresh.audio || {}), [locale]: true }; await done(s.packs.put(fresh)); }
+    });
+    forgetDocs();
+  }
+  return fetched;
 }
 
 /** Every complete installed pack version. */

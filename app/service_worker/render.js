@@ -33,10 +33,10 @@ export function h(strings, ...values) {
 const NAV = [["start", "/app/start", "Homework"], ["progress", "/app/progress", "My progress"], ["profiles", "/app/profiles", "Switch student"]];
 
 /** The top bar: whose phone it is now, and the three places to go. */
-export function bar(profile, screen) {
+export function bar(profile, current) {
   if (!profile) return h`<header id="bar" hx-swap-oob="true"><span class="who">Abhyas</span></header>`;
   const buttons = NAV.map(([name, url, label]) => h`<button type="button" hx-get="${url}" hx-target="#app"
-    ${raw(name === screen ? 'aria-current="page"' : "")}>${_(label)}</button>`);
+    ${raw(name === current ? 'aria-current="page"' : "")}>${_(label)}</button>`);
   return h`<header id="bar" hx-swap-oob="true"><span class="who">${profile.name}</span>${buttons}</header>`;
 }
 
@@ -56,11 +56,11 @@ export function prefs(profile) {
   </form></footer>`;
 }
 
-/** A whole screen: the main content plus the shared parts, swapped out of band. */
-export function screen(profile, name, main, { idle = false, title = "Abhyas" } = {}) {
+/** A whole screen (item, reflection, done, empty, join, progress, profiles) plus the shared parts, swapped out of band. */
+export function screen(profile, name, main, { idle = false, title = "Abhyas", nav = name } = {}) {
   const lang = profile ? profile.locale : "en";
   return h`<div data-screen="${name}" data-idle="${idle ? "true" : "false"}" data-lang="${lang}" data-title="${title}">${main}</div>
-${bar(profile, name)}${syncAction(profile)}${prefs(profile)}`.text;
+${bar(profile, nav)}${syncAction(profile)}${prefs(profile)}`.text;
 }
 
 /** A warning box (role=alert), e.g. when storage is short. */

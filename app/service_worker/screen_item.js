@@ -99,7 +99,7 @@ ${st.solution && (text.solution || []).length ? h`<h2>${_("Worked solution")}</h
 </div>
 </form></div>
 ${st.attempts ? raw("<span data-answer-saved hidden></span>") : ""}`;
-  return screen(profile, "start", main, { title: _("Homework") });
+  return screen(profile, "item", main, { title: _("Homework"), nav: "start" });
 }
 
 /** The reflection prompt after the five items. */
@@ -129,7 +129,7 @@ export function reflectionScreen(ctx) {
 ${field}
 <div class="row"><button type="submit" class="primary">${_("Next")}</button></div>
 </form>`;
-  return screen(profile, "start", main, { title: _("Homework") });
+  return screen(profile, "reflection", main, { title: _("Homework"), nav: "start" });
 }
 
 /** The end of a set: how it went, and where to go next. */
@@ -140,7 +140,7 @@ export function doneScreen(ctx, hasNext) {
 <p>${ngettext("%(num)d answer right out of %(total)d.", "%(num)d answers right out of %(total)d.", s.correct, { total: s.total })}</p>
 <div class="row">${hasNext ? h`<button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button>` : ""}
 <button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
-  return screen(profile, "start", main, { idle: true, title: _("Homework") });
+  return screen(profile, "done", main, { idle: true, title: _("Homework"), nav: "start" });
 }
 
 /** No set to do: waiting for the teacher, for a download, or for the next sync. */
@@ -152,5 +152,5 @@ ${storageShort ? warning(_("Storage is almost full. Ask your teacher before down
     : waiting ? _("Your teacher is checking your next homework. Tap Sync now later.")
       : _("No homework right now. Tap Sync now when you are online.")}</p>
 <div class="row"><button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
-  return screen(profile, "start", main, { idle: true, title: _("Homework") });
+  return screen(profile, "empty", main, { idle: true, title: _("Homework"), nav: "start" });
 }

@@ -2,7 +2,8 @@
 // what mastery means. The server's mastery, moved on by answers not yet synced (bkt.js).
 
 import { DEFAULT_PARAMS, MASTERY_THRESHOLD, updateMastery } from "./bkt.js";
-import { _, ngettext } from "./i18n.js";
+import { summary } from "./homework.js";
+import { _, currentLocale, ngettext } from "./i18n.js";
 import { h, screen, warning } from "./render.js";
 
 /** Mastery per skill: the server's figures, then this phone's unsynced first answers on top. */
@@ -42,7 +43,7 @@ export function progressScreen(ctx, { pendingEvents = [], storageShort = false }
   const skills = skillsInOrder(content);
   const bars = skills.map((s) => {
     const m = mastery[s.id];
-    const pct = Math.round(100 * (m ? m.p : 0));
+    const pct = m && m.attempts ? Math.round(100 * m.p) : 0;
     const label = !m || !m.attempts ? _("Not started") : m.p >= threshold ? _("Mastered") : _("Practising");
     return h`<li class="skill"><p><span>${name(s)}</span><span><strong>${pct}%</strong> · ${label}</span></p>
 <div class="meter" aria-hidden="true"><span style="width:${pct}%"></span></div>
@@ -52,10 +53,18 @@ ${m && m.attempts ? h`<p class="muted">${ngettext("%(num)d answer so far", "%(nu
   const ready = skills.filter((s) => !mastered.has(s.id) && s.prereqs.every((p) => mastered.has(p) || !skills.some((x) => x.id === p)))
     .sort((a, b) => (mastery[a.id] ? mastery[a.id].p : 0) - (mastery[b.id] ? mastery[b.id].p : 0)).slice(0, 3);
   const unsynced = pendingEvents.some((r) => r.event.type === "answer");
+  const finished = Object.values(state.progress || {}).filter((p) => p.stage === "done")
+    .sort((a, b) => (b.ended || 0) - (a.ended || 0));
+  const day = new Intl.DateTimeFormat(currentLocale(), { day: "numeric", month: "short" });
   const main = h`<h1 tabindex="-1" autofocus>${_("My progress")}</h1>
 ${storageShort ? warning(_("Storage is almost full. Ask your teacher before downloading more.")) : ""}
 ${skills.length ? h`<ul class="plain">${bars}</ul>` : h`<p>${_("Your progress shows here after your first homework.")}</p>`}
 ${unsynced ? h`<p class="muted">${_("Some answers are not synced yet; these bars already count them.")}</p>` : ""}
+${finished.length ? h`<h2>${_("Finished homework")}</h2><ul class="done-sets">${finished.map((p) => {
+    const sum = summary(p);
+    return h`<li data-set="${p.id}">${day.format(new Date(p.ended || p.started))}: ${ngettext("%(num)d answer right out of %(total)d.",
+      "%(num)d answers right out of %(total)d.", sum.correct, { total: sum.total })}</li>`;
+  })}</ul>` : ""}
 <h2>${_("Next steps")}</h2>
 ${ready.length ? h`<ul>${ready.map((s) => h`<li>${_("Practise %(skill)s.", { skill: name(s) })}</li>`)}</ul>`
     : h`<p>${_("Keep going: finish your homework sets.")}</p>`}

@@ -7,7 +7,7 @@ import { route } from "./sw/router.js";
 import { onStatusChange, statusText } from "./sw/handlers.js";
 import { setVoices } from "./sw/device.js";
 import { PACK_CACHE } from "./sw/packs.js";
-import { flushAll, installAudioFor, onSyncChange } from "./sw/sync.js";
+import { flushAll, onSyncChange } from "./sw/sync.js";
 
 const SHELL_CACHE = `abhyas-shell-${VERSION}`;
 
@@ -66,7 +66,6 @@ self.addEventListener("message", (event) => {
   if (data.type === "flush") event.waitUntil(flushAll({ reason: data.reason || "page" }).then(broadcastStatus));
   else if (data.type === "voices") event.waitUntil(setVoices(data.langs));
   else if (data.type === "skip-waiting") self.skipWaiting();
-  else if (data.type === "audio") event.waitUntil(installAudioFor(data.locale));
 });
 
 // Background Sync: the browser wakes the worker when a connection returns, even with the app closed.

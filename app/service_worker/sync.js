@@ -105,7 +105,7 @@ export async function installPacks(profile, list) {
   let short = false;
   for (const entry of list || []) {
     try {
-      await installPack(entry.manifest, null, { audioLocale: (await needsAudio(profile.locale)) ? profile.locale : null });
+      await installPack(entry.manifest);
     } catch (err) {
       if (err instanceof PackError && err.kind === "space") short = true;
       else console.warn("pack", entry.pack, err && err.message);
@@ -116,9 +116,21 @@ export async function installPacks(profile, list) {
   return !short;
 }
 
-/** Fetch one locale's audio for every installed pack (a language switch, or no on-device voice). */
-export async function installAudioFor(locale) {
-  for (const record of await installed()) await installAudio(record, locale).catch(() => {});
+/** Items of the sets a profile has on the phone (to play now, in reserve, or as an extension). */
+async function itemsOnPhone(profileId) {
+  const state = await transact(["state"], "readonly", (s) => done(s.state.get(profileId)));
+  const sets = [...((state && state.sets) || []), ...Object.values((state && state.progress) || {}).map((p) => p.set)];
+  return sets.flatMap((set) => [...(set.items || []), ...(set.reserve || []), ...(set.extension ? [set.extension] : [])])
+    .map((e) => e.item);
+}
+
+/** Fetch the read-aloud clips of a profile's sets in a locale that no on-device voice speaks. */
+export async function installAudioFor(profile, locale = profile.locale) {
+  if (!(await needsAudio(locale))) return 0;
+  const ids = await itemsOnPhone(profile.id);
+  let fetched = 0;
+  for (const record of await installed()) fetched += await installAudio(record, locale, ids).catch(() => 0);
+  return fetched;
 }
 
 async function syncProfile(profile, force) {
@@ -156,6 +168,11 @@ async function syncProfile(profile, force) {
   if (reply && reply.packs && reply.packs.length) {
     await installPacks(profile, reply.packs);
     notify({ profile: profile.id, status: "packs", changed: true });
+  }
+  if (reply) {
+    // Speech is optional: its clips come after the homework, never in the way of the first question.
+    const fresh = (await listProfiles()).find((p) => p.id === profile.id) || profile;
+    installAudioFor(fresh).then((n) => n && notify({ profile: profile.id, status: "audio", changed: true })).catch(() => {});
   }
   return { sent, reply };
 }

@@ -6,6 +6,7 @@ import json
 import time
 
 from ..adaptive.bkt import BKTParams
+from ..adaptive.diagnostic import seed_priors
 from ..adaptive.selection import next_set_for
 from ..adaptive.state import replay
 from ..db import write
@@ -14,12 +15,18 @@ OPEN_STATUSES = ("proposed", "released")
 SETS_AHEAD = 1  # one set beyond the current one, so a week offline does not run dry
 
 
-def class_settings(db, student_id: int) -> dict:
-    """The class's release mode, mastery threshold and teacher-set thresholds for this student."""
-    row = db.execute("SELECT c.release_mode, c.mastery_threshold, c.settings FROM classes c "
+def class_settings(db, student_id: int, catalog: dict | None = None) -> dict:
+    """The class's release mode, mastery threshold, assigned skills and teacher-set thresholds."""
+    row = db.execute("SELECT c.release_mode, c.mastery_threshold, c.settings, c.id FROM classes c "
                      "JOIN students s ON s.class_id = c.id WHERE s.id = ?", [student_id]).fetchone()
-    settings = json.loads(row[2] or "{}")
-    return dict(settings, release_mode=row[0], mastery_threshold=row[1])
+    settings = dict({"diagnostic_first": True}, **json.loads(row[2] or "{}"))
+    settings.update(release_mode=row[0], mastery_threshold=row[1])
+    if catalog is not None:
+        assigned = [r[0] for r in db.execute("SELECT pack_id FROM assignments WHERE class_id = ?", [row[3]])]
+        skills = [s for pid in assigned for s in catalog["packs"].get(pid, {}).get("skills", [])]
+        # No assignment yet: practise across everything published rather than nothing.
+        settings["skills"] = skills or None
+    return settings
 
 
 def skill_params(db) -> dict:
@@ -45,10 +52,35 @@ def event_log(db, student_id: int) -> list:
                  hint, secs, attempt, prompt, value) in rows]
 
 
+def diagnostic_set_ids(db, student_id: int) -> set:
+    """Ids of the student's diagnostic sets, whose answers seed priors instead of counting twice."""
+    return {row[0] for row in db.execute("SELECT id FROM sets WHERE student_id = ? AND json_extract(payload, '$.kind') = "
+                                         "'diagnostic'", [student_id])}
+
+
 def state_for(db, student_id: int, catalog: dict, settings: dict | None = None):
-    """The student's state as a pure function of the event log (plus fitted parameters)."""
+    """The student's state as a pure function of the event log (plus fitted parameters and diagnostic priors)."""
     settings = settings or class_settings(db, student_id)
-    return replay(event_log(db, student_id), catalog, skill_params(db), threshold=settings["mastery_threshold"])
+    params = skill_params(db)
+    log = event_log(db, student_id)
+    diagnostic = diagnostic_set_ids(db, student_id)
+    priors = None
+    if diagnostic:
+        for event in log:
+            event["diagnostic"] = event["set"] in diagnostic
+        answers = [e for e in log if e["diagnostic"] and e["type"] == "answer" and e["attempt"] == 1]
+        priors = seed_priors(answers, catalog, params) if answers else None
+    return replay(log, catalog, params, threshold=settings["mastery_threshold"], priors=priors)
+
+
+def diagnostic_finished(tree: dict | None, first_answers: dict) -> bool:
+    """Walk the diagnostic tree with the first answer to each item; finished when the walk ends."""
+    node = tree
+    while node is not None:
+        if node["item"] not in first_answers:
+            return False
+        node = node["right"] if first_answers[node["item"]] else node["wrong"]
+    return True
 
 
 def _set_id(student_id: int, based_on: int, now: float) -> str:
@@ -56,10 +88,12 @@ def _set_id(student_id: int, based_on: int, now: float) -> str:
 
 
 def _answered_items_by_set(db, student_id: int) -> dict:
-    done = {}
-    for set_id, item in db.execute("SELECT set_id, item_id FROM events WHERE student_id = ? AND set_id IS NOT NULL "
-                                   "AND type IN ('answer', 'skip')", [student_id]):
-        done.setdefault(set_id, set()).add(item)
+    """Per set: item -> whether its first answer was right (a skip counts as answered, wrong)."""
+    done: dict = {}
+    for set_id, item, correct in db.execute(
+            "SELECT set_id, item_id, correct FROM events WHERE student_id = ? AND set_id IS NOT NULL "
+            "AND type IN ('answer', 'skip') ORDER BY server_ts, device_id, seq", [student_id]):
+        done.setdefault(set_id, {}).setdefault(item, bool(correct))
     return done
 
 
@@ -71,22 +105,27 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
                            [student_id]).fetchall()
     if not changed and has_mastery and open_sets:
         return
-    settings = class_settings(db, student_id)
+    settings = class_settings(db, student_id, catalog)
     state = state_for(db, student_id, catalog, settings)
     done = _answered_items_by_set(db, student_id)
     events_count = db.execute("SELECT count(*) FROM events WHERE student_id = ?", [student_id]).fetchone()[0]
     day = time.strftime("%Y-%m-%d", time.gmtime(now))
     with write(db):
-        db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
-                            [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now)
+        db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at, p_next) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now, round(st.p_known, 4))
                              for skill, st in state.skills.items()])
         db.conn.executemany("INSERT OR REPLACE INTO mastery_history (student_id, skill_id, day, p_known) VALUES (?, ?, ?, ?)",
                             [(student_id, skill, day, round(st.mastery, 4)) for skill, st in state.skills.items() if st.attempts])
         still_open = []
         for set_id, payload, status in open_sets:
-            items = {entry["item"] for entry in json.loads(payload)["items"]}
-            if status == "released" and items and items <= done.get(set_id, set()):
+            doc = json.loads(payload)
+            answered = done.get(set_id, {})
+            if doc.get("kind") == "diagnostic":
+                finished = diagnostic_finished(doc.get("tree"), answered)
+            else:
+                finished = bool(doc["items"]) and {e["item"] for e in doc["items"]} <= set(answered)
+            if status == "released" and finished:
                 db.execute("UPDATE sets SET status = 'completed' WHERE id = ?", [set_id])
             else:
                 still_open.append(status)
@@ -104,8 +143,11 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
 def student_view(db, student_id: int, catalog: dict) -> dict:
     """What the phone needs after a sync: mastery per skill, open sets, and the student's settings."""
     threshold = class_settings(db, student_id)["mastery_threshold"]
-    mastery = {row[0]: {"p": row[1], "attempts": row[2], "mastered": row[1] >= threshold}
-               for row in db.execute("SELECT skill_id, p_known, attempts FROM mastery WHERE student_id = ?", [student_id])}
+    params = skill_params(db)
+    mastery = {row[0]: {"p": row[1], "p_next": row[3], "attempts": row[2], "mastered": row[1] >= threshold,
+                        "params": (params.get(row[0]) or BKTParams()).as_dict()}
+               for row in db.execute("SELECT skill_id, p_known, attempts, p_next FROM mastery WHERE student_id = ?",
+                                     [student_id])}
     sets = [dict(json.loads(payload), status=status) for payload, status in db.execute(
         "SELECT payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
         "ORDER BY created_at", [student_id])]

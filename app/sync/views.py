@@ -1,6 +1,7 @@
 """Sync API views: join, sync, and the OpenAPI document that describes them."""
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -86,13 +87,19 @@ def sync():
 
 
 def packs_to_fetch(db, known: dict) -> list:
-    """Packs whose newest version the phone lacks (it reports {pack: version}); it fetches only new files."""
+    """Packs whose newest version the phone lacks (it reports {pack: version}), with the bytes the update costs."""
     wanted = []
     for pid, (_text, body) in sorted(latest_manifests(db).items()):
-        if known.get(pid) != body["version"]:
-            wanted.append({"pack": pid, "version": body["version"], "from_version": known.get(pid),
-                           "manifest": f"/packs/{pid}/{body['version']}/manifest.json",
-                           "bytes_br": body.get("bytes_br")})
+        held = known.get(pid)
+        if held == body["version"]:
+            continue
+        old = db.execute("SELECT manifest FROM packs WHERE pack_id = ? AND version = ?", [pid, str(held)]).fetchone()
+        old_hashes = {f["sha256"] for f in json.loads(json.loads(old[0])["body"])["files"]} if old else set()
+        new_files = [f for f in body["files"] if f["sha256"] not in old_hashes]
+        wanted.append({"pack": pid, "version": body["version"], "from_version": held,
+                       "manifest": f"/packs/{pid}/{body['version']}/manifest.json",
+                       "files_to_fetch": [f["sha256"] for f in new_files],
+                       "download_bytes_br": sum(f["bytes_br"] for f in new_files)})
     return wanted
 
 

@@ -1,0 +1,151 @@
+"""The real Abhyas server for browser tests: a temporary instance, built packs, the demo, gunicorn."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PACKS = [ROOT / "tests" / "fixtures" / "packs" / "sample-6", ROOT / "content_packs" / "fractions-6"]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    """Block until something accepts connections on the port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+class AbhyasServer:
+    """`abhyas serve` as a subprocess in its own process group, so a test can SIGKILL it whole."""
+
+    def __init__(self, instance: Path):
+        self.instance = Path(instance)
+        self.port = free_port()
+        self.process = None
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("ABHYAS_DB", "ABHYAS_PACKS", "ABHYAS_KEYS", "ABHYAS_SECRET_KEY")}
+        self.env.update(ABHYAS_INSTANCE=str(self.instance), PORT=str(self.port), ABHYAS_WORKERS="2")
+
+    @property
+    def url(self) -> str:
+        """Where the app is served."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_path(self) -> Path:
+        """The server's SQLite database."""
+        return self.instance / "abhyas.db"
+
+    def abhyas(self, *args) -> str:
+        """Run one `abhyas` command against the instance; return its stdout."""
+        done = subprocess.run([str(BIN / "abhyas"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True,
+                              timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"abhyas {' '.join(args)} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def build_packs(self) -> None:
+        """Build the sample pack and one real curriculum pack, with their audio packs, into the instance."""
+        for source in PACKS:
+            self.abhyas("pack", "build", str(source), "--out", str(self.instance / "packs"), "--audio")
+
+    def start(self) -> None:
+        """Serve with gunicorn on the chosen port and wait until it answers."""
+        log = open(self.instance / "server.log", "ab")
+        self.process = subprocess.Popen([str(BIN / "abhyas"), "serve", "--port", str(self.port)], env=self.env,
+                                        cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+        wait_for_port(self.port)
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers (its own process group), as a power cut would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                time.sleep(0.1)
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        """Stop the server at the end of the session."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+    def seed_demo(self) -> dict:
+        """`abhyas demo --json`; the class then releases sets at once, as a teacher may choose."""
+        demo = json.loads(self.abhyas("demo", "--json"))
+        with self.connect() as db:
+            # The demo leaves its class in "approve" mode with proposals waiting; these tests are about
+            # the phone, so the teacher here approves everything and releases new sets at once.
+            db.execute("UPDATE classes SET release_mode = 'auto' WHERE code = ?", [demo["class_code"]])
+            db.execute("UPDATE sets SET status = 'released', released_at = ? WHERE status = 'proposed'", [time.time()])
+        return demo
+
+    def connect(self) -> sqlite3.Connection:
+        """A connection to the server's database, for checking what it stored."""
+        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        return conn
+
+    def students(self, class_code: str) -> list[dict]:
+        """The demo class's students with id, name, PIN and locale."""
+        with self.connect() as db:
+            rows = db.execute("SELECT s.id, s.display_name, s.pin, s.locale FROM students s JOIN classes c "
+                              "ON c.id = s.class_id WHERE c.code = ? ORDER BY s.id", [class_code]).fetchall()
+        return [{"id": r[0], "name": r[1], "pin": r[2], "locale": r[3]} for r in rows]
+
+    def events_since(self, student_id: int, since: float) -> list[dict]:
+        """Events the server stored for a student after a moment (received_at)."""
+        with self.connect() as db:
+            rows = db.execute("SELECT id, type, item_id, response, payload FROM events WHERE student_id = ? "
+                              "AND received_at >= ? ORDER BY device_id, seq", [student_id, since]).fetchall()
+        return [{"id": r[0], "type": r[1], "item": r[2], "r": r[3], **json.loads(r[4])} for r in rows]
+
+    def texts(self, locale: str) -> dict:
+        """Every item's text in one locale (text, simplified, hints, ...) by id, read from the pack files."""
+        found = {}
+        for manifest in (self.instance / "packs").glob("*/*/manifest.json"):
+            body = json.loads(json.loads(manifest.read_text())["body"])
+            for entry in body["files"]:
+                if entry["role"] == "text" and entry.get("locale") == locale:
+                    found.update(json.loads((self.instance / "packs" / entry["path"]).read_text())["items"])
+        return found
+
+    def items(self) -> dict:
+        """Every built item (answer, kind, choices, wrong answers) by id, read from the pack files."""
+        found = {}
+        for manifest in (self.instance / "packs").glob("*/*/manifest.json"):
+            body = json.loads(json.loads(manifest.read_text())["body"])
+            for entry in body["files"]:
+                if entry["role"] == "items":
+                    for item in json.loads((self.instance / "packs" / entry["path"]).read_text())["items"]:
+                        found[item["id"]] = item
+        return found

@@ -1,0 +1,108 @@
+"""After sync: a diagnostic first, then five-by-one sets with reasons; mastery is a pure function of the log."""
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from app.classes import add_student, create_class
+from app.db import connect
+from app.packs.registry import load_catalog
+from app.sync.progress import refresh_student, state_for, student_view
+from app.sync.reconcile import reconcile_batch
+
+
+@pytest.fixture
+def world(app):
+    db = connect(app.config["DATABASE"])
+    db["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
+    catalog = load_catalog(db, Path(app.config["PACKS_DIR"]) / "files")
+
+    def student(mode="approve", name="Asha"):
+        klass = create_class(db, 1, "7A", release_mode=mode)
+        row = add_student(db, klass["id"], name)
+        db["devices"].insert({"student_id": row["id"], "token_hash": f"h{row['id']}", "created_at": 0})
+        device_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return {"device_id": device_id, "student_id": row["id"]}
+    return db, catalog, student
+
+
+def answer_event(number, item, response, set_id, ts_ms):
+    return {"id": f"evt-{number:06d}", "seq": number, "type": "answer", "item": item, "r": response,
+            "set": set_id, "t": ts_ms, "attempt": 1}
+
+
+def right_answer(catalog, item_id):
+    return catalog["items"][item_id]["answer"]
+
+
+def sync(db, catalog, device, events, now):
+    result = reconcile_batch(db, device, {"events": events}, catalog["items"], now)
+    refresh_student(db, device["student_id"], catalog, now)
+    return result, student_view(db, device["student_id"], catalog)
+
+
+def test_a_new_student_starts_with_the_diagnostic_then_gets_five_by_one(world):
+    db, catalog, make = world
+    device = make(mode="approve")
+    now = time.time()
+    _, view = sync(db, catalog, device, [], now)
+    [diagnostic] = view["sets"]
+    assert diagnostic["kind"] == "diagnostic" and diagnostic["status"] == "released", "the diagnostic never waits"
+    node, events, number = diagnostic["tree"], [], 0
+    while node is not None:
+        number += 1
+        events.append(answer_event(number, node["item"], right_answer(catalog, node["item"]), diagnostic["id"],
+                                   int((now + number) * 1000)))
+        node = node["right"]
+    _, view = sync(db, catalog, device, events, now + 60)
+    statuses = {s["id"]: s["status"] for s in view["sets"]}
+    assert diagnostic["id"] not in statuses, "a walked diagnostic is complete"
+    [proposed] = [s for s in view["sets"] if s["kind"] == "practice"]
+    assert proposed["status"] == "proposed", "approve mode waits for the teacher"
+    assert len(proposed["items"]) <= 5 and proposed["items"]
+    for entry in proposed["items"]:
+        assert entry["reason"] in {"misconception_remediation", "productive_practice", "prerequisite_gap",
+                                   "spaced_review", "extension"}
+        assert entry["why"]
+
+
+def test_auto_release_mode_releases_at_once(world):
+    db, catalog, make = world
+    device = make(mode="auto")
+    _, view = sync(db, catalog, device, [], time.time())
+    assert all(s["status"] == "released" for s in view["sets"])
+
+
+def test_mastery_is_a_pure_function_of_the_event_log(world, app, tmp_path):
+    db, catalog, make = world
+    device = make(mode="auto")
+    rng = random.Random(3)
+    items = sorted(i for i, item in catalog["items"].items() if item["kind"] != "choice")
+    start = time.time() - 3 * 86400
+    log = []
+    for number in range(1, 121):
+        item = rng.choice(items)
+        response = right_answer(catalog, item) if rng.random() < 0.65 else "97/98"
+        log.append(answer_event(number, item, response, None, int((start + number * 600) * 1000)))
+    for chunk in range(0, len(log), 20):  # incremental syncs, as a phone does
+        sync(db, catalog, device, log[chunk:chunk + 20], start + 86400 * 2)
+    incremental = {r["skill_id"]: r["p_known"] for r in db["mastery"].rows_where("student_id = ?", [device["student_id"]])}
+
+    other = connect(tmp_path / "replay.db")
+    other["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
+    klass = create_class(other, 1, "B", release_mode="auto")
+    twin = add_student(other, klass["id"], "Twin")
+    other["devices"].insert({"student_id": twin["id"], "token_hash": "z", "created_at": 0})
+    shuffled = log[:]
+    rng.shuffle(shuffled)  # arrival order must not matter: the server orders by time and sequence
+    for chunk in range(0, len(shuffled), 50):
+        reconcile_batch(other, {"device_id": 1, "student_id": twin["id"]}, {"events": shuffled[chunk:chunk + 50]},
+                        catalog["items"], start + 86400 * 2)
+    once = state_for(other, twin["id"], catalog)
+    again = state_for(other, twin["id"], catalog)
+    assert once == again
+    assert {s: round(st.mastery, 4) for s, st in once.skills.items()} == incremental

@@ -1,0 +1,48 @@
+"""The student page: mastery over time, answers with their misconception, hints, reflections, what comes next and why."""
+from __future__ import annotations
+
+from app.teacher.students import sparkline
+from tests.teacher_fixtures import asha, db, world  # noqa: F401
+
+
+def test_student_page_shows_answers_with_misconceptions_hints_and_reflections(asha, world):
+    """Nisha's page: her wrong 1/4 with the mistake it matched, the hint she used, her reflection's answer."""
+    client, _ = asha
+    html = client.get(f"/teacher/students/{world['students'][3]['id']}").get_data(as_text=True)
+    answers = html.split('id="answers"')[1].split("</section>")[0]
+    assert "<q>1/4</q>" in answers and "Multiplies only the top" in answers and "1 hint" in answers
+    assert "✗" in answers
+    reflections = html.split('id="reflections"')[1].split("</section>")[0]
+    assert "<q>" in reflections and "No reflections yet" not in reflections
+    assert "on 1 of 1 answers" in html
+
+
+def test_student_page_shows_why_each_upcoming_item_was_chosen(asha, world, db):
+    """Each item of the waiting set with its reason and the engine's explanation."""
+    client, _ = asha
+    kiran = world["students"][0]["id"]
+    html = client.get(f"/teacher/students/{kiran}").get_data(as_text=True)
+    upcoming = html.split('id="next"')[1].split("</section>")[0]
+    assert "Waiting for your approval" in upcoming and "Fixing a mistake" in upcoming
+    import json
+    payload = json.loads(db.execute("SELECT payload FROM sets WHERE student_id = ?", [kiran]).fetchone()[0])
+    from markupsafe import escape
+    assert str(escape(payload["items"][0]["why"])) in upcoming
+
+
+def test_mastery_over_time_draws_the_daily_history(asha, world, db):
+    """Days of mastery_history become a line, with first and last values in words."""
+    client, _ = asha
+    kiran = world["students"][0]["id"]
+    db["mastery_history"].upsert({"student_id": kiran, "skill_id": "sample.add", "day": "2020-01-01", "p_known": 0.1},
+                                 pk=("student_id", "skill_id", "day"))
+    html = client.get(f"/teacher/students/{kiran}").get_data(as_text=True)
+    assert "<polyline points=" in html and "10 on 2020-01-01" in html
+    assert 'aria-label="Mastery over 2 days"' in html
+
+
+def test_sparkline_scales_to_the_box():
+    """0 maps to the bottom, 1 to the top, days spread across the width."""
+    assert sparkline([0.0, 1.0]) == "0,27 120,1"
+    assert sparkline([0.5]) == "0,14 120,14"
+    assert sparkline([]) == ""
