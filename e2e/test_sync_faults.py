@@ -4,7 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from .flaky_proxy import FlakyProxy
-from .phone import Answers, answer_item, context_options, expect_waiting, finish_set, go_next, join, screen
+from .phone import Answers, answer_item, context_options, current_item, expect_waiting, finish_set, go_next, join, screen
 
 
 def _stored_answers(server, student, since):
@@ -50,28 +50,61 @@ def test_network_flapping_during_sync(server, students, browser, playwright_inst
         proxy.close()
 
 
-def test_server_killed_and_restarted(server, students, phone, since):
-    """SIGKILL the server with answers waiting; after it returns, the outbox drains exactly once."""
+def test_server_killed_and_restarted(server, students, browser, playwright_instance, since):
+    """SIGKILL the server with answers waiting (more than one batch); after it returns, each arrives once."""
     student = students("en")
-    page = phone.new_page()
-    join(page, server.url, server.demo["class_code"], student["pin"])
-    answers = Answers()
-    answer_item(page, server.item_index, answers, wrong_first=True)
-    go_next(page)
-    expect_waiting(page, 0)  # online: sent at once
-
-    server.kill()
+    proxy = FlakyProxy(server.port)
+    context = browser.new_context(**context_options(playwright_instance))
     try:
+        page = context.new_page()
+        join(page, proxy.url, server.demo["class_code"], student["pin"])
+        answers = Answers()
         answer_item(page, server.item_index, answers, wrong_first=True)
         go_next(page)
-        answer_item(page, server.item_index, answers, wrong_first=False)
+        expect_waiting(page, 0)  # online: sent at once
+
+        server.kill()
+        try:
+            item_id = current_item(page)
+            for attempt in range(55):  # a student guessing: more events than one batch holds
+                page.locator("#app input[name=answer], #app input[type=radio]").first.wait_for()
+                submit_wrong(page, server.item_index[item_id], attempt)
+                answers.add(item_id, last_response(page, server.item_index[item_id], attempt))
+            page.get_by_role("button", name="Sync now").click()
+            expect_waiting(page, 55)
+            page.wait_for_timeout(1500)  # retries with backoff meet a dead server
+            expect_waiting(page, 55)
+        finally:
+            server.start()
         page.get_by_role("button", name="Sync now").click()
-        expect_waiting(page, 3)
-        page.wait_for_timeout(1500)  # retries with backoff meet a closed port
-        expect_waiting(page, 3)
+        expect_waiting(page, 0)
+        stored, _events = _stored_answers(server, student, since)
+        assert stored == sorted(answers.given)
+        sent = [n for n in proxy.batch_sizes if n]
+        assert max(sent) <= 50 and len(sent) >= 2
     finally:
-        server.start()
-    page.get_by_role("button", name="Sync now").click()
-    expect_waiting(page, 0)
-    stored, _events = _stored_answers(server, student, since)
-    assert stored == sorted(answers.given)
+        context.close()
+        proxy.close()
+
+
+def _wrong_choices(item):
+    return [c for c in item["choices"] if c != item["answer"]]
+
+
+def last_response(page, item, attempt):
+    """The wrong response submit_wrong typed for this attempt."""
+    if item["kind"] == "choice":
+        wrong = _wrong_choices(item)
+        return wrong[attempt % len(wrong)]
+    return str(1000 + attempt)
+
+
+def submit_wrong(page, item, attempt):
+    """Submit a different wrong answer each time (the phone records every one)."""
+    response = last_response(page, item, attempt)
+    if item["kind"] == "choice":
+        page.locator(f"#app input[type=radio][value='{response}']").check()
+    else:
+        page.locator("#app input[name=answer]").fill(response)
+    with page.expect_response(lambda r: r.url.endswith("/app/check")):
+        page.locator("#app button[type=submit]").click()
