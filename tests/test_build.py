@@ -34,7 +34,8 @@ def test_files_are_named_by_their_hash_and_precompressed(built):
     out, manifest = built
     body = json.loads(json.loads(manifest.read_text())["body"])
     roles = sorted((f["role"], f.get("locale", "")) for f in body["files"])
-    assert roles == [("items", ""), ("meta", ""), ("text", "en"), ("text", "hi"), ("text", "ta")]
+    assert roles == [("items", ""), ("meta", ""), ("roman", "hi"), ("roman", "ta"),
+                     ("text", "en"), ("text", "hi"), ("text", "ta")]
     for entry in body["files"]:
         raw = (out / entry["path"]).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == entry["sha256"]
@@ -92,3 +93,12 @@ def test_a_broken_pack_does_not_build(pack_copy, instance, tmp_path):
     pack_copy.edit("items/basics.yaml", 'answer: "3/4"', 'answer: "3/0"')
     with pytest.raises(PackBuildError, match=r"basics.yaml:\d+: .*does not parse"):
         build_pack(pack_copy, tmp_path / "out")
+
+
+def test_indic_text_also_ships_in_roman_letters(built):
+    out, manifest = built
+    body = json.loads(json.loads(manifest.read_text())["body"])
+    [roman] = [f for f in body["files"] if f["role"] == "roman" and f["locale"] == "hi"]
+    doc = json.loads((out / roman["path"]).read_bytes())
+    assert doc["items"]["sample-add-1"]["text"].startswith("mina ne 1/4 roti khai")
+    assert all(ord(ch) < 0x0900 for ch in doc["items"]["sample-add-1"]["text"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import brotli
 
-from .compile import items_document, meta_document, text_document
+from .compile import ROMANISABLE, items_document, meta_document, roman_document, text_document
 from .signing import instance_key, sign_manifest
 from .source import Problems
 from .validate import load_pack
@@ -71,8 +71,11 @@ def build_pack(source_dir: Path, out_dir: Path, key_path=None, audio: bool = Fal
     entries = [dict(write_content_file(files_dir, canonical_json(meta_document(pack))), role="meta"),
                dict(write_content_file(files_dir, canonical_json(items_document(pack))), role="items")]
     for locale in pack.locales:
-        entry = write_content_file(files_dir, canonical_json(text_document(pack, locale)))
-        entries.append(dict(entry, role="text", locale=locale))
+        text_doc = text_document(pack, locale)
+        entries.append(dict(write_content_file(files_dir, canonical_json(text_doc)), role="text", locale=locale))
+        if locale in ROMANISABLE:
+            roman = write_content_file(files_dir, canonical_json(roman_document(text_doc)))
+            entries.append(dict(roman, role="roman", locale=locale))
     meta = pack.source.meta
     body = {
         "format": 1,

@@ -100,3 +100,24 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         "glossary": [{"id": g["id"], "term": _text(g["term"], locale), "definition": _text(g["definition"], locale)}
                      for g in pack.source.glossary],
     }
+
+
+ROMANISABLE = ("hi", "mr", "bn", "ta")
+
+
+def roman_document(text_doc: dict) -> dict:
+    """The same student-facing text in Roman letters, for a 'read in Roman letters' switch."""
+    from ..i18n.transliterate import to_roman
+    locale = text_doc["locale"]
+    roman = lambda value: to_roman(value, locale)  # noqa: E731
+    return {
+        "pack": text_doc["pack"], "locale": locale, "script": "roman",
+        "items": {iid: {"text": roman(e["text"]), "simplified": roman(e["simplified"]),
+                        "hints": [roman(h) for h in e["hints"]], "solution": [roman(s) for s in e["solution"]],
+                        **({"choices": {k: roman(v) for k, v in e["choices"].items()}} if "choices" in e else {})}
+                  for iid, e in text_doc["items"].items()},
+        "misconceptions": {mid: {"feedback": roman(m["feedback"])} for mid, m in text_doc["misconceptions"].items()},
+        "skills": {sid: roman(name) for sid, name in text_doc["skills"].items()},
+        "glossary": [{"id": g["id"], "term": roman(g["term"]), "definition": roman(g["definition"])}
+                     for g in text_doc["glossary"]],
+    }

@@ -6,16 +6,21 @@ page reads the event log once (a few thousand rows for 60 students over two week
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 DAY = 86400
 
-EVENTS_SQL = (
-    "SELECT e.student_id, e.type, e.item_id, e.set_id, e.correct, e.misconception, e.response, "
-    "json_extract(e.payload, '$.secs'), json_extract(e.payload, '$.hint'), e.server_ts, e.received_at, "
-    "json_extract(e.payload, '$.prompt'), json_extract(e.payload, '$.value') "
-    "FROM events e WHERE e.student_id = ? {since} ORDER BY e.server_ts, e.device_id, e.seq, e.id")
+EVENT_COLUMNS = (
+    "e.student_id, e.type, e.item_id, e.set_id, e.correct, e.misconception, e.response, "
+    "json_extract(e.payload, '$.secs'), json_extract(e.payload, '$.hint'), e.server_ts, "
+    "json_extract(e.payload, '$.prompt'), json_extract(e.payload, '$.value'), e.device_id, e.seq")
+IN_CLASS = "e.student_id IN (SELECT id FROM students WHERE class_id = ?)"
+CACHED_CLASSES = 16
+_cache: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 @dataclass
@@ -41,34 +46,83 @@ def load_students(db, class_id: int) -> list:
              "simplified": bool(r[5]), "created_at": r[6]} for r in rows]
 
 
+def _event(row) -> dict:
+    (sid, kind, item, set_id, correct, mc, response, secs, hint, ts, prompt, value, device, seq) = row
+    event = {"type": kind, "item": item, "set": set_id, "ts": ts, "correct": None if correct is None else bool(correct),
+             "misconception": mc, "response": response, "seconds": float(secs or 0.0), "hints": int(hint or 0),
+             "order": (ts, device, seq)}
+    if kind == "reflection":
+        event.update(prompt=prompt, value=value)
+    return event
+
+
+def _with_hints(events: list) -> list:
+    """Events in log order, each answer carrying the hints used on its item before it."""
+    events.sort(key=lambda e: e["order"])
+    hints_on: dict = {}
+    for event in events:
+        if event["type"] == "hint":
+            hints_on[event["item"]] = max(hints_on.get(event["item"], 0), event["hints"] or 1)
+        elif event["type"] == "answer":
+            event["hints"] = max(event["hints"], hints_on.pop(event["item"], 0))
+    return events
+
+
 def student_events(db, student_id: int, since: float | None = None) -> list:
     """A student's events in log order, each answer carrying the hints used on its item before it."""
-    sql = EVENTS_SQL.format(since="AND e.server_ts >= ?" if since else "")
-    params = [student_id, since] if since else [student_id]
-    out, hints_on = [], {}
-    for (_sid, kind, item, set_id, correct, mc, response, secs, hint, ts, received, prompt,
-         value) in db.execute(sql, params):
-        if kind == "hint":
-            hints_on[item] = max(hints_on.get(item, 0), int(hint or 1))
-        event = {"type": kind, "item": item, "set": set_id, "ts": ts, "received_at": received,
-                 "correct": None if correct is None else bool(correct), "misconception": mc,
-                 "response": response, "seconds": float(secs or 0.0), "hints": 0}
-        if kind == "answer":
-            event["hints"] = max(int(hint or 0), hints_on.pop(item, 0))
-        elif kind == "reflection":
-            event.update(prompt=prompt, value=value)
-        out.append(event)
-    return out
+    where = "e.student_id = ?" + (" AND e.server_ts >= ?" if since else "")
+    rows = db.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE {where}",  # noqa: S608
+                      [student_id, since] if since else [student_id])
+    return _with_hints([_event(row) for row in rows])
+
+
+def class_events(db, class_id: int, since: float | None, student_ids: list) -> dict:
+    """{student: [events]} of a class since a time; events are immutable facts, so rows read before are kept
+    (per process) and only rows stored since are read again. A deleted event (retention, a student's data
+    deleted) changes the count, and the class is read afresh."""
+    count, top = db.execute(f"SELECT count(*), coalesce(max(e.rowid), 0) FROM events e WHERE {IN_CLASS}"  # noqa: S608
+                            + (" AND e.server_ts >= ?" if since else ""),
+                            [class_id, since] if since else [class_id]).fetchone()
+    key = (class_id, since)
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is None or entry["students"] != tuple(student_ids) or entry["top"] > top:
+            entry = {"students": tuple(student_ids), "top": 0, "count": 0, "events": {sid: [] for sid in student_ids}}
+        if entry["top"] < top:
+            touched = set()
+            for row in db.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE {IN_CLASS} AND e.rowid > ?"  # noqa: S608
+                                  + (" AND e.server_ts >= ?" if since else ""),
+                                  [class_id, entry["top"], since] if since else [class_id, entry["top"]]):
+                entry["events"].setdefault(row[0], []).append(_event(row))
+                entry["count"] += 1
+                touched.add(row[0])
+            for sid in touched:
+                _with_hints(entry["events"][sid])
+            entry["top"] = top
+        if entry["count"] != count:  # rows went away: read the class afresh
+            _cache.pop(key, None)
+            entry = None
+        else:
+            _cache[key] = entry
+            _cache.move_to_end(key)
+            while len(_cache) > CACHED_CLASSES:
+                _cache.popitem(last=False)
+    if entry is None:
+        return class_events(db, class_id, since, student_ids)
+    return entry["events"]
 
 
 def load_snapshot(db, class_id: int, now: float | None = None, days: int | None = None) -> Snapshot:
-    """Read everything the class pages need; `days` limits events to the recent window."""
+    """Read everything the class pages need; `days` limits events to the recent window (from midnight UTC)."""
     now = now or time.time()
     students = load_students(db, class_id)
     snap = Snapshot(class_id=class_id, now=now, students=students)
-    since = now - days * DAY if days else None
-    for s in students:
-        snap.events[s["id"]] = student_events(db, s["id"], since)
+    if days:
+        since = (now // DAY - days) * DAY  # a day boundary, so the cached window moves once a day
+        events = class_events(db, class_id, since, [s["id"] for s in students])
+        snap.events = {s["id"]: events.get(s["id"], []) for s in students}
+    else:
+        snap.events = {s["id"]: student_events(db, s["id"]) for s in students}
     for student_id, seen, received in db.execute(
             "SELECT s.id, (SELECT max(d.last_seen_at) FROM devices d WHERE d.student_id = s.id), "
             "(SELECT max(e.received_at) FROM events e WHERE e.student_id = s.id) "
