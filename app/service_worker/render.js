@@ -57,9 +57,11 @@ export function prefs(profile) {
 }
 
 /** A whole screen (item, reflection, done, empty, join, progress, profiles) plus the shared parts, swapped out of band. */
-export function screen(profile, name, main, { idle = false, title = "Abhyas", nav = name } = {}) {
+export function screen(profile, name, main, { refresh = "", title = "Abhyas", nav = name } = {}) {
   const lang = profile ? profile.locale : "en";
-  return h`<div data-screen="${name}" data-idle="${idle ? "true" : "false"}" data-lang="${lang}" data-title="${title}">${main}</div>
+  // `refresh`: the URL that redraws this screen when a sync brings news; screens where the
+  // student is typing or answering have none, so nothing moves under their fingers.
+  return h`<div data-screen="${name}" data-refresh="${refresh}" data-lang="${lang}" data-title="${title}">${main}</div>
 ${bar(profile, nav)}${syncAction(profile)}${prefs(profile)}`.text;
 }
 

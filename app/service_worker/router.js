@@ -47,7 +47,7 @@ export async function route(request) {
     return html(body);
   } catch (err) {
     console.error("route", key, err);
-    return html(h`<div data-screen="error" data-idle="true"><p class="warn" role="alert">Something went wrong: ${String(err && err.message || err)}</p>
+    return html(h`<div data-screen="error" data-refresh="/app/start"><p class="warn" role="alert">Something went wrong: ${String(err && err.message || err)}</p>
 <p><button type="button" hx-get="/app/start" hx-target="#app">Abhyas</button></p></div>`.text);
   }
 }

@@ -140,7 +140,7 @@ export function doneScreen(ctx, hasNext) {
 <p>${ngettext("%(num)d answer right out of %(total)d.", "%(num)d answers right out of %(total)d.", s.correct, { total: s.total })}</p>
 <div class="row">${hasNext ? h`<button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button>` : ""}
 <button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
-  return screen(profile, "done", main, { idle: true, title: _("Homework"), nav: "start" });
+  return screen(profile, "done", main, { refresh: "/app/start", title: _("Homework"), nav: "start" });
 }
 
 /** No set to do: waiting for the teacher, for a download, or for the next sync. */
@@ -152,5 +152,5 @@ ${storageShort ? warning(_("Storage is almost full. Ask your teacher before down
     : waiting ? _("Your teacher is checking your next homework. Tap Sync now later.")
       : _("No homework right now. Tap Sync now when you are online.")}</p>
 <div class="row"><button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
-  return screen(profile, "empty", main, { idle: true, title: _("Homework"), nav: "start" });
+  return screen(profile, "empty", main, { refresh: "/app/start", title: _("Homework"), nav: "start" });
 }

@@ -23,5 +23,5 @@ ${problem ? warning(PROBLEMS[problem] ? PROBLEMS[problem]() : problem) : ""}
   <div class="row"><button type="submit" class="primary">${_("Join")}</button>
   ${cancel ? h`<button type="button" hx-get="/app/profiles" hx-target="#app">${_("Switch student")}</button>` : ""}</div>
 </form>`;
-  return screen(profile, "join", main, { idle: true });
+  return screen(profile, "join", main, {});
 }

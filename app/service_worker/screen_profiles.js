@@ -15,5 +15,5 @@ export function profilesScreen(profile, profiles, waitingByProfile) {
   const main = h`<h1 tabindex="-1" autofocus>${_("Switch student")}</h1>
 <ul class="plain">${rows}</ul>
 <div class="row"><button type="button" hx-get="/app/join" hx-target="#app">${_("Add student")}</button></div>`;
-  return screen(profile, "profiles", main, { idle: true, title: _("Switch student") });
+  return screen(profile, "profiles", main, { refresh: "/app/profiles", title: _("Switch student") });
 }

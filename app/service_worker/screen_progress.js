@@ -70,5 +70,5 @@ ${ready.length ? h`<ul>${ready.map((s) => h`<li>${_("Practise %(skill)s.", { ski
     : h`<p>${_("Keep going: finish your homework sets.")}</p>`}
 <h2>${_("What mastery looks like")}</h2>
 <p>${_("A skill is mastered when you answer its questions right, again and again, without hints. The bar shows how sure Abhyas is that you know it; at %(pct)s it says Mastered.", { pct: `${Math.round(threshold * 100)}%` })}</p>`;
-  return screen(profile, "progress", main, { idle: true, title: _("My progress") });
+  return screen(profile, "progress", main, { refresh: "/app/progress", title: _("My progress") });
 }

@@ -73,7 +73,7 @@
   }
   function applyUpdateIfIdle() {
     const screen = document.querySelector("#app [data-screen]");
-    if (waitingWorker && screen && screen.dataset.idle === "true" && !document.querySelector(".htmx-request")) {
+    if (waitingWorker && screen && screen.dataset.refresh && !document.querySelector(".htmx-request")) {
       sw.addEventListener("controllerchange", () => { if (!reloading) { reloading = true; location.reload(); } }, { once: true });
       waitingWorker.postMessage({ type: "skip-waiting" });
       waitingWorker = null;
@@ -88,8 +88,8 @@
     } else if (data.type === "refresh-if-idle") {
       // New sets or mastery arrived: redraw only a screen the student is not working on.
       const screen = document.querySelector("#app [data-screen]");
-      const idle = !screen || screen.dataset.idle === "true";
-      if (idle && !document.querySelector(".htmx-request")) start();
+      const url = screen && screen.dataset.refresh;
+      if (url && !document.querySelector(".htmx-request")) htmx.ajax("GET", url, { target: "#app", swap: "innerHTML" });
     } else if (data.type === "persist") {
       askPersist();
     }

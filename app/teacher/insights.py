@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import statistics
 from collections import Counter, defaultdict
 
 from ..adaptive.signals import behaviour_signals
@@ -96,15 +95,27 @@ def misconception_groups(snap: Snapshot, catalog: dict, days: int = RECENT_DAYS)
 def _point_biserial(scores: list, outcomes: list) -> float | None:
     """Correlation between a 0/1 outcome and a continuous score (None when either does not vary)."""
     n = len(scores)
-    right = [s for s, o in zip(scores, outcomes) if o]
-    wrong = [s for s, o in zip(scores, outcomes) if not o]
-    if n < 3 or not right or not wrong:
+    if n < 3:
         return None
-    sd = statistics.pstdev(scores)
-    if sd == 0:
+    right = [s for s, o in zip(scores, outcomes) if o]
+    if not right or len(right) == n:
+        return None
+    mean = sum(scores) / n
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / n)
+    if sd < 1e-12:
         return None
     p = len(right) / n
-    return (statistics.fmean(right) - statistics.fmean(wrong)) / sd * math.sqrt(p * (1 - p))
+    mean_right = sum(right) / len(right)
+    mean_wrong = (mean * n - mean_right * len(right)) / (n - len(right))
+    return (mean_right - mean_wrong) / sd * math.sqrt(p * (1 - p))
+
+
+def _median(values: list) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def item_statistics(snap: Snapshot, catalog: dict) -> list:
@@ -141,7 +152,7 @@ def item_statistics(snap: Snapshot, catalog: dict) -> list:
         out.append({
             "item": item, "skill": catalog["items"].get(item, {}).get("skill"), "students": len(sids),
             "facility": sum(outcomes) / len(outcomes), "discrimination": _point_biserial(rest, outcomes),
-            "median_seconds": statistics.median(seconds[item]) if seconds[item] else None,
+            "median_seconds": _median(seconds[item]),
             "expected_seconds": catalog["items"].get(item, {}).get("seconds"),
             "common_wrong": {"item": item, "response": common[0][0][0], "misconception": common[0][0][1],
                              "count": common[0][1],

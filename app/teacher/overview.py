@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import render_template
+from markupsafe import Markup, escape
 
 from ..db import get_db
-from ..i18n.web import get_locale
-from . import insights
+from ..i18n.web import get_locale, gettext as _
+from . import insights, timefmt
 from .blueprint import bp, class_context, owned_class, teacher_required
 from .catalog import catalog, class_skills, labels
 from .decisions import mastery_overrides, student_settings
@@ -35,6 +36,40 @@ def current_tiers(snap, settings: dict) -> dict:
     return out
 
 
+def tier_text(tier) -> str:
+    """A tier as the teacher reads it: "Tier 2", "Enrichment", "Maintenance", or an en dash."""
+    if tier in (None, ""):
+        return "–"
+    if str(tier) == "enrichment":
+        return _("Enrichment")
+    if str(tier) == "maintenance":
+        return _("Maintenance")
+    return _("Tier %(n)s", n=tier)
+
+
+def table_body(snap, skills: list, matrix: dict, threshold: float, completion: dict, tiers: dict) -> Markup:
+    """The mastery table's rows as HTML, built here in one pass: 60 students × 15 skills is the page's
+    hot loop, and a template would spend most of the page's time on it (bench/teacher_overview.py)."""
+    out = []
+    for s in snap.students:
+        sid = s["id"]
+        tier = tiers[sid]
+        parts = [f'<tr><th scope="row"><a href="/teacher/students/{sid}">{escape(s["name"])}</a></th>'
+                 f'<td{" class=ov" if tier["override"] else ""}>{escape(tier_text(tier["tier"]))}</td>']
+        row = matrix[sid]
+        for skill in skills:
+            cell = row.get(skill)
+            if cell and (cell["attempts"] or cell["override"]):
+                css = mastery_band(cell["p"], 1, threshold) + (" ov" if cell["override"] else "")
+                parts.append(f'<td class="{css}">{int(round(cell["p"] * 100))}</td>')
+            else:
+                parts.append("<td>–</td>")
+        c = completion[sid]
+        parts.append(f"<td>{c['completed']}/{c['released']}</td><td>{escape(timefmt.ago(snap.last_sync.get(sid)))}</td></tr>")
+        out.append("".join(parts))
+    return Markup("\n".join(out))
+
+
 def overview_data(db, klass: dict) -> dict:
     """Everything the overview renders, from one snapshot of the class."""
     cat = catalog()
@@ -48,14 +83,14 @@ def overview_data(db, klass: dict) -> dict:
     signals = insights.outreach(snap, cat)
     flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"]),
                      key=lambda s: (-len(signals[s["id"]]["flags"]), s["name"]))
+    tiers = current_tiers(snap, student_settings(db, ids))
     return {
-        "snap": snap, "skills": skills, "names": names, "matrix": matrix, "threshold": threshold,
+        "snap": snap, "skills": skills, "names": names, "threshold": threshold,
+        "table_body": table_body(snap, skills, matrix, threshold, insights.completion(snap), tiers),
         "summary": insights.skill_summary(matrix, skills, threshold),
         "groups": insights.misconception_groups(snap, cat)[:GROUPS_SHOWN],
         "signals": signals, "flagged": flagged,
         "risky": insights.risky_items(insights.item_statistics(snap, cat), RISKY_SHOWN),
-        "completion": insights.completion(snap), "tiers": current_tiers(snap, student_settings(db, ids)),
-        "band": mastery_band, "students_by_id": snap.by_id(),
     }
 
 

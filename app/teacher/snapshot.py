@@ -83,7 +83,7 @@ def class_events(db, class_id: int, since: float | None, student_ids: list) -> d
     count, top = db.execute(f"SELECT count(*), coalesce(max(e.rowid), 0) FROM events e WHERE {IN_CLASS}"  # noqa: S608
                             + (" AND e.server_ts >= ?" if since else ""),
                             [class_id, since] if since else [class_id]).fetchone()
-    key = (class_id, since)
+    key = (db.execute("PRAGMA database_list").fetchone()[2], class_id, since)
     with _cache_lock:
         entry = _cache.get(key)
         if entry is None or entry["students"] != tuple(student_ids) or entry["top"] > top:
@@ -123,11 +123,10 @@ def load_snapshot(db, class_id: int, now: float | None = None, days: int | None 
         snap.events = {s["id"]: events.get(s["id"], []) for s in students}
     else:
         snap.events = {s["id"]: student_events(db, s["id"]) for s in students}
-    for student_id, seen, received in db.execute(
-            "SELECT s.id, (SELECT max(d.last_seen_at) FROM devices d WHERE d.student_id = s.id), "
-            "(SELECT max(e.received_at) FROM events e WHERE e.student_id = s.id) "
-            "FROM students s WHERE s.class_id = ?", [class_id]):
-        snap.last_sync[student_id] = max(filter(None, (seen, received)), default=None)
+    # Every stored batch stamps its device's last_seen_at, so the devices tell when each student last synced.
+    for student_id, seen in db.execute("SELECT s.id, max(d.last_seen_at) FROM students s LEFT JOIN devices d "
+                                       "ON d.student_id = s.id WHERE s.class_id = ? GROUP BY s.id", [class_id]):
+        snap.last_sync[student_id] = seen
     for row in db.execute(
             "SELECT x.student_id, x.id, x.status, x.tier, x.created_at, x.released_at FROM sets x "
             "JOIN students s ON s.id = x.student_id WHERE s.class_id = ? ORDER BY x.created_at", [class_id]):
