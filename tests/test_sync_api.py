@@ -118,3 +118,11 @@ def test_openapi_documents_every_json_route(app, client):
     routes = {re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()}
     for path in document["paths"]:
         assert path in routes, f"{path} is documented but not served"
+
+
+def test_a_phone_that_syncs_too_fast_is_told_to_wait(client, roster):
+    token = token_for(client, roster)
+    statuses = [sync(client, token, {"events": []}).status_code for _ in range(45)]
+    assert statuses[0] == 200 and statuses[-1] == 429
+    limited = sync(client, token, {"events": []})
+    assert int(limited.headers["Retry-After"]) >= 1 and limited.json["error"]

@@ -3,5 +3,6 @@
 
 def init_app(app):
     """Register the sync blueprint."""
-    from .views import bp
+    from .views import bp, install_limits
+    install_limits(app)
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from ..db import get_db
 from ..packs.registry import latest_manifests, load_catalog
+from ..ratelimit import RateLimiter
 from .bodies import BodyError, decode_json_body
 from .devices import device_for_token
 from .join import JoinError, join_class
@@ -17,6 +18,24 @@ from .progress import refresh_student, student_view
 from .reconcile import BatchError, reconcile_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+
+
+def install_limits(app) -> None:
+    """Per-app rate limiters; a phone flushing a week's backlog sends ~30 batches in a row."""
+    app.config.setdefault("SYNC_RATE", (1.0, 40))
+    app.config.setdefault("JOIN_RATE", (0.5, 20))
+    app.extensions["abhyas_limits"] = {"sync": RateLimiter(*app.config["SYNC_RATE"]),
+                                       "join": RateLimiter(*app.config["JOIN_RATE"])}
+
+
+def too_many(kind: str, key: str):
+    """A 429 with Retry-After when `key` has used up its bucket, else None."""
+    allowed, wait = current_app.extensions["abhyas_limits"][kind].allow(key)
+    if allowed:
+        return None
+    response = problem(429, "too many requests; wait and try again")
+    response.headers["Retry-After"] = str(max(1, int(wait + 0.5)))
+    return response
 
 
 def problem(status: int, reason: str, **extra):
@@ -35,6 +54,9 @@ def _client_key() -> str:
 @bp.post("/join")
 def join():
     """Exchange a class code and PIN for a device token for that student."""
+    limited = too_many("join", _client_key())
+    if limited:
+        return limited
     try:
         body = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
     except BodyError as exc:
@@ -63,6 +85,9 @@ def sync():
     device = _bearer_device()
     if device is None:
         return problem(401, "missing, unknown or revoked device token; join the class again")
+    limited = too_many("sync", f"device:{device['device_id']}")
+    if limited:
+        return limited
     try:
         payload = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
     except BodyError as exc:

@@ -10,7 +10,7 @@ import math
 from collections import Counter, defaultdict
 
 from ..adaptive.signals import behaviour_signals
-from .snapshot import DAY, Snapshot
+from .snapshot import DAY, Snapshot, window_start
 
 RECENT_DAYS = 14
 GROUP_MIN_SIGHTINGS = 2     # the same mistake twice in the window: a pattern, not a slip
@@ -51,7 +51,7 @@ def skill_summary(matrix: dict, skills: list, threshold: float) -> dict:
 
 def misconception_groups(snap: Snapshot, catalog: dict, days: int = RECENT_DAYS) -> list:
     """Students grouped by a misconception their recent answers keep matching, with typical wrong answers."""
-    since = snap.now - days * DAY
+    since = window_start(snap.now, days)
     mc_skill = {mc: info["skill"] for mc, info in catalog.get("misconceptions", {}).items()}
     groups: dict = defaultdict(lambda: {"students": [], "resolved": [], "answers": Counter(), "items": Counter(),
                                         "sightings": 0})
@@ -198,18 +198,38 @@ def completion(snap: Snapshot) -> dict:
     return out
 
 
-def outreach(snap: Snapshot, catalog: dict, settings: dict | None = None, days: int = RECENT_DAYS) -> dict:
-    """Per student: persistence and independence levels and outreach flags with their signals."""
-    since = snap.now - days * DAY
+def behaviour(snap: Snapshot, catalog: dict, settings: dict | None = None, days: int = RECENT_DAYS) -> dict:
+    """Per student: persistence and independence levels and behaviour flags (app/adaptive/signals.py)."""
+    since = window_start(snap.now, days)
+    return {s["id"]: behaviour_signals([e for e in snap.events.get(s["id"], []) if e["ts"] >= since], snap.now,
+                                       catalog, snap.last_sync.get(s["id"]), settings)
+            for s in snap.students}
+
+
+def overdue(snap: Snapshot, days: int = 3) -> dict:
+    """Per student: a flag when a released set is still unfinished `days` after its release, else None."""
     out = {}
     for s in snap.students:
-        recent = [e for e in snap.events.get(s["id"], []) if e["ts"] >= since]
-        out[s["id"]] = behaviour_signals(recent, snap.now, catalog, snap.last_sync.get(s["id"]), settings)
-        comp = [x for x in snap.sets.get(s["id"], []) if x["status"] == "released"
-                and (x["released_at"] or x["created_at"]) < snap.now - 3 * DAY]
-        if len(comp) >= 1 and not any(f["flag"] == "inactive" for f in out[s["id"]]["flags"]):
-            out[s["id"]]["flags"].append({"flag": "set_overdue", "signals": [
-                f"{len(comp)} released set(s) not finished after 3 days"]})
+        late = [x for x in snap.sets.get(s["id"], []) if x["status"] == "released"
+                and (x["released_at"] or x["created_at"]) < snap.now - days * DAY]
+        out[s["id"]] = {"flag": "set_overdue", "signals": [
+            f"{len(late)} released set(s) not finished after {days} days"]} if late else None
+    return out
+
+
+def outreach(snap: Snapshot, catalog: dict, settings: dict | None = None, days: int = RECENT_DAYS,
+             levels: dict | None = None) -> dict:
+    """Per student: levels and outreach flags with the signals behind each (`levels` from `behaviour`, if known)."""
+    levels = levels if levels is not None else behaviour(snap, catalog, settings, days)
+    late = overdue(snap)
+    out = {}
+    for s in snap.students:
+        found = levels[s["id"]]
+        flags = list(found["flags"])
+        # A quiet phone explains an unfinished set: say it once, as "not syncing".
+        if late[s["id"]] and not any(f["flag"] == "inactive" for f in flags):
+            flags.append(late[s["id"]])
+        out[s["id"]] = dict(found, flags=flags)
     return out
 
 

@@ -1,6 +1,9 @@
 """The class overview: who needs what, and why, at a glance."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from flask import render_template
 from markupsafe import Markup, escape
 
@@ -34,6 +37,37 @@ def current_tiers(snap, settings: dict) -> dict:
         latest = sets[-1]["tier"] if sets else None
         out[s["id"]] = {"tier": override["value"] if override else latest, "override": override}
     return out
+
+
+_memos: OrderedDict = OrderedDict()
+_memos_lock = threading.Lock()
+MEMOS_KEPT = 64
+
+
+def _sync_days(snap) -> tuple:
+    """What behaviour signals read of the clock: each student's last sync and whole days since."""
+    return tuple((sid, ts, int((snap.now - ts) // 86400) if ts else None) for sid, ts in sorted(snap.last_sync.items()))
+
+
+def _memo(snap, name: str, extra: tuple, compute):
+    """Reuse a result computed from the same events (the snapshot's version) on the same day; else compute it.
+
+    Events never change once stored, so a class whose phones have not synced since the last
+    view gets the same groups, item statistics and behaviour levels without recounting.
+    """
+    if snap.version is None:
+        return compute()
+    key = (snap.version, int(snap.now // 86400), name, extra)
+    with _memos_lock:
+        if key in _memos:
+            _memos.move_to_end(key)
+            return _memos[key]
+    value = compute()
+    with _memos_lock:
+        _memos[key] = value
+        while len(_memos) > MEMOS_KEPT:
+            _memos.popitem(last=False)
+    return value
 
 
 def tier_text(tier) -> str:
@@ -80,7 +114,8 @@ def overview_data(db, klass: dict) -> dict:
     overrides = mastery_overrides(db, ids)
     matrix = insights.mastery_matrix(db, ids, skills, overrides)
     threshold = klass["mastery_threshold"]
-    signals = insights.outreach(snap, cat)
+    signals = insights.outreach(snap, cat, levels=_memo(snap, "behaviour", _sync_days(snap),
+                                                         lambda: insights.behaviour(snap, cat)))
     flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"]),
                      key=lambda s: (-len(signals[s["id"]]["flags"]), s["name"]))
     tiers = current_tiers(snap, student_settings(db, ids))
@@ -88,9 +123,10 @@ def overview_data(db, klass: dict) -> dict:
         "snap": snap, "skills": skills, "names": names, "threshold": threshold,
         "table_body": table_body(snap, skills, matrix, threshold, insights.completion(snap), tiers),
         "summary": insights.skill_summary(matrix, skills, threshold),
-        "groups": insights.misconception_groups(snap, cat)[:GROUPS_SHOWN],
+        "groups": _memo(snap, "groups", (), lambda: insights.misconception_groups(snap, cat))[:GROUPS_SHOWN],
         "signals": signals, "flagged": flagged,
-        "risky": insights.risky_items(insights.item_statistics(snap, cat), RISKY_SHOWN),
+        "risky": insights.risky_items(_memo(snap, "items", (), lambda: insights.item_statistics(snap, cat)),
+                                      RISKY_SHOWN),
     }
 
 

@@ -32,6 +32,7 @@ class Snapshot:
     events: dict = field(default_factory=dict)      # student id -> [event dicts in log order]
     last_sync: dict = field(default_factory=dict)   # student id -> ts or None
     sets: dict = field(default_factory=dict)        # student id -> [set rows]
+    version: tuple | None = None                    # changes whenever the class's events do (windowed reads)
 
     def by_id(self) -> dict:
         """Students keyed by id."""
@@ -76,8 +77,13 @@ def student_events(db, student_id: int, since: float | None = None) -> list:
     return _with_hints([_event(row) for row in rows])
 
 
-def class_events(db, class_id: int, since: float | None, student_ids: list) -> dict:
-    """{student: [events]} of a class since a time; events are immutable facts, so rows read before are kept
+def window_start(now: float, days: int) -> float:
+    """The start of the recent window: midnight UTC `days` days ago (a day boundary, so caches last a day)."""
+    return (now // DAY - days) * DAY
+
+
+def class_events(db, class_id: int, since: float | None, student_ids: list) -> tuple:
+    """({student: [events]}, version) of a class since a time; events are immutable facts, so rows read before are kept
     (per process) and only rows stored since are read again. A deleted event (retention, a student's data
     deleted) changes the count, and the class is read afresh."""
     count, top = db.execute(f"SELECT count(*), coalesce(max(e.rowid), 0) FROM events e WHERE {IN_CLASS}"  # noqa: S608
@@ -109,7 +115,7 @@ def class_events(db, class_id: int, since: float | None, student_ids: list) -> d
                 _cache.popitem(last=False)
     if entry is None:
         return class_events(db, class_id, since, student_ids)
-    return entry["events"]
+    return entry["events"], key + (top, count)
 
 
 def load_snapshot(db, class_id: int, now: float | None = None, days: int | None = None) -> Snapshot:
@@ -118,8 +124,7 @@ def load_snapshot(db, class_id: int, now: float | None = None, days: int | None 
     students = load_students(db, class_id)
     snap = Snapshot(class_id=class_id, now=now, students=students)
     if days:
-        since = (now // DAY - days) * DAY  # a day boundary, so the cached window moves once a day
-        events = class_events(db, class_id, since, [s["id"] for s in students])
+        events, snap.version = class_events(db, class_id, window_start(now, days), [s["id"] for s in students])
         snap.events = {s["id"]: events.get(s["id"], []) for s in students}
     else:
         snap.events = {s["id"]: student_events(db, s["id"]) for s in students}
