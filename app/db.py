@@ -73,6 +73,13 @@ MIGRATIONS = [
     (2, """
     ALTER TABLE mastery ADD COLUMN p_next REAL;
     """),
+    (3, """
+    CREATE TABLE consents (
+        id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL REFERENCES classes(id), recorded_by INTEGER NOT NULL,
+        method TEXT NOT NULL, note TEXT, recorded_at REAL NOT NULL, withdrawn_at REAL);
+    ALTER TABLE classes ADD COLUMN raw_retention_days INTEGER NOT NULL DEFAULT 180;
+    ALTER TABLE events ADD COLUMN redacted_at REAL;
+    """),
 ]
 
 _writer_lock = threading.Lock()

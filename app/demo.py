@@ -90,7 +90,7 @@ class _Phone:
             db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, self.device["device_id"]])
         refresh_student(db, self.student_id, catalog, now, changed=True)
 
-    def todays_items(self, db, limit: int) -> list:
+    def todays_items(self, db, catalog: dict, limit: int) -> list:
         """Items of the released sets the phone holds, not yet done, oldest set first."""
         done = set(db.execute(
             "SELECT set_id, item_id FROM events WHERE student_id = ? AND type IN ('answer', 'skip') AND set_id IS NOT NULL",
@@ -101,6 +101,9 @@ class _Phone:
                                           "ORDER BY created_at", [self.student_id]):
             body = json.loads(payload)
             for entry in body.get("items", []):
+                skill = catalog["items"].get(entry["item"], {}).get("skill")
+                if skill not in catalog["skills"]:  # a pack this item needs is not published here: skip it
+                    continue
                 if (set_id, entry["item"]) not in done and entry["item"] not in chosen and len(chosen) < limit:
                     chosen.append(entry["item"])
                     self.item_set[entry["item"]] = (set_id, body.get("reflection"))
@@ -122,7 +125,7 @@ def seed_history(db, student_ids: list, catalog: dict, days: int = DEMO_DAYS, se
     from .sync.progress import refresh_student
     now = now or time.time()
     start = (now // DAY) * DAY - days * DAY
-    rng = random.Random(f"{tag}-{seed}")
+    rng = random.Random(f"connectivity-{seed}")  # the same class every time: profiles, syncs, reflections
     truths = make_students(catalog, len(student_ids), seed)
     profiles = {}
     phones = {}
@@ -140,7 +143,7 @@ def seed_history(db, student_ids: list, catalog: dict, days: int = DEMO_DAYS, se
         phone = phones[student.id]
         if _syncs_today(phone.profile, day, rng, days):
             phone.sync(db, catalog, start + day * DAY + 15 * 3600)
-        return phone.todays_items(db, ITEMS_PER_DAY)
+        return phone.todays_items(db, catalog, ITEMS_PER_DAY)
 
     last_set_done: dict = {}
     for sim in answer_events(catalog, truths, days=days, seed=seed, items_per_day=ITEMS_PER_DAY,

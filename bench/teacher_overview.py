@@ -43,6 +43,45 @@ def build_packs(instance: Path) -> list:
     return built
 
 
+def _p95(times: list) -> float:
+    ordered = sorted(times)
+    return round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2)
+
+
+def _timed(client, url: str, n: int, before=None) -> list:
+    """Server time of n views of the page (the test client calls the WSGI app in-process: no network)."""
+    times = []
+    for _ in range(n):
+        if before:
+            before()
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200
+    return times
+
+
+def _one_sync(db, catalog: dict, class_id: int):
+    """A function that makes one student's phone sync one new answer through the real sync path."""
+    import itertools
+    import uuid
+    from app.sync.devices import device_for_token, issue_token
+    from app.sync.progress import refresh_student
+    from app.sync.reconcile import reconcile_batch
+    students = [row[0] for row in db.execute("SELECT id FROM students WHERE class_id = ?", [class_id])]
+    devices = {sid: device_for_token(db, issue_token(db, sid, "bench")) for sid in students}
+    item_id, item = next((i, it) for i, it in sorted(catalog["items"].items()) if it["kind"] != "choice")
+    turn = itertools.count()
+
+    def sync():
+        sid = students[next(turn) % len(students)]
+        event = {"id": uuid.uuid4().hex[:20], "seq": next(turn), "type": "answer", "item": item_id,
+                 "r": str(item["answer"]), "secs": 20, "t": int(time.time() * 1000)}
+        reconcile_batch(db, devices[sid], {"events": [event]}, catalog["items"])
+        refresh_student(db, sid, catalog)
+    return sync
+
+
 def run(students: int = 60, requests: int = 200) -> dict:
     """Seed a class and time its overview page."""
     with tempfile.TemporaryDirectory(prefix="abhyas-teacher-bench-") as folder:
@@ -69,26 +108,28 @@ def run(students: int = 60, requests: int = 200) -> dict:
         token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/teacher").get_data(as_text=True)).group(1)
         client.post("/teacher/sign-in", data={"username": "bench", "password": "bench-pass", "csrf_token": token})
         url = f"/teacher/classes/{klass['id']}"
-        for _ in range(10):  # warm up: templates compiled, catalog and labels cached
+        t0 = time.perf_counter()
+        body = client.get(url).data  # the first view: templates compiled, events read, nothing cached yet
+        first_ms = (time.perf_counter() - t0) * 1000
+        for _ in range(10):
             body = client.get(url).data
-        times = []
-        for _ in range(requests):
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200
-        body = response.data
-        times.sort()
+        times = _timed(client, url, requests)
+        # The busy evening: before each view one phone syncs a new answer, so nothing computed before holds.
+        after_sync = _timed(client, url, max(20, requests // 4), before=_one_sync(db, catalog, klass["id"]))
+        body = client.get(url).data
         events = db.execute("SELECT count(*) FROM events").fetchone()[0]
         skills = len(re.findall(r'<th scope="col">', body.decode().split("<tbody>")[0])) - 4
         result = {
             "students": students, "skills": skills, "events": events, "packs": packs,
             "seed_seconds": round(seed_seconds, 2), "requests": requests,
-            "p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+            "first_view_ms": round(first_ms, 2),
+            "p50_ms": round(statistics.median(times), 2), "p95_ms": _p95(times),
+            "after_sync_p50_ms": round(statistics.median(after_sync), 2), "after_sync_p95_ms": _p95(after_sync),
             "bytes_raw": len(body), "bytes_br": len(brotli.compress(body, quality=5)),
             "bytes_br_q11": len(brotli.compress(body, quality=11)), "bytes_gzip": len(gzip.compress(body, 6)),
         }
-        result["within_budget"] = result["p95_ms"] < BUDGET_P95_MS and result["bytes_br"] <= BUDGET_BR_BYTES
+        result["within_budget"] = max(result["p95_ms"], result["after_sync_p95_ms"]) < BUDGET_P95_MS and \
+            result["bytes_br"] <= BUDGET_BR_BYTES
         db.conn.close()
         return result
 
@@ -106,7 +147,9 @@ def main() -> int:
     else:
         print(f"class overview, {result['students']} students × {result['skills']} skills, {result['events']} events "
               f"(packs: {', '.join(result['packs'])}; seeded in {result['seed_seconds']} s)")
-        print(f"server time: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms (budget p95 < {BUDGET_P95_MS:.0f} ms)")
+        print(f"server time: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; right after a phone synced: "
+              f"p50 {result['after_sync_p50_ms']} ms, p95 {result['after_sync_p95_ms']} ms; first view "
+              f"{result['first_view_ms']} ms (budget p95 < {BUDGET_P95_MS:.0f} ms)")
         print(f"bytes: {result['bytes_raw']} raw, {result['bytes_br']} brotli (q5), {result['bytes_br_q11']} brotli (q11), "
               f"{result['bytes_gzip']} gzip (budget ≤ {BUDGET_BR_BYTES} brotli)")
         print("within budget" if result["within_budget"] else "OVER BUDGET")

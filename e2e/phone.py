@@ -113,6 +113,12 @@ def finish_set(page: Page, items: dict, answers: Answers, limit: int = 12) -> li
     raise AssertionError("the set did not end")
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx has no request, swap or settle under way (a student's next tap comes later)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    page.wait_for_timeout(50)
+
+
 def status_text(page: Page) -> str:
     """The role=status line."""
     return page.get_by_role("status").inner_text()

@@ -5,7 +5,7 @@ import json
 
 from playwright.sync_api import expect
 
-from .phone import current_item, join, wrong_response
+from .phone import current_item, join, settled, wrong_response
 from .server import ROOT
 
 
@@ -42,15 +42,21 @@ def test_language_and_simplified_switch_offline(server, students, phone):
 
     page.locator("#pref-simple").check()
     expect(question).to_have_text(texts["hi"][item_id]["simplified"])
+    settled(page)
     page.locator("#pref-locale").select_option("ta")
     expect(page.get_by_role("button", name=_ui("ta", "Check"))).to_be_visible()
     expect(question).to_have_text(texts["ta"][item_id]["simplified"])
 
+    settled(page)
     page.locator("#pref-simple").uncheck()
+    expect(question).to_have_text(texts["ta"][item_id]["text"])
+    settled(page)
     page.locator("#pref-locale").select_option("en")
     expect(page.get_by_role("button", name="Check")).to_be_visible()
     expect(question).to_have_text(texts["en"][item_id]["text"])
     page.get_by_role("button", name="My progress").click()
+    expect(page.locator("#app h1")).to_have_text("My progress")
+    settled(page)
     page.locator("#pref-locale").select_option("hi")
     expect(page.locator("#app h1")).to_have_text(_ui("hi", "My progress"))
 

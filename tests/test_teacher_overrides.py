@@ -127,3 +127,27 @@ def test_sign_a_phone_out(asha, world, db, client):
     client.post(f"/teacher/students/{kiran}/devices/{device}/revoke", data={"csrf_token": token, "reason": "Lost phone"})
     assert db["devices"].get(device)["revoked_at"] is not None
     assert _last(db, "device")[5] == "Lost phone"
+
+
+def test_overridden_state_plans_from_the_teachers_value(asha, world, db):
+    """The hook for app/sync/progress.py: the planning copy carries the override; the replayed state stays the model's."""
+    from app.adaptive.selection import next_set_for
+    from app.sync.progress import class_settings, state_for
+    from app.teacher.decisions import overridden_state
+    client, token = asha
+    kiran = world["students"][0]["id"]
+    state = state_for(db, kiran, world["catalog"])
+    assert overridden_state(db, kiran, state) is state  # nothing decided: the same object
+    client.post(f"/teacher/students/{kiran}/mastery", data={"csrf_token": token, "skill": "sample.add", "value": "99",
+                                                            "reason": "Knows it"})
+    plan = overridden_state(db, kiran, state)
+    assert plan.skills["sample.add"].mastery == 0.99 and plan.skills["sample.add"].mastered
+    assert state.skills["sample.add"].mastery < 0.5 and not state.skills["sample.add"].mastered
+    settings = class_settings(db, kiran, world["catalog"])
+    before = next_set_for(state, world["catalog"], world["now"], settings)
+    after = next_set_for(plan, world["catalog"], world["now"], settings)
+    # The engine now predicts success from the teacher's value and treats the skill as mastered (review, not practice).
+    p_add = lambda s: max(e["p_success"] for e in s["items"] if e["skill"] == "sample.add")  # noqa: E731
+    assert p_add(before) < 0.5 < 0.9 < p_add(after)
+    assert not any(e["reason"] == "spaced_review" for e in before["items"])
+    assert any(e["reason"] == "spaced_review" and e["skill"] == "sample.add" for e in after["items"])

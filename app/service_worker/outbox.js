@@ -8,6 +8,7 @@ const ID_BYTES = 12;
 // Events that could not be written because the disk was full: kept here, and sent first,
 // until the server acknowledges them; the status line counts them as waiting.
 export const heldInMemory = [];
+const memorySeq = new Map(); // profile id -> highest sequence number handed out while the disk was full
 
 /** A fresh event id made on the phone: 16 URL-safe characters from 96 random bits. */
 export function newEventId() {
@@ -28,6 +29,7 @@ export async function record(profileId, events, change, onFull) {
   const attempt = () => transact(["profiles", "outbox", "state"], "readwrite", async (s) => {
     const profile = await done(s.profiles.get(profileId));
     if (!profile) throw new Error("no such profile");
+    profile.seq = Math.max(profile.seq || 0, memorySeq.get(profileId) || 0);
     const written = [];
     for (const fields of events) {
       profile.seq = (profile.seq || 0) + 1;
@@ -54,8 +56,13 @@ export async function record(profileId, events, change, onFull) {
       if (!isQuotaError(again)) throw again;
       // Still full: the answers must not be lost, so keep them in memory and send them first.
       const profile = (await all("profiles")).find((p) => p.id === profileId) || { seq: 0 };
-      const kept = events.map((fields, i) => compact({ id: newEventId(), seq: (profile.seq || 0) + 1000 + heldInMemory.length + i,
-                                                      t: Date.now(), ...fields }));
+      let seq = Math.max(profile.seq || 0, memorySeq.get(profileId) || 0);
+      const kept = events.map((fields) => compact({ id: newEventId(), seq: ++seq, t: Date.now(), ...fields }));
+      memorySeq.set(profileId, seq);
+      transact(["profiles"], "readwrite", async (s) => {
+        const fresh = await done(s.profiles.get(profileId));
+        if (fresh && (fresh.seq || 0) < seq) { fresh.seq = seq; await done(s.profiles.put(fresh)); }
+      }).catch(() => {});  // a full disk may refuse this too; memorySeq keeps the order meanwhile
       for (const event of kept) heldInMemory.push({ id: event.id, profile: profileId, seq: event.seq, type: event.type, event });
       if (change) await transact(["state"], "readwrite", async (s) => {
         const state = (await done(s.state.get(profileId))) || { profile: profileId };
@@ -69,11 +76,10 @@ export async function record(profileId, events, change, onFull) {
   }
 }
 
-/** Events waiting for a profile, oldest first (memory-held ones first of all). */
+/** Events waiting for a profile, in the order they happened (stored and memory-held alike). */
 export async function pending(profileId) {
   const stored = await all("outbox", "profile", profileId);
-  stored.sort((a, b) => a.seq - b.seq);
-  return [...heldInMemory.filter((r) => r.profile === profileId), ...stored];
+  return [...heldInMemory.filter((r) => r.profile === profileId), ...stored].sort((a, b) => a.seq - b.seq);
 }
 
 /** How many answers of a profile wait to sync. */

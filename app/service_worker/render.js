@@ -30,6 +30,13 @@ export function h(strings, ...values) {
   return new Raw(out);
 }
 
+let withChrome = true;
+
+/** Whether screens rendered next also redraw the bar, Sync now and the switches (not needed after an answer). */
+export function drawChrome(on) {
+  withChrome = on;
+}
+
 const NAV = [["start", "/app/start", "Homework"], ["progress", "/app/progress", "My progress"], ["profiles", "/app/profiles", "Switch student"]];
 
 /** The top bar: whose phone it is now, and the three places to go. */
@@ -62,7 +69,7 @@ export function screen(profile, name, main, { refresh = "", title = "Abhyas", na
   // `refresh`: the URL that redraws this screen when a sync brings news; screens where the
   // student is typing or answering have none, so nothing moves under their fingers.
   return h`<div data-screen="${name}" data-refresh="${refresh}" data-lang="${lang}" data-title="${title}">${main}</div>
-${bar(profile, nav)}${syncAction(profile)}${prefs(profile)}`.text;
+${withChrome ? [bar(profile, nav), syncAction(profile), prefs(profile)] : ""}`.text;
 }
 
 /** A warning box (role=alert), e.g. when storage is short. */

@@ -1,8 +1,8 @@
 // The worker's little web server for /app/: match a route, read the form, answer with HTML.
-// Changes to state run one at a time, so a double tap cannot record an answer twice.
+// Requests are handled one at a time, so a double tap cannot record an answer twice.
 
 import * as handlers from "./handlers.js";
-import { h } from "./render.js";
+import { drawChrome, h } from "./render.js";
 import { setVoices } from "./device.js";
 
 const ROUTES = {
@@ -19,7 +19,10 @@ const ROUTES = {
   "POST /app/settings": handlers.settings,
   "POST /app/sync": handlers.syncNow,
 };
-const READS = new Set(["GET /app/start", "GET /app/progress", "GET /app/profiles", "GET /app/join"]);
+// Answering an item changes nothing in the bar or the switches: leave them be.
+const IN_ITEM = new Set(["POST /app/check", "POST /app/hint", "POST /app/next", "POST /app/reflect"]);
+// A sync may take long on a slow network; it renders nothing, so it need not wait its turn.
+const UNORDERED = new Set(["POST /app/sync"]);
 let queue = Promise.resolve();
 
 function exclusive(fn) {
@@ -42,8 +45,10 @@ export async function route(request) {
   if (voicesHeader !== null && voicesHeader !== "?") await setVoices(voicesHeader.split(",").filter(Boolean));
   const form = request.method === "POST" ? await request.formData().catch(() => new FormData()) : url.searchParams;
   try {
-    // "Start" may begin a set (and record "shown"), so even that read takes its turn.
-    const body = READS.has(key) && key !== "GET /app/start" ? await handler(form) : await exclusive(() => handler(form));
+    // Screens are drawn one at a time: "start" may begin a set (and record "shown"), and a
+    // double tap on Check must not grade twice against the same state.
+    const run = () => { drawChrome(!IN_ITEM.has(key)); return handler(form); };
+    const body = UNORDERED.has(key) ? await handler(form) : await exclusive(run);
     return html(body);
   } catch (err) {
     console.error("route", key, err);

@@ -138,8 +138,7 @@ export function doneScreen(ctx, hasNext) {
   const s = summary(progress);
   const main = h`<h1 tabindex="-1" autofocus>${_("Well done! Set complete.")}</h1>
 <p>${ngettext("%(num)d answer right out of %(total)d.", "%(num)d answers right out of %(total)d.", s.correct, { total: s.total })}</p>
-<div class="row">${hasNext ? h`<button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button>` : ""}
-<button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
+${hasNext ? h`<div class="row"><button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button></div>` : ""}`;
   return screen(profile, "done", main, { refresh: "/app/start", title: _("Homework"), nav: "start" });
 }
 
@@ -150,7 +149,6 @@ export function emptyScreen(ctx, { waiting = false, missing = false, storageShor
 ${storageShort ? warning(_("Storage is almost full. Ask your teacher before downloading more.")) : ""}
 <p>${missing ? _("Your homework needs a download. Connect to the internet, then tap Sync now.")
     : waiting ? _("Your teacher is checking your next homework. Tap Sync now later.")
-      : _("No homework right now. Tap Sync now when you are online.")}</p>
-<div class="row"><button type="button" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
+      : _("No homework right now. Tap Sync now when you are online.")}</p>`;
   return screen(profile, "empty", main, { refresh: "/app/start", title: _("Homework"), nav: "start" });
 }

@@ -1,7 +1,7 @@
 """Approvals: review the sets the engine proposed, approve them, or edit them and release them."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
@@ -96,8 +96,9 @@ def edit_set(set_id):
         error = str(exc)
     if is_htmx():
         return render_template("teacher/_set_editor.html", **_editor_context(db, set_id, error)), 200  # htmx swaps only 2xx: the error shows inside the editor
-    return redirect(url_for("teacher.set_detail", set_id=set_id, error=error) if error
-                    else url_for("teacher.set_detail", set_id=set_id))
+    if error:
+        flash(error)
+    return redirect(url_for("teacher.set_detail", set_id=set_id))
 
 
 @bp.post("/sets/<set_id>/extend")

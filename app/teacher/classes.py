@@ -101,8 +101,8 @@ def new_pin(student_id):
     with write(db):
         pin = class_records.new_pin(db, klass["id"])
         db.execute("UPDATE students SET pin = ? WHERE id = ?", [pin, student_id])
-    record_override(db, current_user()["id"], student_id, klass["id"], "pin", None, "****", "****",
-                    request.form.get("reason") or _("New PIN"))
+        record_override(db, current_user()["id"], student_id, klass["id"], "pin", None, "****", "****",
+                        request.form.get("reason") or _("New PIN"))
     return redirect(url_for("teacher.roster", class_id=klass["id"]) + f"#s{student_id}")
 
 
@@ -209,6 +209,6 @@ def lift_lockout(class_id):
     db = get_db()
     with write(db):
         db.execute("DELETE FROM join_attempts WHERE class_code = ? AND ok = 0", [klass["code"]])
-    record_override(db, current_user()["id"], None, class_id, "lockout", None, "locked", "lifted",
-                    request.form.get("reason") or _("Lifted the PIN lock-out"))
+        record_override(db, current_user()["id"], None, class_id, "lockout", None, "locked", "lifted",
+                        request.form.get("reason") or _("Lifted the PIN lock-out"))
     return redirect(url_for("teacher.class_settings", class_id=class_id))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 from ..db import write
 
@@ -126,3 +127,21 @@ def adjust_proposal(db, student_id: int, proposal: dict) -> dict:
             adjusted["items"] = list(adjusted["items"])[:keep]
             adjusted["shortened_to"] = keep
     return adjusted
+
+
+def overridden_state(db, student_id: int, state):
+    """A copy of a replayed StudentState with the teacher's mastery overrides in place, for planning the next set.
+
+    The replayed `state` itself is left as the model computed it (that is what the mastery
+    table records and what the teacher sees as "Model: ..."); the copy is what the selector
+    should plan from, so an override decides the next set from the next sync on.
+    """
+    decided = mastery_overrides(db, [student_id]).get(student_id, {})
+    if not decided:
+        return state
+    skills = dict(state.skills)
+    for skill, decision in decided.items():
+        if skill in skills:
+            p = float(decision["value"])
+            skills[skill] = replace(skills[skill], mastery=p, p_known=p, mastered=p >= state.threshold)
+    return replace(state, skills=skills)

@@ -10,23 +10,21 @@ from ..db import get_db
 from .blueprint import bp, class_context, owned_class, teacher_required
 
 IN_CLASS = "student_id IN (SELECT id FROM students WHERE class_id = ?)"
-# Table -> (columns, where). PINs and token hashes are credentials: they never leave in a file.
+# Table -> which rows belong to a class. Every column goes out (a migration's new column too),
+# except credentials, which never leave in a file: PINs and device token hashes.
 EXPORTS = {
-    "classes": ("id, code, name, release_mode, mastery_threshold, settings, created_at", "id = ?"),
-    "students": ("id, class_id, display_name, locale, simplified, audio, groups, created_at", "class_id = ?"),
-    "devices": ("id, student_id, label, created_at, revoked_at, last_seen_at", IN_CLASS),
-    "events": ("id, student_id, device_id, seq, type, item_id, set_id, client_ts, server_ts, received_at, correct, "
-               "misconception, response, payload", IN_CLASS),
-    "sets": ("id, student_id, status, tier, payload, created_at, released_at, released_by, based_on_events",
-             IN_CLASS),
-    "mastery": ("student_id, skill_id, p_known, attempts, correct, updated_at", IN_CLASS),
-    "mastery_history": ("student_id, skill_id, day, p_known", IN_CLASS),
-    "overrides": ("id, user_id, student_id, class_id, target, target_id, old_value, new_value, reason, created_at",
-                  "class_id = ?"),
-    "assignments": ("class_id, pack_id, assigned_at", "class_id = ?"),
+    "classes": "id = ?", "students": "class_id = ?", "devices": IN_CLASS, "events": IN_CLASS, "sets": IN_CLASS,
+    "mastery": IN_CLASS, "mastery_history": IN_CLASS, "overrides": "class_id = ? OR " + IN_CLASS,
+    "assignments": "class_id = ?",
 }
+SECRET_COLUMNS = {"pin", "token_hash"}
 ORDER = {"mastery": "student_id, skill_id", "mastery_history": "student_id, skill_id, day",
          "assignments": "pack_id", "events": "student_id, server_ts, device_id, seq"}
+
+
+def export_columns(db, table: str) -> list:
+    """The table's columns as the schema has them now, less the credentials."""
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})") if row[1] not in SECRET_COLUMNS]  # noqa: S608
 
 
 def safe_cell(value):
@@ -42,12 +40,14 @@ def safe_cell(value):
 
 def table_csv(db, table: str, class_id: int) -> str:
     """One table's rows for a class as CSV text with a header row."""
-    columns, where = EXPORTS[table]
-    order = ORDER.get(table, "rowid")
-    cursor = db.execute(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {order}", [class_id])  # noqa: S608
+    columns = export_columns(db, table)
+    where = EXPORTS[table]
+    params = [class_id] * where.count("?")
+    cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where} "  # noqa: S608
+                        f"ORDER BY {ORDER.get(table, 'rowid')}", params)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.strip() for c in columns.split(",")])
+    writer.writerow(columns)
     for row in cursor:
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()

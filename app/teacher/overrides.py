@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_db, write
 from ..i18n.web import gettext as _
@@ -26,9 +26,9 @@ def _back(student_id: int, fragment: str, error: str | None = None):
         db = get_db()
         ctx = student_context(db, dict(student, groups=_groups(student["groups"])), klass)
         return render_template(f"teacher/{fragment}.html", error=error, **ctx, **class_context(klass))
-    target = url_for("teacher.student", student_id=student_id, error=error) if error else \
-        url_for("teacher.student", student_id=student_id)
-    return redirect(target + "#" + fragment.strip("_").replace("_", "-"))
+    if error:
+        flash(error)  # not in the URL: a link cannot put words on the teacher's page
+    return redirect(url_for("teacher.student", student_id=student_id) + "#" + fragment.strip("_").replace("_", "-"))
 
 
 @bp.post("/students/<int:student_id>/mastery")

@@ -5,13 +5,14 @@ import time
 
 from flask import render_template
 
+from ..adaptive.signals import behaviour_signals
 from ..db import get_db
 from ..i18n.web import get_locale
 from . import insights, set_edits
 from .blueprint import bp, class_context, owned_student, teacher_required
 from .catalog import catalog, class_skills, labels
 from .decisions import TIERS, history, mastery_overrides, student_settings
-from .snapshot import DAY, student_events
+from .snapshot import student_events, window_start
 
 RECENT_ANSWERS = 30
 SPARK_W, SPARK_H = 120, 28
@@ -73,9 +74,9 @@ def student_context(db, student: dict, klass: dict) -> dict:
     cat = catalog()
     now = time.time()
     events = student_events(db, student["id"])
-    recent = [e for e in events if e["ts"] >= now - insights.RECENT_DAYS * DAY]
+    recent = [e for e in events if e["ts"] >= window_start(now, insights.RECENT_DAYS)]
     last_sync = db.execute("SELECT max(last_seen_at) FROM devices WHERE student_id = ?", [student["id"]]).fetchone()[0]
-    signals = insights.behaviour_signals(recent, now, cat, last_sync)
+    signals = behaviour_signals(recent, now, cat, last_sync)
     answers = [e for e in events if e["type"] == "answer"]
     reflections = [e for e in events if e["type"] == "reflection"]
     settings = student_settings(db, [student["id"]]).get(student["id"], {})

@@ -1,0 +1,58 @@
+"""Fixtures for the teacher's browser tests: their own server and demo (proposals left waiting), a 360 px phone."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .phone import CHROMIUM
+from .server import PACKS, AbhyasServer
+
+VIEWPORT = {"width": 360, "height": 740}
+AXE = Axe()
+
+
+@pytest.fixture(scope="session")
+def teacher_server(tmp_path_factory):
+    """`abhyas serve` on its own instance with the demo as seeded: the class waits for approvals."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed (make test installs it)")
+    srv = AbhyasServer(tmp_path_factory.mktemp("teacher-instance"))
+    for source in PACKS:
+        srv.abhyas("pack", "build", str(source), "--out", str(srv.instance / "packs"))
+    srv.demo = json.loads(srv.abhyas("demo", "--json"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def teacher_page(browser, teacher_server):
+    """A 360 px phone, signed in as the demo teacher through the sign-in form."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  service_workers="allow")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.goto(teacher_server.url + "/teacher")
+    page.get_by_label("Username").fill(teacher_server.demo["teacher"]["username"])
+    page.get_by_label("Password").fill(teacher_server.demo["teacher"]["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/teacher/classes")
+    yield page
+    context.close()
+
+
+def page_problems(page, name: str) -> list:
+    """Sideways scrolling at this width, and axe-core's serious or critical violations, on the page shown."""
+    page.wait_for_load_state("networkidle")
+    found = []
+    width, scroll = page.evaluate("() => [window.innerWidth, document.scrollingElement.scrollWidth]")
+    if scroll > width:
+        found.append(f"{name}: scrolls sideways ({scroll} px wide at {width} px)")
+    for v in AXE.run(page).response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            found.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']} — "
+                         f"{[n['html'][:80] for n in v['nodes'][:2]]}")
+    return found

@@ -1,0 +1,73 @@
+"""Storage that lasts: a clear warning when space is short, and no answer lost on a full disk.
+
+Chromium 156 ignores DevTools' Storage.overrideQuotaForOrigin (checked: the quota stays
+10 GB), so these tests make the phone's storage look full inside the service worker
+itself: `navigator.storage.estimate()` reports little room, or IndexedDB refuses outbox
+writes with a QuotaExceededError, as a full phone does. Everything else runs as shipped.
+"""
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import expect
+
+from .phone import Answers, answer_item, expect_waiting, go_next, join
+from .server import ROOT
+
+NEARLY_FULL = """() => {
+  StorageManager.prototype.estimate = async () => ({ quota: 3000000, usage: 2900000 });
+}"""
+OUTBOX_FULL = """() => {
+  const add = IDBObjectStore.prototype.add;
+  self.__restoreAdd = () => { IDBObjectStore.prototype.add = add; };
+  IDBObjectStore.prototype.add = function (...args) {
+    if (this.name === "outbox") throw new DOMException("The disk is full", "QuotaExceededError");
+    return add.apply(this, args);
+  };
+}"""
+
+
+def _ui(locale: str, msgid: str) -> str:
+    catalog = json.loads((ROOT / "app" / "static" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
+    return catalog["messages"].get(msgid) or msgid
+
+
+def _worker(context):
+    workers = context.service_workers
+    return workers[0] if workers else context.wait_for_event("serviceworker")
+
+
+def test_short_storage_is_said_in_the_students_language(server, students, phone):
+    """With too little room for the packs, the phone says so (in Hindi here) instead of failing silently."""
+    student = students("hi")
+    page = phone.new_page()
+    page.goto(server.url + "/")
+    page.get_by_role("textbox", name="Class code").fill(server.demo["class_code"])
+    _worker(phone).evaluate(NEARLY_FULL)
+    page.get_by_role("textbox", name="PIN").fill(student["pin"])
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("#app .warn")).to_have_text(
+        _ui("hi", "Storage is almost full. Ask your teacher before downloading more."))
+
+
+def test_full_disk_loses_no_answer(server, students, phone, since):
+    """When IndexedDB refuses outbox writes, answers are kept, counted as waiting, and reach the server once."""
+    student = students("en")
+    page = phone.new_page()
+    join(page, server.url, server.demo["class_code"], student["pin"])
+    expect_waiting(page, 0)
+    worker = _worker(phone)
+    worker.evaluate(OUTBOX_FULL)
+    phone.set_offline(True)
+    answers = Answers()
+    answer_item(page, server.item_index, answers, wrong_first=True)
+    go_next(page)
+    answer_item(page, server.item_index, answers, wrong_first=False)
+    expect(page.get_by_role("status")).to_contain_text("3 answers waiting to sync")
+    expect(page.get_by_role("status")).to_contain_text("Storage is full")
+    phone.set_offline(False)
+    page.get_by_role("button", name="Sync now").click()
+    expect_waiting(page, 0)
+    worker.evaluate("() => self.__restoreAdd()")
+    events = server.events_since(student["id"], since)
+    assert sorted((e["item"], e["r"]) for e in events if e["type"] == "answer") == sorted(answers.given)
