@@ -1,6 +1,8 @@
 """Abhyas: offline-first adaptive math homework."""
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from . import db, security_headers
@@ -18,6 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    # Behind the TLS proxy every deployment has, cookies must never travel over plain HTTP.
+    app.config["SESSION_COOKIE_SECURE"] = os.environ.get("ABHYAS_HTTPS", "") == "1"
     app.config.update(config or {})
     from .secrets import load_secret_key
     app.config.setdefault("SECRET_KEY", None)

@@ -151,3 +151,14 @@ def test_overridden_state_plans_from_the_teachers_value(asha, world, db):
     assert p_add(before) < 0.5 < 0.9 < p_add(after)
     assert not any(e["reason"] == "spaced_review" for e in before["items"])
     assert any(e["reason"] == "spaced_review" and e["skill"] == "sample.add" for e in after["items"])
+
+
+def test_a_refusal_without_htmx_is_shown_after_the_redirect_and_never_taken_from_the_url(asha, world):
+    """Without JavaScript the form posts, redirects, and the page says why; text in ?error= is not shown."""
+    client, token = asha
+    kiran = world["students"][0]["id"]
+    response = client.post(f"/teacher/students/{kiran}/mastery", data={"csrf_token": token, "skill": "sample.add",
+                                                                       "value": "90"}, follow_redirects=True)
+    assert 'role="alert">Say why, so the change explains itself later.</p>' in response.get_data(as_text=True)
+    spoof = client.get(f"/teacher/students/{kiran}?error=Call+this+number").get_data(as_text=True)
+    assert "Call this number" not in spoof

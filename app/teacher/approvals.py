@@ -6,13 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
 from . import set_edits
-from .blueprint import bp, class_context, current_user, is_htmx, owned_class, owned_set, teacher_required
+from .blueprint import bp, class_context, current_user, form_reason, is_htmx, owned_class, owned_set, teacher_required
 from .catalog import catalog, class_skills, labels
 from .decisions import history
-
-
-def _reason() -> str:
-    return request.form.get("reason", "").strip()[:300]
 
 
 def proposed_sets(db, class_id: int) -> list:
@@ -40,7 +36,7 @@ def approve_all(class_id):
     klass = owned_class(class_id)
     db = get_db()
     for s in proposed_sets(db, klass["id"]):
-        set_edits.release(db, s["id"], current_user()["id"], _reason() or _("Approved with all the others"))
+        set_edits.release(db, s["id"], current_user()["id"], form_reason() or _("Approved with all the others"))
     return redirect(url_for("teacher.approvals", class_id=class_id))
 
 
@@ -50,7 +46,7 @@ def approve(set_id):
     """Release a proposed set as it is (or as edited)."""
     set_row, student, klass = owned_set(set_id)
     db = get_db()
-    set_edits.release(db, set_id, current_user()["id"], _reason() or _("Approved"))
+    set_edits.release(db, set_id, current_user()["id"], form_reason() or _("Approved"))
     if is_htmx():
         return render_template("teacher/_set_card.html", s=dict(set_edits.load_set(db, set_id),
                                                                  student_name=student["display_name"]),
@@ -91,7 +87,7 @@ def edit_set(set_id):
     error = None
     try:
         set_edits.apply_edit(db, catalog(), set_id, request.form.get("action", ""), request.form,
-                             current_user()["id"], _reason() or _("Edited the set"))
+                             current_user()["id"], form_reason() or _("Edited the set"))
     except set_edits.EditError as exc:
         error = str(exc)
     if is_htmx():
@@ -110,6 +106,6 @@ def extend(set_id):
         days = max(1, min(30, int(request.form.get("days", 3))))
     except ValueError:
         days = 3
-    set_edits.extend_deadline(get_db(), set_id, days, current_user()["id"], _reason() or _("More time"))
+    set_edits.extend_deadline(get_db(), set_id, days, current_user()["id"], form_reason() or _("More time"))
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/teacher/")
                     else url_for("teacher.student", student_id=student["id"]))

@@ -83,6 +83,11 @@ def safe_next(target: str | None) -> str:
     return url_for("teacher.classes")
 
 
+def form_reason() -> str:
+    """The "why" a teacher typed with a change (kept with the change's record)."""
+    return request.form.get("reason", "").strip()[:300]
+
+
 def is_htmx() -> bool:
     """True for a request htmx made (it wants a fragment, not a page)."""
     return request.headers.get("HX-Request") == "true"

@@ -52,11 +52,6 @@ def labels(locale: str = "en") -> dict:
     return out
 
 
-def skill_name(names: dict, skill: str) -> str:
-    """A skill's name, or its id when the pack has none."""
-    return names["skills"].get(skill) or skill
-
-
 def class_skills(db, class_id: int, cat: dict) -> list:
     """The skills of the units assigned to the class in prerequisite order (all skills when none assigned)."""
     from ..adaptive.graph import topological_order

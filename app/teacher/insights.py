@@ -5,7 +5,6 @@ Misconception groups group students by the mistake their answers show, never by 
 """
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 
@@ -231,11 +230,3 @@ def outreach(snap: Snapshot, catalog: dict, settings: dict | None = None, days: 
             flags.append(late[s["id"]])
         out[s["id"]] = dict(found, flags=flags)
     return out
-
-
-def decode_payload(text: str) -> dict:
-    """A set's payload, or an empty one."""
-    try:
-        return json.loads(text or "{}")
-    except ValueError:
-        return {}

@@ -8,15 +8,11 @@ from flask import flash, redirect, render_template, request, url_for
 from ..db import get_db, write
 from ..i18n.web import gettext as _
 from ..sync.devices import revoke_device
-from .blueprint import bp, class_context, current_user, is_htmx, owned_student, teacher_required
+from .blueprint import bp, class_context, current_user, form_reason, is_htmx, owned_student, teacher_required
 from .decisions import MAX_ITEMS, MIN_ITEMS, TIERS, record_override, student_settings
 from .students import _groups, student_context
 
 MAX_GROUPS, MAX_GROUP_CHARS = 5, 30
-
-
-def _reason() -> str:
-    return request.form.get("reason", "").strip()[:300]
 
 
 def _back(student_id: int, fragment: str, error: str | None = None):
@@ -42,7 +38,7 @@ def override_mastery(student_id):
     from .catalog import catalog
     if skill not in known and skill not in catalog()["skills"]:
         return _back(student_id, "_mastery_overrides", _("Choose a skill."))
-    reason = _reason()
+    reason = form_reason()
     if not reason:
         return _back(student_id, "_mastery_overrides", _("Say why, so the change explains itself later."))
     model = db.execute("SELECT p_known FROM mastery WHERE student_id = ? AND skill_id = ?",
@@ -71,7 +67,7 @@ def override_tier(student_id):
     tier = request.form.get("tier", "")
     if tier and tier not in TIERS:
         return _back(student_id, "_accommodations", _("Choose a tier."))
-    reason = _reason()
+    reason = form_reason()
     if not reason:
         return _back(student_id, "_accommodations", _("Say why, so the change explains itself later."))
     current = student_settings(db, [student_id]).get(student_id, {}).get("tier")
@@ -95,7 +91,7 @@ def accommodations(student_id):
     student, klass = owned_student(student_id)
     db = get_db()
     user_id = current_user()["id"]
-    reason = _reason() or _("Accommodation")
+    reason = form_reason() or _("Accommodation")
     raw = request.form.get("items_per_set", "")
     items = None
     if raw:
@@ -134,7 +130,7 @@ def set_groups(student_id):
         with write(db):
             db.execute("UPDATE students SET groups = ? WHERE id = ?", [json.dumps(groups, ensure_ascii=False), student_id])
             record_override(db, current_user()["id"], student_id, klass["id"], "groups", None, old, groups,
-                            _reason() or _("Groups"))
+                            form_reason() or _("Groups"))
     return _back(student_id, "_accommodations")
 
 
@@ -147,5 +143,5 @@ def revoke(student_id, device_id):
     if db.execute("SELECT 1 FROM devices WHERE id = ? AND student_id = ?", [device_id, student_id]).fetchone():
         revoke_device(db, device_id)
         record_override(db, current_user()["id"], student_id, klass["id"], "device", str(device_id), "active",
-                        "revoked", _reason() or _("Signed the phone out"))
+                        "revoked", form_reason() or _("Signed the phone out"))
     return redirect(url_for("teacher.student", student_id=student_id) + "#phones")
