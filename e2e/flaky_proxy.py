@@ -28,6 +28,7 @@ class FlakyProxy:
         self.cut = 0
         self.syncs = 0
         self.batch_sizes = []
+        self.down = False
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
@@ -38,6 +39,10 @@ class FlakyProxy:
     def url(self) -> str:
         """The origin the phone uses."""
         return f"http://127.0.0.1:{self.port}"
+
+    def set_down(self, down: bool) -> None:
+        """Cut the line (every connection reset at once, as with no network) or mend it."""
+        self.down = down
 
     def lose_sync_replies(self, count: int) -> None:
         """Lose the replies of the next `count` sync requests (after the server has handled them)."""
@@ -76,6 +81,11 @@ class FlakyProxy:
                 pass
 
             def _forward(self):
+                if proxy.down:
+                    self.close_connection = True
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 if self.command == "POST" and self.path.startswith("/api/v1/sync") and body:

@@ -3,42 +3,53 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from .flaky_proxy import FlakyProxy
 from .phone import Answers, expect_waiting, finish_set, join, screen
 
 
 def test_offline_set_survives_restart_and_syncs_exactly_once(server, students, persistent_phone, since):
-    """Join, go offline, finish a set, close and reopen offline, find the progress, sync: every answer once."""
+    """Join, go offline, finish a set, close and reopen offline, find the progress, sync: every answer once.
+
+    Offline is the browser's network emulation and, underneath, a cut line: Playwright's
+    emulation reaches a service worker only once it has attached to it, and a relaunched
+    browser starts the worker before that.
+    """
     student = students("en")
-    context = persistent_phone()
-    page = context.new_page()
-    join(page, server.url, server.demo["class_code"], student["pin"])
-    context.set_offline(True)
+    line = FlakyProxy(server.port)
+    try:
+        context = persistent_phone()
+        page = context.new_page()
+        join(page, line.url, server.demo["class_code"], student["pin"])
+        context.set_offline(True)
+        line.set_down(True)
 
-    answers = Answers()
-    seen = finish_set(page, server.item_index, answers)
-    assert len(seen) >= 2 and screen(page) == "done"
-    expect(page.locator("#app h1")).to_have_text("Well done! Set complete.")
-    expect_waiting(page, len(answers.given))
-    context.close()
+        answers = Answers()
+        seen = finish_set(page, server.item_index, answers)
+        assert len(seen) >= 2 and screen(page) == "done"
+        expect(page.locator("#app h1")).to_have_text("Well done! Set complete.")
+        expect_waiting(page, len(answers.given))
+        context.close()
 
-    context = persistent_phone()
-    context.set_offline(True)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto(server.url + "/")
-    expect_waiting(page, len(answers.given))
-    page.get_by_role("button", name="My progress").click()
-    expect(page.locator("#app .done-sets li")).to_have_count(1)
-    expect(page.locator("#app .done-sets li")).to_contain_text(f"right out of {len(seen)}")
-    expect(page.locator("#app")).to_contain_text("Some answers are not synced yet")
-    assert server.events_since(student["id"], since) == [] or all(
-        e["type"] != "answer" for e in server.events_since(student["id"], since))
+        context = persistent_phone()
+        context.set_offline(True)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(line.url + "/")
+        expect_waiting(page, len(answers.given))
+        page.get_by_role("button", name="My progress").click()
+        expect(page.locator("#app .done-sets li")).to_have_count(1)
+        expect(page.locator("#app .done-sets li")).to_contain_text(f"right out of {len(seen)}")
+        expect(page.locator("#app")).to_contain_text("Some answers are not synced yet")
+        assert [e for e in server.events_since(student["id"], since) if e["type"] == "answer"] == []
 
-    context.set_offline(False)
-    page.get_by_role("button", name="Sync now").click()
-    expect_waiting(page, 0)
-    events = server.events_since(student["id"], since)
-    stored = sorted((e["item"], e["r"]) for e in events if e["type"] == "answer")
-    assert stored == sorted(answers.given)
-    assert len({e["id"] for e in events}) == len(events)
-    assert any(e["type"] == "reflection" for e in events)
-    assert {e["item"] for e in events if e["type"] == "time"} >= set(seen)
+        line.set_down(False)
+        context.set_offline(False)
+        page.get_by_role("button", name="Sync now").click()
+        expect_waiting(page, 0)
+        events = server.events_since(student["id"], since)
+        stored = sorted((e["item"], e["r"]) for e in events if e["type"] == "answer")
+        assert stored == sorted(answers.given)
+        assert len({e["id"] for e in events}) == len(events)
+        assert any(e["type"] == "reflection" for e in events)
+        assert {e["item"] for e in events if e["type"] == "time"} >= set(seen)
+    finally:
+        line.close()

@@ -41,9 +41,10 @@ def test_short_storage_is_said_in_the_students_language(server, students, phone)
     """With too little room for the packs, the phone says so (in Hindi here) instead of failing silently."""
     student = students("hi")
     page = phone.new_page()
-    page.goto(server.url + "/")
+    with phone.expect_event("serviceworker") as started:
+        page.goto(server.url + "/")
+    started.value.evaluate(NEARLY_FULL)  # before the worker's first download, the packs
     page.get_by_role("textbox", name="Class code").fill(server.demo["class_code"])
-    _worker(phone).evaluate(NEARLY_FULL)
     page.get_by_role("textbox", name="PIN").fill(student["pin"])
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#app .warn")).to_have_text(

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .teacher_fixtures import page_problems, teacher_page, teacher_server  # noqa: F401
+from .teacher_fixtures import page_problems, scrolls_sideways, teacher_page, teacher_server  # noqa: F401
 
 
 def _open_class(page) -> str:
@@ -148,3 +148,27 @@ def test_last_viewed_page_stays_readable_offline(teacher_page, teacher_server):
         assert page_problems(page, "offline overview") == []
     finally:
         page.context.set_offline(False)
+
+
+def test_every_teacher_page_of_the_demo_fits_the_phone(teacher_page, teacher_server):
+    """Every page of the demo class — each student, set and misconception group too — fits 360 px."""
+    page = teacher_page
+    _open_class(page)
+    class_id = re.search(r"/teacher/classes/(\d+)", page.url).group(1)
+    with teacher_server.connect() as db:
+        students = [r[0] for r in db.execute("SELECT id FROM students WHERE class_id = ?", [class_id])]
+        sets = [r[0] for r in db.execute("SELECT x.id FROM sets x JOIN students s ON s.id = x.student_id WHERE "
+                                         "s.class_id = ? AND x.status IN ('proposed', 'released')", [class_id])]
+        mistakes = [r[0] for r in db.execute("SELECT DISTINCT misconception FROM events WHERE misconception IS NOT NULL")]
+    base = f"{teacher_server.url}/teacher/classes/{class_id}"
+    urls = [base + suffix for suffix in ("", "/students", "/cards", "/settings", "/approvals", "/items",
+                                         "/reports/pilot", "/reports/equity", "/exports")]
+    urls += [f"{teacher_server.url}/teacher/students/{sid}" for sid in students]
+    urls += [f"{teacher_server.url}/teacher/sets/{sid}" for sid in sets]
+    urls += [f"{base}/misconceptions/{mc}" for mc in mistakes]
+    wide = []
+    for url in urls:
+        assert page.goto(url).status == 200, url
+        if scrolls_sideways(page):
+            wide.append(url)
+    assert len(urls) > 60 and wide == []

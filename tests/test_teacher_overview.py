@@ -126,3 +126,17 @@ def test_overview_budget_holds_for_the_test_class(asha, world):
     client, _ = asha
     response = client.get(f"/teacher/classes/{world['class']['id']}")
     assert response.status_code == 200 and len(response.data) < 60_000
+
+
+def test_overview_sees_new_and_deleted_events_at_once(asha, world, db):
+    """Results reused between views never hide a change: a new sync shows, and so does a deletion."""
+    from tests.teacher_fixtures import answer
+    client, _ = asha
+    url = f"/teacher/classes/{world['class']['id']}"
+    section = lambda: client.get(url).get_data(as_text=True).split('id="groups"')[1].split("</section>")[0]  # noqa: E731
+    assert "2 students" in section()
+    manu = world["students"][2]["id"]
+    world["phones"][manu].send(world["catalog"], [answer("sample-add-1", "2/6"), answer("sample-add-1", "2/6")])
+    assert "3 students" in section()
+    db.execute("DELETE FROM events WHERE student_id = ? AND misconception IS NOT NULL", [manu])
+    assert "2 students" in section()

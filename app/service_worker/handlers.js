@@ -135,7 +135,9 @@ async function act(change, form) {
 }
 
 /** GET /app/start: the homework screen (the current item at once), or joining for a new phone. */
-export function start() {
+export async function start(form) {
+  // "unless=join": the page already shows a join form (the server's); leave it if nobody joined.
+  if (form && form.get && form.get("unless") === "join" && !(await currentProfile())) return null;
   return withProfile(async (profile, state) => {
     lastScreen.set(profile.id, "start");
     return homework(profile, state);

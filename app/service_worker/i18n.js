@@ -1,5 +1,5 @@
 // UI strings in the student's language, from the catalogs the server exports as JSON
-// (/static/i18n/<locale>.json, precached with the shell). Missing strings fall back to
+// (/static/i18n/<locale>.json, carried inside the served worker). Missing strings fall back to
 // the English msgid. Plurals follow CLDR through Intl.PluralRules: the catalogs' plural
 // headers come from CLDR too, and the worker's CSP forbids evaluating their C expressions.
 
@@ -9,6 +9,9 @@ const loaded = new Map();
 let current = { locale: "en", messages: {}, nplurals: 2 };
 
 async function fetchCatalog(locale) {
+  // The served worker carries every catalog (no request at install); node's tests fetch them.
+  const embedded = globalThis.ABHYAS_CATALOGS && globalThis.ABHYAS_CATALOGS[locale];
+  if (embedded) return embedded;
   const url = `/static/i18n/${locale}.json`;
   const response = (await caches.match(url)) || (await fetch(url).catch(() => null));
   if (!response || !response.ok) return null;

@@ -85,8 +85,18 @@ export async function freeSpace() {
 
 const MARGIN = 5 * 1024 * 1024; // keep room for answers and the browser's own needs
 
-/** Install one pack version from its manifest URL (or envelope), checking space, signature and hashes. */
-export async function installPack(manifestUrl, envelope = null) {
+const installing = new Map(); // "pack@version" -> promise, so a prefetch and a sync never fetch twice
+
+/** Install one pack version ({pack, version, manifest URL, envelope?}), checking space, signature and hashes. */
+export function installPack(entry) {
+  const key = `${entry.pack}@${entry.version}`;
+  if (!installing.has(key)) {
+    installing.set(key, install(entry).finally(() => installing.delete(key)));
+  }
+  return installing.get(key);
+}
+
+async function install({ manifest: manifestUrl, envelope = null }) {
   if (!envelope) {
     const response = await fetch(manifestUrl);
     if (!response.ok) throw new PackError("network", `${manifestUrl}: HTTP ${response.status}`);
@@ -106,11 +116,27 @@ export async function installPack(manifestUrl, envelope = null) {
   const need = files.reduce((sum, f) => sum + (f.bytes || 0), 0);
   if (await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
   const cache = await caches.open(PACK_CACHE);
-  for (const entry of files) await fetchVerified(cache, entry);
+  await Promise.all(files.map((entry) => fetchVerified(cache, entry)));
   const record = { key: key(body), pack: body.pack, version: body.version, body, envelope, complete: true,
                    installedAt: Date.now(), audio: {} };
   await put("packs", record);
   return record;
+}
+
+/**
+ * Fetch the published packs before anyone joined (or after an update), so that joining
+ * needs only the join and one sync: the index carries the signed manifests themselves.
+ */
+export async function prefetchPublished() {
+  const response = await fetch("/packs/index.json", { cache: "no-store" });
+  if (!response.ok) throw new PackError("network", `/packs/index.json: HTTP ${response.status}`);
+  const newest = await newestVersions();
+  const wanted = ((await response.json()).packs || []).filter((p) => newest[p.pack] !== p.version);
+  await publisherKeys(true);
+  const results = await Promise.allSettled(wanted.map((p) => installPack({ pack: p.pack, version: p.version, envelope: p.manifest })));
+  const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
+  if (failed.some((err) => err instanceof PackError && err.kind === "space")) throw new PackError("space", "storage almost full");
+  return wanted.length - failed.length;
 }
 
 /**

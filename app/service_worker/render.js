@@ -31,44 +31,59 @@ export function h(strings, ...values) {
 }
 
 let withChrome = true;
+let asPage = false;
 
 /** Whether screens rendered next also redraw the bar, Sync now and the switches (not needed after an answer). */
 export function drawChrome(on) {
   withChrome = on;
 }
 
+/** Render the next screen as parts of a whole page (a navigation) instead of an htmx swap. */
+export function drawPage(on) {
+  asPage = on;
+}
+
 const NAV = [["start", "/app/start", "Homework"], ["progress", "/app/progress", "My progress"], ["profiles", "/app/profiles", "Switch student"]];
+const oob = () => raw(asPage ? "" : ' hx-swap-oob="true"');
 
 /** The top bar: whose phone it is now, and the three places to go. */
 export function bar(profile, current) {
-  if (!profile) return h`<header id="bar" hx-swap-oob="true"><span class="who">Abhyas</span></header>`;
+  if (!profile) return h`<header id="bar"${oob()}><span class="who">Abhyas</span></header>`;
   const buttons = NAV.map(([name, url, label]) => h`<button type="button" hx-get="${url}" hx-target="#app"
     ${raw(name === current ? 'aria-current="page"' : "")}>${_(label)}</button>`);
-  return h`<header id="bar" hx-swap-oob="true"><span class="who">${profile.name}</span>${buttons}</header>`;
+  return h`<header id="bar"${oob()}><span class="who">${profile.name}</span>${buttons}</header>`;
 }
 
 /** The Sync now button beside the status line. */
 export function syncAction(profile) {
-  if (!profile) return h`<span id="sync-action" hx-swap-oob="true"></span>`;
-  return h`<span id="sync-action" hx-swap-oob="true"><button type="button" hx-post="/app/sync" hx-swap="none">${_("Sync now")}</button></span>`;
+  if (!profile) return h`<span id="sync-action"${oob()}></span>`;
+  return h`<span id="sync-action"${oob()}><button type="button" hx-post="/app/sync" hx-swap="none">${_("Sync now")}</button></span>`;
 }
 
 /** The language and simple-words switches; any change redraws the screen at once. */
 export function prefs(profile) {
-  if (!profile) return h`<footer id="prefs" hx-swap-oob="true"></footer>`;
+  if (!profile) return h`<footer id="prefs"${oob()}></footer>`;
   const options = LOCALES.map(([code, name]) => h`<option value="${code}" lang="${code}" ${raw(code === profile.locale ? "selected" : "")}>${name}</option>`);
-  return h`<footer id="prefs" hx-swap-oob="true"><form class="prefs" hx-post="/app/settings" hx-target="#app" hx-trigger="change">
+  return h`<footer id="prefs"${oob()}><form class="prefs" hx-post="/app/settings" hx-target="#app" hx-trigger="change">
     <div><label for="pref-locale">${_("Language")}</label><select id="pref-locale" name="locale">${options}</select></div>
     <div><label class="toggle"><input type="checkbox" id="pref-simple" name="simplified" value="1" ${raw(profile.simplified ? "checked" : "")}> ${_("Simple words")}</label></div>
   </form></footer>`;
 }
 
-/** A whole screen (item, reflection, done, empty, join, progress, profiles) plus the shared parts, swapped out of band. */
+/**
+ * A whole screen (item, reflection, done, empty, join, progress, profiles): for htmx, the
+ * main content plus the shared parts swapped out of band; for a navigation, the parts.
+ */
 export function screen(profile, name, main, { refresh = "", title = "Abhyas", nav = name } = {}) {
   const lang = profile ? profile.locale : "en";
   // `refresh`: the URL that redraws this screen when a sync brings news; screens where the
   // student is typing or answering have none, so nothing moves under their fingers.
-  return h`<div data-screen="${name}" data-refresh="${refresh}" data-lang="${lang}" data-title="${title}">${main}</div>
+  const content = h`<div data-screen="${name}" data-refresh="${refresh}" data-lang="${lang}" data-title="${title}">${main}</div>`;
+  if (asPage) {
+    return { main: content.text, bar: bar(profile, nav).text, action: syncAction(profile).text,
+             prefs: prefs(profile).text, lang, title };
+  }
+  return h`${content}
 ${withChrome ? [bar(profile, nav), syncAction(profile), prefs(profile)] : ""}`.text;
 }
 

@@ -2,7 +2,7 @@
 // Requests are handled one at a time, so a double tap cannot record an answer twice.
 
 import * as handlers from "./handlers.js";
-import { drawChrome, h } from "./render.js";
+import { drawChrome, drawPage, esc, h } from "./render.js";
 import { setVoices } from "./device.js";
 
 const ROUTES = {
@@ -49,10 +49,47 @@ export async function route(request) {
     // double tap on Check must not grade twice against the same state.
     const run = () => { drawChrome(!IN_ITEM.has(key)); return handler(form); };
     const body = UNORDERED.has(key) ? await handler(form) : await exclusive(run);
-    return html(body);
+    return body === null ? new Response(null, { status: 204 }) : html(body);
   } catch (err) {
     console.error("route", key, err);
     return html(h`<div data-screen="error" data-refresh="/app/start"><p class="warn" role="alert">Something went wrong: ${String(err && err.message || err)}</p>
 <p><button type="button" hx-get="/app/start" hx-target="#app">Abhyas</button></p></div>`.text);
   }
+}
+
+/**
+ * The shell with the student's current screen already in it, so a visit (offline above all)
+ * shows the question in its first paint, with no second request.
+ */
+export async function page(shellResponse) {
+  const shell = await shellResponse.text();
+  let parts;
+  try {
+    parts = await exclusive(async () => {
+      drawPage(true);
+      try {
+        return await handlers.start();
+      } finally {
+        drawPage(false);
+      }
+    });
+  } catch (err) {
+    console.error("page", err);
+    return new Response(shell, { headers: shellResponse.headers });
+  }
+  const status = await handlers.statusText().catch(() => "");
+  const html = shell
+    .replace(/<html lang="[^"]*"/, `<html lang="${esc(parts.lang)}"`)
+    .replace(/<title>[^<]*<\/title>/, `<title>${esc(parts.title)} · Abhyas</title>`)
+    .replace(/<header id="bar">[\s\S]*?<\/header>/, () => parts.bar)
+    .replace(/<p id="sync-status"([^>]*)><\/p>/, (m, attrs) => `<p id="sync-status"${attrs}>${esc(status)}</p>`)
+    .replace(/<span id="sync-action"><\/span>/, () => parts.action)
+    .replace(/<main id="app"([^>]*)>[\s\S]*?<\/main>/, (m, attrs) => `<main id="app"${attrs}>${parts.main}</main>`)
+    .replace(/<footer id="prefs"><\/footer>/, () => parts.prefs);
+  const headers = new Headers(shellResponse.headers);
+  headers.set("Cache-Control", "no-store");
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  headers.delete("ETag");
+  return new Response(html, { status: 200, headers });
 }

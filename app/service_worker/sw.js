@@ -3,10 +3,11 @@
 // Updates wait until the page is idle, and a set keeps the pack versions it started with.
 
 import { SHELL, VERSION } from "./sw/version.js";
-import { route } from "./sw/router.js";
+import { page, route } from "./sw/router.js";
 import { onStatusChange, statusText } from "./sw/handlers.js";
 import { setVoices } from "./sw/device.js";
-import { PACK_CACHE } from "./sw/packs.js";
+import { PACK_CACHE, PackError, prefetchPublished } from "./sw/packs.js";
+import { put } from "./sw/store.js";
 import { flushAll, onSyncChange } from "./sw/sync.js";
 
 const SHELL_CACHE = `abhyas-shell-${VERSION}`;
@@ -21,6 +22,15 @@ async function activate() {
     if (name.startsWith("abhyas-shell-") && name !== SHELL_CACHE) await caches.delete(name);
   }
   await self.clients.claim();
+}
+
+// The packs come down while the student types the class code, so joining costs two requests.
+async function prefetch() {
+  try {
+    await prefetchPublished();
+  } catch (err) {
+    if (err instanceof PackError && err.kind === "space") await put("meta", { short: true, at: Date.now() }, "storage");
+  }
 }
 
 async function broadcast(message) {
@@ -45,7 +55,11 @@ async function packFile(request) {
 }
 
 self.addEventListener("install", (event) => event.waitUntil(precache()));
-self.addEventListener("activate", (event) => event.waitUntil(activate().then(() => flushAll({ reason: "activate" }))));
+self.addEventListener("activate", (event) => {
+  event.waitUntil(activate());
+  // After activation, outside waitUntil: the page's first requests must not wait for downloads.
+  setTimeout(() => { prefetch(); flushAll({ reason: "activate" }); }, 0);
+});
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
@@ -53,7 +67,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname === "/app" || url.pathname.startsWith("/app/")) {
     event.respondWith(route(event.request).finally(() => broadcastStatus()));
   } else if (event.request.mode === "navigate" && url.pathname === "/") {
-    event.respondWith(fromShell(new Request("/")));
+    event.respondWith(fromShell(new Request("/")).then(page));
   } else if (event.request.method === "GET" && url.pathname.startsWith("/packs/files/")) {
     event.respondWith(packFile(event.request));
   } else if (event.request.method === "GET" && SHELL.includes(url.pathname)) {

@@ -105,7 +105,7 @@ export async function installPacks(profile, list) {
   let short = false;
   for (const entry of list || []) {
     try {
-      await installPack(entry.manifest);
+      await installPack(entry);
     } catch (err) {
       if (err instanceof PackError && err.kind === "space") short = true;
       else console.warn("pack", entry.pack, err && err.message);

@@ -27,9 +27,9 @@
     }
   }
 
-  function start() {
+  function start(url = "/app/start") {
     if (!window.htmx) return;
-    htmx.ajax("GET", "/app/start", { target: "#app", swap: "innerHTML" });
+    htmx.ajax("GET", url, { target: "#app", swap: "innerHTML" });
   }
 
   function controlled() {
@@ -54,7 +54,9 @@
     await controlled();
     refreshVoices();
     setTimeout(() => refreshVoices(true), 1500);
-    start();
+    // The worker draws the screen into the page it serves. A page from the server (a first
+    // visit) shows the server's join form: the worker replaces it only for someone who joined.
+    if (document.querySelector("#app [data-origin=server]")) start("/app/start?unless=join");
     post({ type: "flush", reason: "open" });
   }
 
@@ -145,6 +147,18 @@
     if (say) return speak(say);
     const key = event.target.closest("[data-insert]");
     if (key) insertKey(key);
+  });
+
+  // Before the worker runs (a first visit on a slow line) a tap on Join waits for it.
+  document.addEventListener("htmx:confirm", (event) => {
+    if (!sw || sw.controller) return;
+    event.preventDefault();
+    const button = event.detail.elt.querySelector ? event.detail.elt.querySelector("button[type=submit]") : null;
+    if (button) button.setAttribute("aria-busy", "true");
+    controlled().then(() => {
+      if (button) button.removeAttribute("aria-busy");
+      event.detail.issueRequest(true);
+    });
   });
 
   document.addEventListener("htmx:configRequest", (event) => {

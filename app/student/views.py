@@ -8,10 +8,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
 from .assets import IMMUTABLE, asset_response, read_file
+from .bundle import service_worker_script
 from .shell_files import htmx_file, i18n_files, shell_version, sw_dir
 
 bp = Blueprint("student", __name__, template_folder="templates")
-MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}\.js$")
 JS = "text/javascript"
 
 
@@ -19,7 +19,7 @@ JS = "text/javascript"
 def shell():
     """The app shell: tiny, cached by the service worker, and enough to start it."""
     html = render_template("student/shell.html", htmx=htmx_file(), version=shell_version())
-    return asset_response(html.encode("utf-8"), "text/html")
+    return asset_response(html.encode("utf-8"), "text/html", extra_headers={"Vary": "Accept-Encoding, Accept-Language"})
 
 
 @bp.get("/manifest.webmanifest")
@@ -37,27 +37,9 @@ def web_manifest():
 
 @bp.get("/sw.js")
 def service_worker():
-    """The service worker, scoped to the whole site; never cached over HTTP so updates are seen."""
-    data, _sha = read_file(sw_dir() / "sw.js")
-    return asset_response(data, JS, extra_headers={"Service-Worker-Allowed": "/"})
-
-
-@bp.get("/sw/version.js")
-def service_worker_version():
-    """The shell's version and the files it precaches: any change here installs a new worker."""
-    body = (f"// Made by the server from the shell's files; a new value installs a new service worker.\n"
-            f"export const VERSION = {json.dumps(shell_version())};\n"
-            f"export const SHELL = {json.dumps(precache_list())};\n")
-    return asset_response(body.encode(), JS)
-
-
-@bp.get("/sw/<name>")
-def service_worker_module(name):
-    """One ES module of the service worker."""
-    if not MODULE_NAME.match(name) or not (sw_dir() / name).is_file():
-        abort(404)
-    data, _sha = read_file(sw_dir() / name)
-    return asset_response(data, JS)
+    """The service worker, scoped to the whole site, as one script; never cached over HTTP so updates are seen."""
+    script = service_worker_script(sw_dir(), shell_version(), precache_list(), student_catalogs())
+    return asset_response(script.encode("utf-8"), JS, extra_headers={"Service-Worker-Allowed": "/"})
 
 
 @bp.route("/app/", defaults={"rest": ""}, methods=["GET", "POST"])
@@ -67,11 +49,26 @@ def not_controlled(rest):
     return render_template("student/starting.html"), 200
 
 
+def student_catalogs() -> dict:
+    """Each locale's catalog cut down to the strings the offline app uses (the teacher's stay out)."""
+    wanted = student_msgids()
+    catalogs = {}
+    for path in i18n_files():
+        catalog = json.loads(read_file(path)[0])
+        catalog["messages"] = {k: v for k, v in catalog["messages"].items() if k in wanted}
+        catalogs[path.stem] = catalog
+    return catalogs
+
+
+def student_msgids() -> set:
+    """The msgids listed in service_worker/messages.js."""
+    text = read_file(sw_dir() / "messages.js")[0].decode("utf-8")
+    return set(re.findall(r'(?:N_|ngettext)\("((?:[^"\\]|\\.)+)"', text))
+
+
 def precache_list() -> list[str]:
-    """Everything the shell needs offline."""
-    return (["/", f"/static/{htmx_file()}", "/static/app.js", "/manifest.webmanifest",
-             "/static/icons/icon-192.png", "/static/icons/icon-512.png"]
-            + [f"/static/i18n/{path.name}" for path in i18n_files()])
+    """What the shell needs offline (the UI catalogs travel inside the worker script itself)."""
+    return ["/", f"/static/{htmx_file()}", "/static/app.js"]
 
 
 def compressed_static(filename):

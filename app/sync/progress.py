@@ -10,6 +10,7 @@ from ..adaptive.diagnostic import seed_priors
 from ..adaptive.selection import next_set_for
 from ..adaptive.state import replay
 from ..db import write
+from ..teacher.decisions import adjust_proposal, apply_overrides, overridden_state
 
 OPEN_STATUSES = ("proposed", "released")
 SETS_AHEAD = 1  # one set beyond the current one, so a week offline does not run dry
@@ -130,7 +131,9 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
             else:
                 still_open.append(status)
         if "proposed" not in still_open and still_open.count("released") <= SETS_AHEAD:
-            proposal = next_set_for(state, catalog, now, settings)
+            # The teacher's overrides steer planning; the model's own estimate is still what is stored.
+            plan = overridden_state(db, student_id, state)
+            proposal = adjust_proposal(db, student_id, next_set_for(plan, catalog, now, settings))
             if proposal and proposal.get("items"):
                 auto = settings["release_mode"] == "auto" or proposal.get("kind") == "diagnostic"
                 set_id = _set_id(student_id, events_count, now)
@@ -148,6 +151,9 @@ def student_view(db, student_id: int, catalog: dict) -> dict:
                         "params": (params.get(row[0]) or BKTParams()).as_dict()}
                for row in db.execute("SELECT skill_id, p_known, attempts, p_next FROM mastery WHERE student_id = ?",
                                      [student_id])}
+    for skill, p in apply_overrides(db, student_id, {k: v["p"] for k, v in mastery.items()}).items():
+        if skill in mastery and p != mastery[skill]["p"]:
+            mastery[skill].update(p=p, p_next=p, mastered=p >= threshold, overridden=True)
     sets = [dict(json.loads(payload), status=status) for payload, status in db.execute(
         "SELECT payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
         "ORDER BY created_at", [student_id])]

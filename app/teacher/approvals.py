@@ -6,7 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
 from . import set_edits
-from .blueprint import bp, class_context, current_user, form_reason, is_htmx, owned_class, owned_set, teacher_required
+from .blueprint import (bp, class_context, current_user, form_reason, is_htmx, owned_class, owned_set,
+                        teacher_required)
 from .catalog import catalog, class_skills, labels
 from .decisions import history
 
@@ -89,9 +90,10 @@ def edit_set(set_id):
         set_edits.apply_edit(db, catalog(), set_id, request.form.get("action", ""), request.form,
                              current_user()["id"], form_reason() or _("Edited the set"))
     except set_edits.EditError as exc:
-        error = str(exc)
+        error = _(str(exc))
     if is_htmx():
-        return render_template("teacher/_set_editor.html", **_editor_context(db, set_id, error)), 200  # htmx swaps only 2xx: the error shows inside the editor
+        # 200 even for a refused edit: htmx swaps only 2xx, and the reason shows inside the editor.
+        return render_template("teacher/_set_editor.html", **_editor_context(db, set_id, error))
     if error:
         flash(error)
     return redirect(url_for("teacher.set_detail", set_id=set_id))

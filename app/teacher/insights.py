@@ -197,12 +197,27 @@ def completion(snap: Snapshot) -> dict:
     return out
 
 
-def behaviour(snap: Snapshot, catalog: dict, settings: dict | None = None, days: int = RECENT_DAYS) -> dict:
-    """Per student: persistence and independence levels and behaviour flags (app/adaptive/signals.py)."""
+def behaviour(snap: Snapshot, catalog: dict, settings: dict | None = None, days: int = RECENT_DAYS,
+              memo=None) -> dict:
+    """Per student: persistence and independence levels and behaviour flags (app/adaptive/signals.py).
+
+    `memo(key, compute)` may reuse a student's result while the key — their events, last sync
+    and the day — is unchanged (after one phone syncs, only that student is recounted)."""
     since = window_start(snap.now, days)
-    return {s["id"]: behaviour_signals([e for e in snap.events.get(s["id"], []) if e["ts"] >= since], snap.now,
-                                       catalog, snap.last_sync.get(s["id"]), settings)
-            for s in snap.students}
+    out = {}
+    for s in snap.students:
+        sid, events, last_sync = s["id"], snap.events.get(s["id"], []), snap.last_sync.get(s["id"])
+
+        def compute(events=events, last_sync=last_sync):
+            return behaviour_signals([e for e in events if e["ts"] >= since], snap.now, catalog, last_sync, settings)
+        if memo is None or settings:
+            out[sid] = compute()
+        else:
+            seen = last_sync or (events[-1]["ts"] if events else None)  # what "days since" counts from
+            days_since = int((snap.now - seen) // DAY) if seen else None
+            key = (sid, since, len(events), events[-1]["order"] if events else None, last_sync, days_since)
+            out[sid] = memo(key, compute)
+    return out
 
 
 def overdue(snap: Snapshot, days: int = 3) -> dict:

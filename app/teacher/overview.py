@@ -39,35 +39,43 @@ def current_tiers(snap, settings: dict) -> dict:
     return out
 
 
-_memos: OrderedDict = OrderedDict()
-_memos_lock = threading.Lock()
-MEMOS_KEPT = 64
+_memo_lock = threading.Lock()
+_class_memo: OrderedDict = OrderedDict()     # per class version: groups, item statistics
+_student_memo_store: OrderedDict = OrderedDict()  # per student: behaviour levels and flags
+CLASS_MEMOS, STUDENT_MEMOS = 64, 4096
 
 
-def _sync_days(snap) -> tuple:
-    """What behaviour signals read of the clock: each student's last sync and whole days since."""
-    return tuple((sid, ts, int((snap.now - ts) // 86400) if ts else None) for sid, ts in sorted(snap.last_sync.items()))
+def _remember(store: OrderedDict, limit: int, key, compute):
+    """The value stored under key, else compute and store it (least recently used entries go first)."""
+    with _memo_lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    value = compute()
+    with _memo_lock:
+        store[key] = value
+        while len(store) > limit:
+            store.popitem(last=False)
+    return value
 
 
-def _memo(snap, name: str, extra: tuple, compute):
+def _student_memo(snap):
+    """A memo for per-student results, per database (the key names the student and what they did)."""
+    if snap.version is None:
+        return None
+    path = snap.version[0]
+    return lambda key, compute: _remember(_student_memo_store, STUDENT_MEMOS, (path,) + key, compute)
+
+
+def _memo(snap, name: str, compute):
     """Reuse a result computed from the same events (the snapshot's version) on the same day; else compute it.
 
     Events never change once stored, so a class whose phones have not synced since the last
-    view gets the same groups, item statistics and behaviour levels without recounting.
+    view gets the same groups and item statistics without recounting.
     """
     if snap.version is None:
         return compute()
-    key = (snap.version, int(snap.now // 86400), name, extra)
-    with _memos_lock:
-        if key in _memos:
-            _memos.move_to_end(key)
-            return _memos[key]
-    value = compute()
-    with _memos_lock:
-        _memos[key] = value
-        while len(_memos) > MEMOS_KEPT:
-            _memos.popitem(last=False)
-    return value
+    return _remember(_class_memo, CLASS_MEMOS, (snap.version, int(snap.now // 86400), name), compute)
 
 
 def tier_text(tier) -> str:
@@ -114,8 +122,7 @@ def overview_data(db, klass: dict) -> dict:
     overrides = mastery_overrides(db, ids)
     matrix = insights.mastery_matrix(db, ids, skills, overrides)
     threshold = klass["mastery_threshold"]
-    signals = insights.outreach(snap, cat, levels=_memo(snap, "behaviour", _sync_days(snap),
-                                                         lambda: insights.behaviour(snap, cat)))
+    signals = insights.outreach(snap, cat, levels=insights.behaviour(snap, cat, memo=_student_memo(snap)))
     flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"]),
                      key=lambda s: (-len(signals[s["id"]]["flags"]), s["name"]))
     tiers = current_tiers(snap, student_settings(db, ids))
@@ -123,9 +130,9 @@ def overview_data(db, klass: dict) -> dict:
         "snap": snap, "skills": skills, "names": names, "threshold": threshold,
         "table_body": table_body(snap, skills, matrix, threshold, insights.completion(snap), tiers),
         "summary": insights.skill_summary(matrix, skills, threshold),
-        "groups": _memo(snap, "groups", (), lambda: insights.misconception_groups(snap, cat))[:GROUPS_SHOWN],
+        "groups": _memo(snap, "groups", lambda: insights.misconception_groups(snap, cat))[:GROUPS_SHOWN],
         "signals": signals, "flagged": flagged,
-        "risky": insights.risky_items(_memo(snap, "items", (), lambda: insights.item_statistics(snap, cat)),
+        "risky": insights.risky_items(_memo(snap, "items", lambda: insights.item_statistics(snap, cat)),
                                       RISKY_SHOWN),
     }
 

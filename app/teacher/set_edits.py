@@ -17,6 +17,11 @@ TEACHER_WHY = "Your teacher chose this item for you"
 ZONE_MID = 0.725  # the middle of the productive zone (0.6-0.85 predicted success)
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation (babel extracts N_); the view translates it when it shows it."""
+    return message
+
+
 class EditError(ValueError):
     """An edit that cannot be made (the set is no longer a proposal, an unknown item...)."""
 
@@ -69,35 +74,35 @@ def edited_items(db, catalog: dict, set_row: dict, action: str, form: dict) -> l
     except (TypeError, ValueError):
         index = -1
     if action in ("swap", "drop") and not 0 <= index < len(items):
-        raise EditError("no such item in the set")
+        raise EditError(N_("no such item in the set"))
     if action == "swap":
         new = form.get("item")
         if new not in catalog["items"] or any(e["item"] == new for e in items):
-            raise EditError("choose an item that is not already in the set")
+            raise EditError(N_("choose an item that is not already in the set"))
         items[index] = _entry(db, catalog, student_id, new)
     elif action == "drop":
         if len(items) <= 1:
-            raise EditError("a set needs at least one item")
+            raise EditError(N_("a set needs at least one item"))
         items.pop(index)
     elif action == "shorten":
         try:
             keep = int(form.get("keep", len(items)))
         except (TypeError, ValueError):
-            raise EditError("choose how many items to keep") from None
+            raise EditError(N_("choose how many items to keep")) from None
         if not 1 <= keep <= len(items):
-            raise EditError("choose how many items to keep")
+            raise EditError(N_("choose how many items to keep"))
         items = items[:keep]
     elif action == "retarget":
         skill = form.get("skill")
         if skill not in catalog["skills"]:
-            raise EditError("choose a skill")
+            raise EditError(N_("choose a skill"))
         size = max(1, min(len(items) or 5, 5))
         picks = candidates(db, catalog, student_id, skill, set(), limit=size)
         if not picks:
-            raise EditError("that skill has no items to practise")
+            raise EditError(N_("that skill has no items to practise"))
         items = [_entry(db, catalog, student_id, p["item"]) for p in picks]
     else:
-        raise EditError("unknown edit")
+        raise EditError(N_("unknown edit"))
     return items
 
 
@@ -105,7 +110,7 @@ def apply_edit(db, catalog: dict, set_id: str, action: str, form: dict, user_id:
     """Edit a proposed set and record the change (old and new items, who, why); return the new set."""
     set_row = load_set(db, set_id)
     if set_row["status"] != "proposed":
-        raise EditError("only a set waiting for approval can be edited")
+        raise EditError(N_("only a set waiting for approval can be edited"))
     old_items = set_row["payload"].get("items", [])
     new_items = edited_items(db, catalog, set_row, action, form)
     payload = dict(set_row["payload"], items=new_items, edited=True)
@@ -117,7 +122,7 @@ def apply_edit(db, catalog: dict, set_id: str, action: str, form: dict, user_id:
         changed = db.execute("UPDATE sets SET payload = ? WHERE id = ? AND status = 'proposed'",
                              [json.dumps(payload, ensure_ascii=False), set_id]).rowcount
         if not changed:
-            raise EditError("only a set waiting for approval can be edited")
+            raise EditError(N_("only a set waiting for approval can be edited"))
         record_override(db, user_id, set_row["student_id"], _class_of(db, set_row["student_id"]), "set", set_id,
                         {"action": action, "items": [e["item"] for e in old_items]},
                         {"action": action, "items": [e["item"] for e in new_items]}, reason)
