@@ -89,9 +89,9 @@ def load_yaml(path: Path, display_name: str | None = None):
         raise PackYAMLError(name, 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
     except OSError as exc:
         raise PackYAMLError(name, 1, f"cannot read the file: {exc.strerror}")
-    if "\t" in text.split("\n", 1)[0] or any(line.startswith("\t") for line in text.splitlines()):
-        lineno = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("\t"))
-        raise PackYAMLError(name, lineno, "a line starts with a tab; indent with spaces")
+    tabbed = next((i for i, line in enumerate(text.splitlines(), 1) if line.startswith("\t")), None)
+    if tabbed is not None:
+        raise PackYAMLError(name, tabbed, "a line starts with a tab; indent with spaces")
     try:
         return yaml.load(text, Loader=_loader_for(name))  # noqa: S506 - SafeLoader subclass
     except PackYAMLError:
