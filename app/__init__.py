@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     security_headers.init_app(app)
-    from . import i18n, packs_delivery, publish_api, student, sync, teacher
-    for part in (i18n, packs_delivery, publish_api, student, teacher, sync):
+    from . import admin, errors, i18n, packs_delivery, publish_api, publisher, student, sync, teacher
+    for part in (i18n, packs_delivery, publish_api, student, teacher, sync, admin, publisher, errors):
         part.init_app(app)
     return app

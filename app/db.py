@@ -80,6 +80,15 @@ MIGRATIONS = [
     ALTER TABLE classes ADD COLUMN raw_retention_days INTEGER NOT NULL DEFAULT 180;
     ALTER TABLE events ADD COLUMN redacted_at REAL;
     """),
+    # Accounts for every role: a publisher account names the publisher it may publish as; a password
+    # change ends older sessions; sign-in failures are counted in the database, across workers and restarts.
+    (4, """
+    ALTER TABLE users ADD COLUMN publisher TEXT;
+    ALTER TABLE users ADD COLUMN password_changed_at REAL;
+    ALTER TABLE publisher_keys ADD COLUMN revoked_by INTEGER;
+    CREATE TABLE sign_in_failures (client TEXT NOT NULL, username TEXT NOT NULL, at REAL NOT NULL);
+    CREATE INDEX sign_in_failures_client ON sign_in_failures (client, at);
+    """),
 ]
 
 _writer_lock = threading.Lock()

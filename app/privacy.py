@@ -5,7 +5,9 @@ import csv
 import io
 import json
 import time
+import zipfile
 
+from .csvsafe import safe_cell
 from .db import write
 
 STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
@@ -14,7 +16,8 @@ STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
 def export_student(db, student_id: int) -> dict:
     """Everything Abhyas holds about one student, as plain JSON-ready data."""
     student = db["students"].get(student_id)
-    data = {"student": {k: student[k] for k in ("id", "display_name", "locale", "simplified", "audio", "created_at")},
+    fields = ("id", "class_id", "display_name", "locale", "simplified", "audio", "groups", "created_at")
+    data = {"student": {k: student[k] for k in fields},  # not the PIN: a credential, not the student's data
             "exported_at": time.time()}
     for table in STUDENT_TABLES:
         rows = [dict(r) for r in db[table].rows_where("student_id = ?", [student_id])]
@@ -26,23 +29,36 @@ def export_student(db, student_id: int) -> dict:
 
 
 def export_student_csv(db, student_id: int) -> dict:
-    """The same export as one CSV text per table."""
+    """The same export as one CSV text per table (formula-safe cells; nested values as JSON)."""
     out = {}
     for table, rows in export_student(db, student_id).items():
-        if not isinstance(rows, list):
-            rows = [rows] if isinstance(rows, dict) else []
+        if not isinstance(rows, (list, dict)):
+            continue  # the export's own time is in the zip's name and the JSON, not a table
+        rows = [rows] if isinstance(rows, dict) else rows
         buffer = io.StringIO()
         if rows:
             writer = csv.DictWriter(buffer, fieldnames=sorted({k for r in rows for k in r}))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: safe_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                              for k, v in r.items()} for r in rows)
         out[table] = buffer.getvalue()
     return out
+
+
+def export_student_zip(db, student_id: int) -> bytes:
+    """The CSV export as one zip file: a CSV per table (UTF-8 with a BOM, so spreadsheets read Indic scripts)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table, text in export_student_csv(db, student_id).items():
+            archive.writestr(f"{table}.csv", "\ufeff" + text)
+    return buffer.getvalue()
 
 
 def delete_student(db, student_id: int) -> dict:
     """Delete a student and everything about them, for good; return how many rows went."""
     counts = {}
+    # Deleted rows otherwise stay readable in SQLite's free pages; secure_delete overwrites them with zeros.
+    db.execute("PRAGMA secure_delete = ON")
     with write(db):
         for table in STUDENT_TABLES + ("overrides",):
             counts[table] = db.execute(f"DELETE FROM {table} WHERE student_id = ?", [student_id]).rowcount  # noqa: S608

@@ -6,7 +6,8 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, request
 
 from .db import get_db
-from .packs.publishing import catalogue, publish_bundle
+from .pack_check import CheckRefused, check_and_publish
+from .packs.publishing import catalogue
 from .packs.signing import TrustError
 
 bp = Blueprint("publish", __name__, url_prefix="/api/v1")
@@ -20,7 +21,11 @@ def upload_pack():
         return jsonify({"error": "the bundle is larger than 64 MB"}), 413
     data = request.get_data(cache=False)
     try:
-        body = publish_bundle(get_db(), data, Path(current_app.config["PACKS_DIR"]), Path(current_app.config["KEYS_DIR"]))
+        # The same checks as the publisher's web upload: a pack id stays with its first publisher, ids have safe shapes.
+        body = check_and_publish(get_db(), data, Path(current_app.config["PACKS_DIR"]),
+                                 Path(current_app.config["KEYS_DIR"]))["body"]
+    except CheckRefused as exc:
+        return jsonify({"error": str(exc), "kind": exc.kind, "advice": exc.advice}), 422
     except TrustError as exc:
         return jsonify({"error": str(exc)}), 422
     listing = {entry["pack"]: entry for entry in catalogue(get_db(), Path(current_app.config["PACKS_DIR"]) / "files")}

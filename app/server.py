@@ -24,6 +24,12 @@ class AbhyasServer(BaseApplication):
         return create_app()
 
 
+def _start_retention(_arbiter) -> None:
+    """Gunicorn's when_ready hook: blank typed answers past retention now and daily."""
+    from .retention import start
+    start(os.environ.get("ABHYAS_DB") or None)
+
+
 def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None = None, workers: int | None = None) -> None:
     """Serve until interrupted: gthread workers, one SQLite writer per process behind WAL."""
     if db_path:
@@ -44,5 +50,7 @@ def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None 
         "loglevel": os.environ.get("ABHYAS_LOG_LEVEL", "warning"),
         "proxy_protocol": False,
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # The retention job runs in the master, once per server rather than once per worker.
+        "when_ready": _start_retention,
     }
     AbhyasServer(options).run()

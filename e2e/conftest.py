@@ -70,12 +70,36 @@ def browser(playwright_instance):
     browser.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell a failure at teardown."""
+    outcome = yield
+    setattr(item, f"report_{outcome.get_result().when}", outcome.get_result())
+
+
+def trace(context, lines: list) -> None:
+    """Collect the page's console, errors and requests (printed when a test fails)."""
+    def on_page(page):
+        page.on("console", lambda m: lines.append(f"console {m.type}: {m.text}"))
+        page.on("pageerror", lambda e: lines.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: lines.append(f"failed {r.method} {r.url}: {r.failure}"))
+        page.on("response", lambda r: lines.append(f"{r.status} {r.request.method} {r.url}"
+                                                   f"{' (worker)' if r.from_service_worker else ''}"))
+    context.on("page", on_page)
+    context.on("serviceworker", lambda w: lines.append(f"service worker {w.url}"))
+
+
 @pytest.fixture
-def phone(browser, playwright_instance):
+def phone(browser, playwright_instance, request):
     """A fresh phone: a new browser context in the Moto G4 profile (its own storage and service worker)."""
     context = browser.new_context(**context_options(playwright_instance))
     context.set_default_timeout(20000)
+    lines = []
+    trace(context, lines)
     yield context
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print("\n".join(["--- browser trace ---", *lines[-80:]]))
     context.close()
 
 

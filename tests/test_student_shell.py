@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 from pathlib import Path
 
 import brotli
+import pytest
 
 from app.student.shell_files import htmx_file, static_dir, sw_dir
 
@@ -73,29 +76,47 @@ def test_manifest_installs_with_real_icons(client):
     assert {192, 512} <= sizes
 
 
-def test_service_worker_is_served_at_the_root_scope_and_always_revalidated(client):
-    """/sw.js (scope /) and its modules are JavaScript, never cached over HTTP, so updates are seen."""
-    sw = client.get("/sw.js")
-    assert sw.status_code == 200 and sw.mimetype == "text/javascript"
-    assert sw.headers["Cache-Control"] == "no-cache" and sw.headers["Service-Worker-Allowed"] == "/"
-    for name in re.findall(r'from "\./sw/([a-z_]+\.js)"', sw.get_data(as_text=True)):
-        module = client.get(f"/sw/{name}")
-        assert module.status_code == 200 and module.mimetype == "text/javascript", name
-    for path in sw_dir().glob("*.js"):
-        for name in re.findall(r'from "\./([a-z_]+\.js)"', path.read_text()):
-            assert (sw_dir() / name).exists() or name == "version.js", f"{path.name} imports a missing {name}"
-    assert client.get("/sw/../app.js").status_code == 404
-    assert client.get("/sw/nope.js").status_code == 404
+def _worker(client) -> str:
+    response = client.get("/sw.js", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache" and response.headers["Service-Worker-Allowed"] == "/"
+    return response.get_data(as_text=True)
 
 
-def test_version_module_lists_a_precache_that_exists_and_changes_with_the_files(client, tmp_path, monkeypatch):
-    """Every precached URL answers 200; editing any shell file gives a new version (a new worker)."""
-    body = client.get("/sw/version.js").get_data(as_text=True)
-    version = re.search(r'VERSION = "([0-9a-f]{16})"', body).group(1)
-    shell = json.loads(re.search(r"SHELL = (\[.*\]);", body).group(1))
-    assert "/" in shell and f"/static/{htmx_file()}" in shell and "/static/i18n/en.json" in shell
+def test_service_worker_is_one_script_with_every_module(client):
+    """/sw.js (scope /) joins the worker's modules: no import left, each module once, sw.js last."""
+    script = _worker(client)
+    assert not re.search(r"^\s*(import|export)\s", script, re.M)
+    joined = re.findall(r"^// ---- ([a-z0-9_]+)\.js ----$", script, re.M)
+    assert joined[-1] == "sw" and len(joined) == len(set(joined))
+    for name in ("grade", "select", "bkt", "store", "outbox", "packs", "sync", "router", "handlers", "i18n"):
+        assert name in joined
+    assert joined.index("store") < joined.index("outbox") < joined.index("sync") < joined.index("handlers")
+    assert "messages" not in joined  # the msgid list is for extraction, not for phones
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_joined_worker_is_valid_javascript(client, tmp_path):
+    """node parses the joined script."""
+    path = tmp_path / "sw.js"
+    path.write_text(_worker(client))
+    out = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_worker_carries_the_version_precache_and_only_the_student_strings(client, tmp_path, monkeypatch):
+    """Precached URLs answer 200; catalogs inside hold student strings, not the teacher's; edits change the version."""
+    script = _worker(client)
+    version = re.search(r'VERSION: "([0-9a-f]{16})"', script).group(1)
+    shell = json.loads(re.search(r"SHELL: (\[[^\]]*\])", script).group(1))
+    assert shell == ["/", f"/static/{htmx_file()}", "/static/app.js"]
     for url in shell:
         assert client.get(url).status_code == 200, url
+    catalogs = json.loads(re.search(r"^self\.ABHYAS_CATALOGS = (.*);$", script, re.M).group(1))
+    assert {"en", "hi", "ta"} <= set(catalogs)
+    hindi = json.loads((static_dir() / "i18n" / "hi.json").read_text(encoding="utf-8"))["messages"]
+    assert catalogs["hi"]["messages"]["Check"] == hindi["Check"]
+    assert "Sign in" not in catalogs["hi"]["messages"]
 
     from app.student import shell_files
     copy = tmp_path / "service_worker"
@@ -106,6 +127,30 @@ def test_version_module_lists_a_precache_that_exists_and_changes_with_the_files(
     assert shell_files.shell_version() == version
     (copy / "render.js").write_text((copy / "render.js").read_text() + "\n// changed\n")
     assert shell_files.shell_version() != version
+
+
+def test_the_joiner_refuses_what_it_cannot_join(tmp_path):
+    """A default export or an import cycle is an error at serve time, not a broken worker on phones."""
+    from app.student.bundle import BundleError, service_worker_script
+    (tmp_path / "sw.js").write_text('import { a } from "./sw/a.js";\n')
+    (tmp_path / "a.js").write_text('import { b } from "./b.js";\nexport const a = 1;\n')
+    (tmp_path / "b.js").write_text('import { a } from "./a.js";\nexport const b = 2;\n')
+    with pytest.raises(BundleError, match="cycle"):
+        service_worker_script(tmp_path, "v1", [], {})
+    (tmp_path / "b.js").write_text("export default 2;\n")
+    with pytest.raises(BundleError, match="unsupported"):
+        service_worker_script(tmp_path, "v2", [], {})
+
+
+def test_first_visit_shell_carries_the_join_form_in_the_browsers_language(client):
+    """The shell itself shows the join form (named as contracts.md says), in Hindi for a Hindi browser."""
+    english = client.get("/", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    assert 'data-origin="server"' in english and '<label for="join-code">Class code</label>' in english
+    assert '<label for="join-pin">PIN</label>' in english and ">Join</button>" in english
+    hindi = client.get("/", headers={"Accept-Encoding": "identity", "Accept-Language": "hi"}).get_data(as_text=True)
+    catalog = json.loads((static_dir() / "i18n" / "hi.json").read_text(encoding="utf-8"))["messages"]
+    assert '<html lang="hi">' in hindi and f">{catalog['Join']}</button>" in hindi
+    assert "Accept-Language" in client.get("/").headers["Vary"]
 
 
 def test_app_routes_before_the_worker_takes_over_ask_for_a_reload(client):

@@ -72,11 +72,13 @@ def test_next_only_goes_inside_the_teacher_pages(client, world):
         token = csrf_from(client, "/teacher/classes")
 
 
-def test_other_roles_cannot_sign_in_or_use_teacher_pages(client, world):
-    """A publisher's password does not open the teacher pages; a forged session gets 403."""
+def test_other_roles_sign_in_to_their_own_pages_not_the_teachers(client, world):
+    """A publisher signs in on the same form but lands on /publish, and the teacher pages answer 403."""
     token = csrf_from(client)
     response = client.post("/teacher/sign-in", data={"username": "pub", "password": PASSWORD, "csrf_token": token})
-    assert response.status_code == 401
+    assert response.status_code == 302 and response.headers["Location"].endswith("/publish")
+    assert client.get("/teacher/classes").status_code == 403
+    assert client.get("/teacher").headers["Location"].endswith("/publish")
     with client.session_transaction() as session:
         session["uid"] = world["publisher"]
     assert client.get("/teacher/classes").status_code == 403
@@ -101,12 +103,10 @@ def test_every_teacher_route_needs_a_signed_in_teacher(app, client, world):
 
 
 def test_repeated_wrong_passwords_are_slowed_down(client, world):
-    """Ten wrong passwords for one name from one address: the eleventh try is refused (429)."""
+    """Ten wrong passwords for one name from one address: the eleventh try is refused (429), even a right one."""
     from app.teacher import auth
-    auth._failures.clear()
     token = csrf_from(client)
     for _ in range(auth.MAX_FAILURES):
         client.post("/teacher/sign-in", data={"username": "asha", "password": "x", "csrf_token": token})
     response = client.post("/teacher/sign-in", data={"username": "asha", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 429
-    auth._failures.clear()

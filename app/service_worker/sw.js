@@ -80,6 +80,7 @@ self.addEventListener("message", (event) => {
   if (data.type === "flush") event.waitUntil(flushAll({ reason: data.reason || "page" }).then(broadcastStatus));
   else if (data.type === "voices") event.waitUntil(setVoices(data.langs));
   else if (data.type === "skip-waiting") self.skipWaiting();
+  else if (data.type === "claim") event.waitUntil(self.clients.claim());
 });
 
 // Background Sync: the browser wakes the worker when a connection returns, even with the app closed.

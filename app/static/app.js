@@ -36,6 +36,11 @@
     return new Promise((resolve) => {
       if (sw.controller) return resolve();
       sw.addEventListener("controllerchange", () => resolve(), { once: true });
+      // A page loaded past an active worker (a hard reload, a worker that was starting up)
+      // stays uncontrolled until the worker claims it: ask it to.
+      sw.ready.then((registration) => {
+        if (!sw.controller && registration.active) registration.active.postMessage({ type: "claim" });
+      });
     });
   }
 

@@ -5,16 +5,13 @@ import json
 import zlib
 
 import brotli
+from .errors import ApiError
 
 MAX_DECODED_BYTES = 256 * 1024
 
 
-class BodyError(Exception):
+class BodyError(ApiError):
     """A body that cannot be read; `status` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 def _inflate_gzip(data: bytes) -> bytes:

@@ -5,18 +5,15 @@ import time
 
 from ..db import write
 from .devices import issue_token
+from .errors import ApiError
 
 WINDOW_SECONDS = 15 * 60
 MAX_FAILS_PER_CLIENT = 10      # a child mistyping a PIN gets several tries
 MAX_FAILS_PER_CLASS = 50       # a whole class joining at once still fits
 
 
-class JoinError(Exception):
+class JoinError(ApiError):
     """A join that cannot succeed; `status` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 def _recent_failures(db, column: str, value: str, now: float) -> int:

@@ -7,6 +7,7 @@ import time
 from ..db import write
 from ..grading import grade_response
 from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
+from .errors import ApiError
 
 
 EVENT_COLUMNS = ("id", "student_id", "device_id", "seq", "type", "item_id", "set_id", "client_ts", "server_ts",
@@ -15,12 +16,8 @@ INSERT_EVENT = (f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
 
 
-class BatchError(Exception):
+class BatchError(ApiError):
     """A whole request that cannot be read; `status` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 def clock_offset_for(payload: dict, now: float) -> float:

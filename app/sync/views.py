@@ -10,12 +10,13 @@ from flask import Blueprint, current_app, jsonify, request
 from ..db import get_db
 from ..packs.registry import latest_manifests, load_catalog
 from ..ratelimit import RateLimiter
-from .bodies import BodyError, decode_json_body
+from .bodies import decode_json_body
+from .errors import ApiError
 from .devices import device_for_token
-from .join import JoinError, join_class
+from .join import join_class
 from .openapi import openapi_document
 from .progress import refresh_student, student_view
-from .reconcile import BatchError, reconcile_batch
+from .reconcile import reconcile_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 
@@ -45,6 +46,12 @@ def problem(status: int, reason: str, **extra):
     return response
 
 
+@bp.errorhandler(ApiError)
+def refused(exc: ApiError):
+    """Every refusal of the API: its status and its reason as JSON."""
+    return problem(exc.status, exc.reason)
+
+
 def _client_key() -> str:
     """Who is asking, for rate limits: the phone's install id if sent, else its address."""
     install = request.headers.get("X-Abhyas-Install", "")[:64]
@@ -57,20 +64,13 @@ def join():
     limited = too_many("join", _client_key())
     if limited:
         return limited
-    try:
-        body = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
-    except BodyError as exc:
-        return problem(exc.status, exc.reason)
+    body = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
     if not isinstance(body, dict) or not isinstance(body.get("class_code"), str) or not isinstance(body.get("pin"), str):
         return problem(400, "send JSON {\"class_code\": \"...\", \"pin\": \"...\"}")
     if len(body["class_code"]) > 20 or len(body["pin"]) > 12:
         return problem(400, "class code or PIN is too long")
     label = body.get("label") if isinstance(body.get("label"), str) else None
-    try:
-        result = join_class(get_db(), body["class_code"], body["pin"], _client_key(), label)
-    except JoinError as exc:
-        return problem(exc.status, exc.reason)
-    return jsonify(result)
+    return jsonify(join_class(get_db(), body["class_code"], body["pin"], _client_key(), label))
 
 
 def _bearer_device():
@@ -88,17 +88,11 @@ def sync():
     limited = too_many("sync", f"device:{device['device_id']}")
     if limited:
         return limited
-    try:
-        payload = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
-    except BodyError as exc:
-        return problem(exc.status, exc.reason)
+    payload = decode_json_body(request.get_data(cache=False), request.headers.get("Content-Encoding"))
     db = get_db()
     catalog = load_catalog(db, Path(current_app.config["PACKS_DIR"]) / "files")
     now = time.time()
-    try:
-        result = reconcile_batch(db, device, payload, catalog["items"], now)
-    except BatchError as exc:
-        return problem(exc.status, exc.reason)
+    result = reconcile_batch(db, device, payload, catalog["items"], now)
     reply = {"acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"]),
              "server_time": int(now * 1000)}
     try:

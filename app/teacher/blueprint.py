@@ -1,13 +1,12 @@
 """The teacher blueprint and the checks every teacher view makes: signed in, a teacher, the owner."""
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, request
 
-from .. import csrf
+from .. import csrf, roles
 from ..db import get_db
 from . import timefmt
 
@@ -19,32 +18,12 @@ TEACHER_ROLES = ("teacher",)
 
 def current_user():
     """The signed-in user's row (cached per request), or None."""
-    if "user" not in g:
-        g.user = None
-        user_id = session.get("uid")
-        if user_id is not None:
-            row = get_db().execute("SELECT id, username, role, display_name FROM users WHERE id = ?",
-                                   [user_id]).fetchone()
-            if row is not None:
-                g.user = {"id": row[0], "username": row[1], "role": row[2], "display_name": row[3] or row[1]}
-    return g.user
+    return roles.current_user()
 
 
 def teacher_required(view):
     """Only a signed-in teacher gets through: others are sent to sign in (401/302) or refused (403)."""
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        user = current_user()
-        if user is None:
-            if request.method != "GET" or request.headers.get("HX-Request"):
-                response = current_app.response_class("Sign in first.", status=401, mimetype="text/plain")
-                response.headers["HX-Redirect"] = url_for("teacher.home")
-                return response
-            return redirect(url_for("teacher.home", next=request.full_path.rstrip("?")))
-        if user["role"] not in TEACHER_ROLES:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+    return roles.role_required(*TEACHER_ROLES)(view)
 
 
 def owned_class(class_id: int) -> dict:
@@ -76,11 +55,9 @@ def owned_set(set_id: str) -> tuple[dict, dict, dict]:
     return get_db()["sets"].get(set_id), student, klass
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after sign-in: only a path inside the teacher pages (no open redirect)."""
-    if target and target.startswith("/teacher/") and "//" not in target and "\\" not in target:
-        return target
-    return url_for("teacher.classes")
+def safe_next(target: str | None, role: str = "teacher") -> str:
+    """Where to go after sign-in: only a path inside the role's own pages (no open redirect)."""
+    return roles.safe_next(target, role)
 
 
 def form_reason() -> str:
@@ -105,11 +82,14 @@ def init_templates(app) -> None:
 
     @app.context_processor
     def teacher_context():
-        if request.blueprint != "teacher":
+        # The admin and publisher pages share this layout (and its sign-out form).
+        if request.blueprint not in ("teacher", "admin", "publisher"):
             return {}
         if "name" not in htmx:
             htmx["name"] = htmx_file()
-        return {"htmx_file": htmx["name"], "rendered_at": time.time(), "current_user": current_user()}
+        user = current_user()
+        return {"htmx_file": htmx["name"], "rendered_at": time.time(), "current_user": user,
+                "home_url": roles.role_home(user["role"]) if user else "/teacher"}
 
     app.jinja_env.filters["ago"] = timefmt.ago
     app.jinja_env.filters["localtime"] = timefmt.localtime

@@ -13,6 +13,7 @@ from ..i18n.locale import SUPPORTED_LOCALES
 from ..i18n.web import gettext as _
 from .blueprint import bp, class_context, current_user, owned_class, owned_student, teacher_required
 from .decisions import record_override
+from .privacy import privacy_settings
 
 MAX_STUDENTS_PER_ADD = 80
 
@@ -135,7 +136,8 @@ def class_settings(class_id):
     locked = db.execute("SELECT count(*) FROM join_attempts WHERE class_code = ? AND ok = 0 AND at > ?",
                         [klass["code"], time.time() - 15 * 60]).fetchone()[0]
     return render_template("teacher/settings.html", packs=_packs(db), assigned=assigned, locked=locked,
-                           settings=json.loads(klass["settings"] or "{}"), **class_context(klass))
+                           settings=json.loads(klass["settings"] or "{}"), **privacy_settings(db, class_id),
+                           **class_context(klass))
 
 
 def _threshold(raw: str | None, default: float) -> float:

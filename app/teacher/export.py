@@ -6,6 +6,7 @@ import io
 
 from flask import Response, abort, render_template
 
+from ..csvsafe import safe_cell
 from ..db import get_db
 from .blueprint import bp, class_context, owned_class, teacher_required
 
@@ -25,17 +26,6 @@ ORDER = {"mastery": "student_id, skill_id", "mastery_history": "student_id, skil
 def export_columns(db, table: str) -> list:
     """The table's columns as the schema has them now, less the credentials."""
     return [row[1] for row in db.execute(f"PRAGMA table_info({table})") if row[1] not in SECRET_COLUMNS]  # noqa: S608
-
-
-def safe_cell(value):
-    """A cell a spreadsheet shows as text: no formula from a name or an answer a student typed."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(value)
-            return value  # a plain negative number like "-3" stays a number
-        except ValueError:
-            return "'" + value
-    return value
 
 
 def table_csv(db, table: str, class_id: int) -> str:
