@@ -5,6 +5,7 @@ import json
 import zlib
 
 import brotli
+
 from .errors import ApiError
 
 MAX_DECODED_BYTES = 256 * 1024
