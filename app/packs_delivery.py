@@ -58,11 +58,12 @@ def pack_file(name):
 @bp.get("/index.json")
 def pack_index():
     """The newest signed manifest of every published pack (short cache: it changes on publish)."""
+    from .student.assets import asset_response
     manifests = latest_manifests(get_db())
-    response = jsonify({"packs": [{"pack": pid, "version": body["version"], "manifest": json.loads(text)}
-                                  for pid, (text, body) in sorted(manifests.items())]})
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    data = json.dumps({"packs": [{"pack": pid, "version": body["version"], "manifest": json.loads(text)}
+                                 for pid, (text, body) in sorted(manifests.items())]}, separators=(",", ":"))
+    # Compressed: with audio, a manifest lists every clip, and phones fetch this on slow lines.
+    return asset_response(data.encode(), "application/json", "no-cache", quality=9)
 
 
 @bp.get("/<pack_id>/<version>/manifest.json")
@@ -71,9 +72,8 @@ def pack_manifest(pack_id, version):
     row = next(iter(get_db()["packs"].rows_where("pack_id = ? AND version = ?", [pack_id, version])), None)
     if row is None:
         abort(404)
-    response = current_app.response_class(row["manifest"], mimetype="application/json")
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
+    from .student.assets import asset_response
+    return asset_response(row["manifest"].encode(), "application/json", IMMUTABLE, quality=9)
 
 
 @bp.get("/keys.json")

@@ -122,6 +122,18 @@ class AbhyasServer:
                               "ON c.id = s.class_id WHERE c.code = ? ORDER BY s.id", [class_code]).fetchall()
         return [{"id": r[0], "name": r[1], "pin": r[2], "locale": r[3]} for r in rows]
 
+    def add_student(self, name: str, locale: str) -> dict:
+        """A new student in the demo class (a teacher's roster edit), with a fresh PIN."""
+        from app.classes import add_student
+        from app.db import connect
+        db = connect(self.db_path)
+        try:
+            class_id = db.execute("SELECT id FROM classes WHERE code = ?", [self.demo["class_code"]]).fetchone()[0]
+            row = add_student(db, class_id, name, locale)
+        finally:
+            db.conn.close()
+        return {"id": row["id"], "name": row["display_name"], "pin": row["pin"], "locale": row["locale"]}
+
     def events_since(self, student_id: int, since: float) -> list[dict]:
         """Events the server stored for a student after a moment (received_at)."""
         with self.connect() as db:

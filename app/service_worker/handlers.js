@@ -2,7 +2,7 @@
 // that explain the change, and answer with the screen to show. Online and offline alike.
 
 import * as hw from "./homework.js";
-import { _, ngettext, useLocale } from "./i18n.js";
+import { _, deviceLocale, ngettext, useLocale } from "./i18n.js";
 import { answersWaiting, heldInMemory, pending, record } from "./outbox.js";
 import { audioUrl, collectGarbage, contentFor, dropAudio } from "./packs.js";
 import { currentProfile, join, JoinError, listProfiles, switchTo, updateProfile } from "./profiles.js";
@@ -10,7 +10,7 @@ import { joinScreen } from "./screen_join.js";
 import { doneScreen, emptyScreen, itemScreen, reflectionScreen } from "./screen_item.js";
 import { profilesScreen } from "./screen_profiles.js";
 import { progressScreen } from "./screen_progress.js";
-import { done, get, transact } from "./store.js";
+import { get } from "./store.js";
 import { flushAll, installAudioFor, pinnedPackKeys } from "./sync.js";
 import { knownVoices } from "./device.js";
 
@@ -47,6 +47,8 @@ async function save(profile, progress, events) {
     if (err.name !== "HeldInMemory") throw err;
   }
   statusChanged();
+  // A finished set no longer holds its pack versions: drop the ones a newer version replaced.
+  if (progress.stage === "done") collectGarbage(await pinnedPackKeys()).catch(() => {});
   if (events.length && self.registration.sync) self.registration.sync.register("outbox").catch(() => {});
 }
 
@@ -110,7 +112,10 @@ async function renderProgress(profile, state, progress, options = {}) {
 
 async function withProfile(fn) {
   const profile = await currentProfile();
-  if (!profile) return joinScreen(null);
+  if (!profile) {
+    await useLocale(deviceLocale());
+    return joinScreen(null);
+  }
   await useLocale(profile.locale);
   if (profile.needsJoin) return joinScreen(profile, { problem: "rejoin", classCode: profile.classCode });
   return fn(profile, await stateOf(profile));
@@ -184,7 +189,7 @@ export function progress() {
 /** GET /app/profiles: everyone on this phone. */
 export async function profiles() {
   const profile = await currentProfile();
-  await useLocale(profile ? profile.locale : "en");
+  await useLocale(profile ? profile.locale : deviceLocale());
   if (profile) lastScreen.set(profile.id, "profiles");
   const all = await listProfiles();
   const waiting = {};
@@ -202,7 +207,7 @@ export async function switchProfile(form) {
 /** GET /app/join: the join form (another student on this phone). */
 export async function joinForm() {
   const profile = await currentProfile();
-  await useLocale(profile ? profile.locale : "en");
+  await useLocale(profile ? profile.locale : deviceLocale());
   return joinScreen(profile, { cancel: !!profile });
 }
 
@@ -214,7 +219,7 @@ export async function joinClass(form) {
     profile = await join(classCode, String(form.get("pin") || ""));
   } catch (err) {
     const current = await currentProfile();
-    await useLocale(current ? current.locale : "en");
+    await useLocale(current ? current.locale : deviceLocale());
     if (err instanceof JoinError) return joinScreen(current, { problem: err.kind, classCode, cancel: !!current });
     throw err;
   }
@@ -243,10 +248,4 @@ export async function syncNow() {
   await flushAll({ force: true, reason: "button" });
   statusChanged();
   return "";
-}
-
-/** Pinned versions still matter after a set ends: clean up what no set uses any more. */
-export async function tidy() {
-  await collectGarbage(await pinnedPackKeys());
-  return transact(["state"], "readonly", (s) => done(s.state.count()));
 }

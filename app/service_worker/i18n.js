@@ -31,6 +31,16 @@ export async function useLocale(locale) {
   return current;
 }
 
+/** The phone's own language, when Abhyas has strings for it (before anyone joined). */
+export function deviceLocale() {
+  const tags = (self.navigator && (navigator.languages || [navigator.language])) || [];
+  for (const tag of tags) {
+    const code = String(tag || "").toLowerCase().split(/[-_]/)[0];
+    if (LOCALES.some(([c]) => c === code)) return code;
+  }
+  return "en";
+}
+
 /** The locale strings are being rendered in. */
 export function currentLocale() {
   return current.locale || "en";

@@ -1,7 +1,7 @@
 // HTML for htmx, made in the worker: an escaping template tag and the parts every screen
 // shares (the top bar, the Sync now button, the language and simple-words switches).
 
-import { LOCALES, _ } from "./i18n.js";
+import { LOCALES, _, currentLocale } from "./i18n.js";
 
 class Raw {
   constructor(text) { this.text = text; }
@@ -75,7 +75,7 @@ export function prefs(profile) {
  * main content plus the shared parts swapped out of band; for a navigation, the parts.
  */
 export function screen(profile, name, main, { refresh = "", title = "Abhyas", nav = name } = {}) {
-  const lang = profile ? profile.locale : "en";
+  const lang = profile ? profile.locale : currentLocale();
   // `refresh`: the URL that redraws this screen when a sync brings news; screens where the
   // student is typing or answering have none, so nothing moves under their fingers.
   const content = h`<div data-screen="${name}" data-refresh="${refresh}" data-lang="${lang}" data-title="${title}">${main}</div>`;

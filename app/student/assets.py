@@ -30,13 +30,13 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def encodings_of(data: bytes) -> dict[str, bytes]:
+def encodings_of(data: bytes, quality: int = 11) -> dict[str, bytes]:
     """The identity, brotli and gzip forms of a body, compressed on first use."""
     key = digest(data)
     with _lock:
         found = _encoded.get(key)
     if found is None:
-        found = {"identity": data, "br": brotli.compress(data, quality=11), "gzip": gzip.compress(data, 9, mtime=0)}
+        found = {"identity": data, "br": brotli.compress(data, quality=quality), "gzip": gzip.compress(data, 9, mtime=0)}
         with _lock:
             if len(_encoded) > 256:  # only a handful of assets exist; a bound stops a leak if that changes
                 _encoded.clear()
@@ -58,8 +58,13 @@ def read_file(path: Path) -> tuple[bytes, str]:
     return data, digest(data)
 
 
-def asset_response(data: bytes, mimetype: str, cache_control: str = NO_CACHE, extra_headers=None) -> Response:
-    """A response for an asset: 304 on a matching ETag, else the best encoding the client accepts."""
+def asset_response(data: bytes, mimetype: str, cache_control: str = NO_CACHE, extra_headers=None,
+                   quality: int = 11) -> Response:
+    """A response for an asset: 304 on a matching ETag, else the best encoding the client accepts.
+
+    `quality` is brotli's: 11 for files that rarely change; lower for larger documents made
+    from the database (the result is still cached by content until the content changes).
+    """
     etag = digest(data)[:32]
     headers = {"ETag": f'"{etag}"', "Cache-Control": cache_control, "Vary": "Accept-Encoding"}
     headers.update(extra_headers or {})
@@ -67,7 +72,7 @@ def asset_response(data: bytes, mimetype: str, cache_control: str = NO_CACHE, ex
         return Response(status=304, headers=headers)
     compressible = mimetype.startswith(COMPRESSIBLE) and len(data) > 256
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""), ["br", "gzip"]) if compressible else "identity"
-    body = encodings_of(data)[encoding] if compressible else data
+    body = encodings_of(data, quality)[encoding] if compressible else data
     response = Response(body, mimetype=mimetype, headers=headers)
     if encoding != "identity":
         response.headers["Content-Encoding"] = encoding

@@ -1,0 +1,245 @@
+"""Student app load on a Moto G4 over Slow 3G with a 4x slower CPU: cold first visit, then offline.
+
+Run: .venv/bin/python bench/student_load.py [--typing 15] [--json]
+
+Starts the production server (gunicorn) on a temporary instance with the sample and
+fractions-6 packs and the demo, then drives Debian's Chromium through the DevTools
+protocol: Network.emulateNetworkConditions (400 kbps down and up, 2000 ms request latency,
+as DevTools' Slow 3G) and Emulation.setCPUThrottlingRate 4 on the page. The service worker
+is a separate target that page-level throttling does not reach; the bench attaches to it
+before it runs (Target.setAutoAttach, waitForDebuggerOnStart) and throttles its network too.
+
+Figures printed:
+- cold: bytes on the wire and requests (page and worker), the critical path to a usable
+  join form (requests, brotli bytes), the time the worker is ready, and the time from
+  tapping Join to the first question being usable. A student needs time to type the class
+  code and PIN (--typing seconds, default 15); the worker installs and the packs download
+  meanwhile. "First question" cold = join form usable + (Join tap -> question usable).
+- offline repeat visit: the browser offline, the page reopened: time to a usable first
+  question, and bytes and requests on the network (none).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from e2e.phone import ARGS, CHROMIUM, context_options  # noqa: E402
+from e2e.server import AbhyasServer  # noqa: E402
+
+SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 400 * 1000 / 8, "uploadThroughput": 400 * 1000 / 8}
+OFFLINE = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+CPU_SLOWDOWN = 4
+BUDGETS = {"shell_br_bytes": 45 * 1024, "critical_requests": 3, "first_question_cold_s": 5.0,
+           "first_question_offline_s": 1.0}
+CRITICAL_TYPES = ("Document", "Script", "Stylesheet")
+
+
+class Wire:
+    """Network bytes and requests seen by the page and by its service worker, via DevTools."""
+
+    def __init__(self):
+        self.requests = {}   # (target, request id) -> {url, type, bytes, start, end, from_worker}
+        self.messages = 0
+
+    def on_event(self, target: str, method: str, params: dict) -> None:
+        """Record one Network.* event of a target."""
+        key = (target, params.get("requestId"))
+        if method == "Network.requestWillBeSent":
+            self.requests[key] = {"url": params["request"]["url"], "type": params.get("type", "Other"),
+                                  "bytes": 0, "start": time.monotonic(), "end": None, "from_worker": False,
+                                  "target": target, "cached": False}
+        elif key in self.requests:
+            entry = self.requests[key]
+            if method == "Network.responseReceived":
+                response = params["response"]
+                entry["from_worker"] = bool(response.get("fromServiceWorker"))
+                entry["cached"] = bool(response.get("fromDiskCache")) or bool(response.get("fromPrefetchCache"))
+                entry["encoding"] = {k.lower(): v for k, v in response.get("headers", {}).items()}.get("content-encoding")
+            elif method == "Network.requestServedFromCache":
+                entry["cached"] = True
+            elif method == "Network.loadingFinished":
+                entry["bytes"] = params.get("encodedDataLength", 0)
+                entry["end"] = time.monotonic()
+            elif method == "Network.loadingFailed":
+                entry["end"] = time.monotonic()
+                entry["failed"] = params.get("errorText")
+
+    def on_network(self, since: float) -> list:
+        """Requests after `since` that went to the network (not answered by the worker or a cache)."""
+        return [r for r in self.requests.values()
+                if r["start"] >= since and not r["from_worker"] and not r["cached"] and not r.get("failed")
+                and r["url"].startswith("http")]
+
+
+def attach(context, page, wire: Wire, conditions: dict):
+    """Throttle the page and, before it runs, its service worker; collect both targets' network events."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", conditions)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    for method in ("Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished",
+                   "Network.loadingFailed", "Network.requestServedFromCache"):
+        cdp.on(method, lambda params, m=method: wire.on_event("page", m, params))
+    ids = iter(range(1, 10 ** 9))
+    workers = {}
+
+    def to_worker(session_id, method, params=None):
+        cdp.send("Target.sendMessageToTarget", {"sessionId": session_id, "message": json.dumps(
+            {"id": next(ids), "method": method, "params": params or {}})})
+
+    def attached(event):
+        session_id = event["sessionId"]
+        if event["targetInfo"]["type"] == "service_worker":
+            workers[session_id] = event["targetInfo"]["url"]
+            to_worker(session_id, "Network.enable")
+            to_worker(session_id, "Network.emulateNetworkConditions", workers.get("conditions", conditions))
+        if event.get("waitingForDebugger"):
+            to_worker(session_id, "Runtime.runIfWaitingForDebugger")
+
+    def message(event):
+        data = json.loads(event["message"])
+        if data.get("method", "").startswith("Network."):
+            wire.on_event(f"worker:{event['sessionId']}", data["method"], data.get("params", {}))
+
+    cdp.on("Target.attachedToTarget", attached)
+    cdp.on("Target.receivedMessageFromTarget", message)
+    cdp.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": False})
+
+    def set_conditions(new):
+        cdp.send("Network.emulateNetworkConditions", new)
+        for session_id in [s for s in workers if s != "conditions"]:
+            to_worker(session_id, "Network.emulateNetworkConditions", new)
+        workers["conditions"] = new
+
+    return cdp, set_conditions
+
+
+def worker_script_bytes(url: str) -> int:
+    """/sw.js as it travels: brotli body plus a typical header block."""
+    import urllib.request
+    request = urllib.request.Request(url + "/sw.js", headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request) as response:
+        return len(response.read()) + len(str(response.headers))
+
+
+def usable_question(page, timeout_ms: int = 120000) -> None:
+    """Wait until the first question's answer field (or choices) and Check button can be used."""
+    page.wait_for_function(
+        "() => { const f = document.querySelector('#app [data-item] input[name=answer]:not([readonly]), "
+        "#app [data-item] input[type=radio]:not([disabled])'); "
+        "const b = document.querySelector('#app [data-item] button[type=submit]:not([disabled])'); "
+        "return !!(f && b && window.htmx && f.getBoundingClientRect().height > 0); }", timeout=timeout_ms)
+
+
+def run(typing: float) -> dict:
+    """Measure a cold first visit and an offline repeat visit; return the figures."""
+    from playwright.sync_api import sync_playwright
+    instance = Path(tempfile.mkdtemp(prefix="abhyas-bench-"))
+    server = AbhyasServer(instance)
+    server.build_packs()
+    server.start()
+    try:
+        demo = server.seed_demo()
+        student = next(s for s in server.students(demo["class_code"]) if s["locale"] == "en")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            context = browser.new_context(**context_options(playwright))
+            page = context.new_page()
+            wire = Wire()
+            _cdp, set_conditions = attach(context, page, wire, SLOW_3G)
+
+            start = time.monotonic()
+            page.goto(server.url + "/", wait_until="commit")
+            page.get_by_role("textbox", name="Class code").wait_for(timeout=120000)
+            page.wait_for_function("() => !!window.htmx", timeout=120000)
+            form_usable = time.monotonic() - start
+            critical = [r for r in wire.requests.values() if r["target"] == "page" and r["type"] in CRITICAL_TYPES
+                        and r["start"] - start < form_usable]
+            page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=180000)
+            worker_ready = time.monotonic() - start
+            page.wait_for_timeout(max(0.0, typing - (time.monotonic() - start - form_usable)) * 1000)
+            page.get_by_role("textbox", name="Class code").fill(demo["class_code"])
+            page.get_by_role("textbox", name="PIN").fill(student["pin"])
+            tap = time.monotonic()
+            page.get_by_role("button", name="Join").click()
+            usable_question(page)
+            join_to_question = time.monotonic() - tap
+            if "--trace" in sys.argv:
+                for r in sorted(wire.requests.values(), key=lambda r: r["start"]):
+                    print(f"{r['start'] - start:7.2f} {(r['end'] or 0) - start:7.2f} {r['target'][:12]:12} {r['type']:10} "
+                          f"{r['bytes']:>7} w={int(r['from_worker'])} c={int(r['cached'])} {r['url'][-70:]}", file=sys.stderr)
+                print(f"tap at {tap - start:.2f}", file=sys.stderr)
+            page.wait_for_timeout(3000)  # let the read-aloud clips and the rest settle before counting
+            cold_wire = wire.on_network(start)
+            if not any(r["url"].endswith("/sw.js") and r["bytes"] > 5000 for r in cold_wire):
+                # The browser fetches the worker's own script outside both targets: count it by hand.
+                cold_wire.append({"url": server.url + "/sw.js", "bytes": worker_script_bytes(server.url)})
+
+            set_conditions(OFFLINE)
+            context.set_offline(True)
+            page.goto("about:blank")
+            offline_start = time.monotonic()
+            page.goto(server.url + "/", wait_until="commit")
+            usable_question(page, 20000)
+            offline_question = time.monotonic() - offline_start
+            offline_wire = wire.on_network(offline_start)
+            browser.close()
+    finally:
+        server.stop()
+    return {
+        "conditions": {"latency_ms": 2000, "down_kbps": 400, "up_kbps": 400, "cpu_slowdown": CPU_SLOWDOWN,
+                       "device": "Moto G4", "typing_s": typing},
+        "cold": {
+            "bytes_on_wire": sum(r["bytes"] for r in cold_wire),
+            "requests": len(cold_wire),
+            "critical_requests": len(critical),
+            "critical": [r["url"].split("/", 3)[-1] or "/" for r in critical],
+            "shell_br_bytes": sum(r["bytes"] for r in critical),
+            "join_form_usable_s": round(form_usable, 2),
+            "worker_ready_s": round(worker_ready, 2),
+            "join_tap_to_question_s": round(join_to_question, 2),
+            "first_question_s": round(form_usable + join_to_question, 2),
+        },
+        "offline_repeat": {
+            "bytes_on_wire": sum(r["bytes"] for r in offline_wire),
+            "requests": len(offline_wire),
+            "first_question_s": round(offline_question, 2),
+        },
+        "budgets": BUDGETS,
+    }
+
+
+def main() -> int:
+    """Print the figures (a table, or JSON with --json)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--typing", type=float, default=15.0, help="seconds a student takes to type code and PIN")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="list every request with its timing on stderr")
+    args = parser.parse_args()
+    figures = run(args.typing)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    cold, offline = figures["cold"], figures["offline_repeat"]
+    print("Student app load: Moto G4, Slow 3G (400 kbps, 2000 ms latency), CPU 4x slower")
+    print(f"cold   bytes on the wire          {cold['bytes_on_wire']:>9,} B in {cold['requests']} requests")
+    print(f"cold   shell (critical path)      {cold['shell_br_bytes']:>9,} B in {cold['critical_requests']} requests "
+          f"({', '.join(cold['critical'])})   budget <= 45 KB, <= 3")
+    print(f"cold   join form usable           {cold['join_form_usable_s']:>9.2f} s")
+    print(f"cold   worker installed           {cold['worker_ready_s']:>9.2f} s")
+    print(f"cold   Join tap -> question       {cold['join_tap_to_question_s']:>9.2f} s")
+    print(f"cold   first question (no typing) {cold['first_question_s']:>9.2f} s   budget <= 5 s")
+    print(f"offline repeat visit: question    {offline['first_question_s']:>9.2f} s   budget <= 1 s; "
+          f"{offline['bytes_on_wire']} B in {offline['requests']} requests on the network")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
