@@ -71,6 +71,7 @@ def delete_student(db, student_id: int) -> dict:
 def redact_old_raw_answers(db, now: float | None = None) -> int:
     """Blank typed responses and reflection text older than each class's retention; grades stay for mastery."""
     now = now or time.time()
+    db.execute("PRAGMA secure_delete = ON")  # the blanked text must not stay readable in freed space
     with write(db):
         cursor = db.execute(
             "UPDATE events SET response = NULL, redacted_at = ?, "
@@ -78,7 +79,10 @@ def redact_old_raw_answers(db, now: float | None = None) -> int:
             "WHERE redacted_at IS NULL AND (response IS NOT NULL OR json_extract(payload, '$.value') IS NOT NULL) "
             "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
             "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
-        return cursor.rowcount
+        count = cursor.rowcount
+    if count:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return count
 
 
 def record_consent(db, class_id: int, user_id: int, method: str, note: str = "") -> dict:

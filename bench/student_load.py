@@ -72,10 +72,14 @@ class Wire:
                 entry["failed"] = params.get("errorText")
 
     def on_network(self, since: float) -> list:
-        """Requests after `since` that went to the network (not answered by the worker or a cache)."""
+        """Finished requests after `since` that went to the network (not answered by the worker or a cache).
+
+        Offline, Chromium still tries the favicon outside the worker; an attempt that never
+        completes puts nothing on the wire and is not counted.
+        """
         return [r for r in self.requests.values()
                 if r["start"] >= since and not r["from_worker"] and not r["cached"] and not r.get("failed")
-                and r["url"].startswith("http")]
+                and r["end"] is not None and r["url"].startswith("http")]
 
 
 def attach(context, page, wire: Wire, conditions: dict):
@@ -190,6 +194,9 @@ def run(typing: float) -> dict:
             usable_question(page, 20000)
             offline_question = time.monotonic() - offline_start
             offline_wire = wire.on_network(offline_start)
+            if "--trace" in sys.argv:
+                for r in offline_wire:
+                    print(f"offline: {r['url']} {r['type']} {r['bytes']} {r.get('failed')}", file=sys.stderr)
             browser.close()
     finally:
         server.stop()

@@ -121,3 +121,28 @@ def test_one_address_trying_many_accounts_is_stopped(client, world):
         client.post("/teacher/sign-in", data={"username": f"guess{n}", "password": "x", "csrf_token": token})
     assert client.post("/teacher/sign-in", data={"username": "asha", "password": PASSWORD,
                                                  "csrf_token": token}).status_code == 429
+
+
+def test_behind_the_proxy_each_client_has_its_own_limit(client, world, monkeypatch):
+    """The proxy's X-Forwarded-For separates clients; a forged one from an untrusted peer is ignored."""
+    from app.sign_in_limits import MAX_FAILURES_PER_CLIENT
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    token = csrf_from(client)
+    for n in range(MAX_FAILURES_PER_CLIENT):
+        client.post("/teacher/sign-in", data={"username": f"guess{n}", "password": "x", "csrf_token": token},
+                    headers={"X-Forwarded-For": "forged, 203.0.113.7"})
+    blocked = client.post("/teacher/sign-in", data={"username": "asha", "password": PASSWORD, "csrf_token": token},
+                          headers={"X-Forwarded-For": "203.0.113.7"})
+    assert blocked.status_code == 429
+    other = client.post("/teacher/sign-in", data={"username": "asha", "password": PASSWORD, "csrf_token": token},
+                        headers={"X-Forwarded-For": "198.51.100.2"})
+    assert other.status_code == 302
+    with client.session_transaction() as session:
+        session.clear()
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.50"
+    token = csrf_from(client)
+    for n in range(MAX_FAILURES_PER_CLIENT):
+        client.post("/teacher/sign-in", data={"username": f"guess{n}", "password": "x", "csrf_token": token},
+                    headers={"X-Forwarded-For": f"10.0.0.{n}"})
+    assert client.post("/teacher/sign-in", data={"username": "asha", "password": PASSWORD, "csrf_token": token},
+                       headers={"X-Forwarded-For": "10.0.0.99"}).status_code == 429

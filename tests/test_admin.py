@@ -130,3 +130,14 @@ def test_bad_base64_with_padding_tricks_is_refused(admin, db):
     for key in (base64.b64encode(b"x" * 31).decode(), base64.b64encode(b"x" * 33).decode(), "===="):
         assert client.post("/admin/keys", data={"key": key, "publisher": "x", "csrf_token": token}).status_code == 422
     assert db["publisher_keys"].count == 0
+
+
+def test_admin_and_publisher_forms_need_the_csrf_token(admin, accounts, ngo, app, db):
+    """A forged cross-site POST (no token, or another session's) changes nothing on the admin or publisher pages."""
+    client, token = admin
+    assert client.post("/admin/keys", data={"key": ngo.pub_text}).status_code == 400
+    assert client.post("/admin/users", data={"username": "x1", "role": "teacher", "csrf_token": "f" * 43}).status_code == 400
+    publisher = app.test_client()
+    sign_in_as(publisher, "sahayak")
+    assert publisher.post("/publish/upload", data={"csrf_token": token}).status_code == 400
+    assert db["publisher_keys"].count == 0 and db.execute("SELECT count(*) FROM users WHERE username = 'x1'").fetchone()[0] == 0

@@ -10,6 +10,7 @@ redirect to sign-in for a page — and nothing in the database or the packs fold
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,6 @@ def matrix(app, world, accounts, db, ngo):
     device_id = db.execute("SELECT id FROM devices WHERE student_id = ?", [omar["id"]]).fetchone()[0]
     student_token = issue_token(db, omar["id"], "Omar's phone")
     pack = db.execute("SELECT pack_id, version, manifest FROM packs").fetchone()
-    import json
     file_name = Path(json.loads(json.loads(pack[2])["body"])["files"][0]["path"]).name
     values = {"class_id": world["other_class"]["id"], "student_id": omar["id"], "set_id": set_id,
               "device_id": device_id, "mc": "sample.add_across", "table": "events",

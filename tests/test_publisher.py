@@ -4,11 +4,12 @@ from __future__ import annotations
 import html
 import io
 import json
+from pathlib import Path
 
 import pytest
 
 from app.packs.bundle import MAGIC
-from app.packs.publishing import register_publisher_key
+from app.packs.publishing import catalogue, register_publisher_key
 from app.packs.signing import sign_manifest
 from tests.security_fixtures import NGO, NGO_PACK, Ngo, accounts, ngo, sign_in_as, stranger  # noqa: F401
 from tests.teacher_fixtures import db, world  # noqa: F401
@@ -62,14 +63,11 @@ def test_an_update_shows_what_changed_and_the_delta_size(publisher, ngo, db):
     assert upload(client, token, ngo.bundle("1.1.0", reword="How much roti did she eat in all?")).status_code == 302
     page = text(client.get("/publish/catalogue"))
     assert "Changes since 1.0.0" in page and "Reworded: en: sample-add-1" in page
-    from app.packs.publishing import catalogue
-    from pathlib import Path
-    from flask import current_app  # noqa: F401
     entry = next(e for e in catalogue(db, Path(client.application.config["PACKS_DIR"]) / "files")
                  if e["pack"] == NGO_PACK)
     delta = entry["changes"]["download_bytes_br"]
     assert 0 < delta < entry["bytes_br"]
-    assert f"A phone with 1.0.0 downloads" in page and f"({delta} B)" in page
+    assert "A phone with 1.0.0 downloads" in page and f"({delta} B)" in page
 
 
 @pytest.mark.parametrize("case, kind, heading", [
@@ -129,7 +127,6 @@ def test_a_signed_manifest_with_a_path_in_its_id_is_refused(publisher, ngo, tmp_
     response = upload(client, token, rewrite(ngo.bundle(), evil))
     assert response.status_code == 422 and 'data-kind="malformed"' in text(response)
     packs_dir = client.application.config["PACKS_DIR"]
-    from pathlib import Path
     assert not (Path(packs_dir).parent / "escaped").exists() and not (Path(packs_dir) / "escaped").exists()
 
 

@@ -156,3 +156,16 @@ def test_the_cli_redacts_once_for_cron(world, db, app, capsys):
     db.execute("UPDATE events SET received_at = received_at - 200 * 86400")
     assert cli.main(["privacy", "redact", "--db", app.config["DATABASE"]]) == 0
     assert json.loads(capsys.readouterr().out)["redacted"] > 0
+
+
+def test_redacted_answers_leave_the_database_file(world, db, app):
+    """Blanking is not just hiding: the typed text is gone from the file's bytes (secure_delete, checkpoint)."""
+    from app.privacy import redact_old_raw_answers
+    manu = world["students"][2]
+    world["phones"][manu["id"]].send(world["catalog"], [answer("sample-add-1", "Qwvzyx reflection text")])
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = Path(app.config["DATABASE"])
+    assert b"Qwvzyx" in path.read_bytes()
+    assert redact_old_raw_answers(db, now=time.time() + 400 * 86400) > 0
+    for file in path.parent.glob(path.name + "*"):
+        assert b"Qwvzyx" not in file.read_bytes(), file

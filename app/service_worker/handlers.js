@@ -74,7 +74,7 @@ export async function statusText() {
 }
 
 async function itemContext(profile, state, progress) {
-  const content = await contentFor(progress.pins);
+  const content = await contentFor(progress.pins, profile.locale);
   const voices = await knownVoices();
   const ctx = { profile, state, progress, content, voices, audioUrl: null };
   if (progress.current && !voices.has(profile.locale)) ctx.audioUrl = await audioUrl(content, progress.current, profile.locale);
@@ -84,12 +84,12 @@ async function itemContext(profile, state, progress) {
 async function homework(profile, state, options = {}) {
   let active = hw.activeSet(state);
   if (!active) {
-    const content = await contentFor({});
+    const content = await contentFor({}, profile.locale);
     return emptyScreen({ profile }, { waiting: hw.waitingSets(state).length > 0, storageShort: await storageShort(),
                                       missing: false, content });
   }
   if (!active.progress) {
-    const content = await contentFor({});
+    const content = await contentFor({}, profile.locale);
     if (!active.set.items.every((e) => content.item(e.item))) {
       return emptyScreen({ profile }, { missing: true, storageShort: await storageShort() });
     }
@@ -131,7 +131,7 @@ async function act(change, form) {
     const active = hw.activeSet(state);
     if (!active || !active.progress) return homework(profile, state);
     const progress = active.progress;
-    const content = await contentFor(progress.pins);
+    const content = await contentFor(progress.pins, profile.locale);
     if (change.needsItem && !(progress.current && content.item(progress.current))) return renderProgress(profile, state, progress);
     const [next, events, extra] = change(progress, content, form);
     await save(profile, next, events);
@@ -181,7 +181,7 @@ export function progress() {
   return withProfile(async (profile, state) => {
     lastScreen.set(profile.id, "progress");
     const active = hw.activeSet(state);
-    const content = await contentFor(active && active.progress ? active.progress.pins : {});
+    const content = await contentFor(active && active.progress ? active.progress.pins : {}, profile.locale);
     return progressScreen({ profile, state, content }, { pendingEvents: await pending(profile.id), storageShort: await storageShort() });
   });
 }

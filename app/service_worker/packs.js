@@ -120,6 +120,7 @@ async function install({ manifest: manifestUrl, envelope = null }) {
   const record = { key: key(body), pack: body.pack, version: body.version, body, envelope, complete: true,
                    installedAt: Date.now(), audio: {} };
   await put("packs", record);
+  forgetDocs();
   return record;
 }
 
@@ -167,9 +168,12 @@ export async function installAudio(record, locale, itemIds) {
   return fetched;
 }
 
+let installedCache = null; // the records are large (audio lists): read them once per change
+
 /** Every complete installed pack version. */
 export async function installed() {
-  return (await all("packs")).filter((r) => r.complete);
+  if (!installedCache) installedCache = (await all("packs")).filter((r) => r.complete);
+  return installedCache;
 }
 
 /** The newest installed version of each pack: {pack: version}. */
@@ -188,36 +192,45 @@ async function readDoc(path) {
 }
 
 /** The documents of one installed pack version: meta, items by id, text by locale. */
-export async function packDocs(pack, version) {
+export async function packDocs(pack, version, locales = ["en"]) {
   const key = `${pack}@${version}`;
-  if (docs.has(key)) return docs.get(key);
-  const record = await get("packs", key);
-  if (!record) return null;
-  const loaded = { pack, version, body: record.body, audio: record.audio || {}, meta: null, items: {}, text: {} };
-  for (const entry of record.body.files || []) {
-    if (entry.role === "meta") loaded.meta = await readDoc(entry.path);
-    else if (entry.role === "items") for (const item of (await readDoc(entry.path)).items) loaded.items[item.id] = item;
-    else if (entry.role === "text") loaded.text[entry.locale] = await readDoc(entry.path);
+  let loaded = docs.get(key);
+  if (!loaded) {
+    const record = (await installed()).find((r) => r.key === key);
+    if (!record) return null;
+    loaded = { pack, version, body: record.body, audio: record.audio || {}, meta: null, items: {}, text: {} };
+    for (const entry of record.body.files || []) {
+      if (entry.role === "meta") loaded.meta = await readDoc(entry.path);
+      else if (entry.role === "items") for (const item of (await readDoc(entry.path)).items) loaded.items[item.id] = item;
+    }
+    docs.set(key, loaded);
   }
-  docs.set(key, loaded);
+  // Text is read per locale when first needed: a screen needs its language and English.
+  for (const entry of loaded.body.files || []) {
+    if (entry.role === "text" && locales.includes(entry.locale) && !loaded.text[entry.locale]) {
+      loaded.text[entry.locale] = await readDoc(entry.path);
+    }
+  }
   return loaded;
 }
 
-/** Forget parsed documents (after an install or a clean-up). */
+/** Forget parsed documents and the installed list (after an install or a clean-up). */
 export function forgetDocs() {
   docs.clear();
+  installedCache = null;
 }
 
 /**
- * The content a set is played with: for each pack the pinned version when the set pinned
- * one, else the newest. Returns {item(id), text(id, locale), packs: [docs]}.
+ * The content a set is played with, in one locale (and English to fall back on): for each
+ * pack the pinned version when the set pinned one, else the newest.
  */
-export async function contentFor(pins = {}) {
+export async function contentFor(pins = {}, locale = "en") {
   const newest = await newestVersions();
+  const keys = new Set((await installed()).map((r) => r.key));
   const chosen = [];
   for (const pack of Object.keys(newest)) {
-    const version = pins[pack] && (await get("packs", `${pack}@${pins[pack]}`)) ? pins[pack] : newest[pack];
-    const d = await packDocs(pack, version);
+    const version = pins[pack] && keys.has(`${pack}@${pins[pack]}`) ? pins[pack] : newest[pack];
+    const d = await packDocs(pack, version, [...new Set([locale, "en"])]);
     if (d) chosen.push(d);
   }
   const find = (id) => chosen.find((d) => d.items[id]);

@@ -49,6 +49,16 @@ async function fromShell(request) {
   return any || fetch(request);
 }
 
+// Icons and the web app manifest are not on the way to a question: kept when first seen.
+async function keepWhenSeen(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const hit = await cache.match(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
+}
+
 async function packFile(request) {
   const cache = await caches.open(PACK_CACHE);
   return (await cache.match(request.url)) || fetch(request);
@@ -72,6 +82,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(packFile(event.request));
   } else if (event.request.method === "GET" && SHELL.includes(url.pathname)) {
     event.respondWith(fromShell(event.request));
+  } else if (event.request.method === "GET" && (url.pathname.startsWith("/static/icons/") || url.pathname === "/manifest.webmanifest")) {
+    event.respondWith(keepWhenSeen(event.request));
   }
 });
 

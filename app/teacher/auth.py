@@ -7,6 +7,7 @@ from flask import redirect, render_template, request, session, url_for
 
 from .. import csrf, sign_in_limits
 from ..accounts import role_home
+from ..client_address import client_address
 from ..db import get_db
 from ..i18n.web import gettext as _
 from ..passwords import check_password, hash_password
@@ -40,7 +41,7 @@ def sign_in():
     """Check the username and password; on success start a fresh session on the role's own pages."""
     username = request.form.get("username", "")[:80]
     password = request.form.get("password", "")[:200]
-    client, name = request.remote_addr or "-", username.strip().lower()
+    client, name = client_address(), username.strip().lower()
     db = get_db()
     if sign_in_limits.blocked(db, client, name):
         return render_template("teacher/sign_in.html", error=_("Too many wrong passwords. Wait 15 minutes and try again."),

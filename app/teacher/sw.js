@@ -1,6 +1,6 @@
 // The teacher's service worker (scope /teacher/): network first for pages and assets, and
 // when the network fails, the copy from the last visit, with its "offline" note shown.
-// It never touches POSTs, CSV downloads or anything of the student app.
+// It never touches POSTs, CSV downloads, no-store responses or anything of the student app.
 const CACHE = "abhyas-teacher-v1";
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -30,7 +30,9 @@ async function networkFirst(request, what) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === "basic" && !request.headers.get("HX-Request")) {
+    // A download marked no-store (a student's data export) must not outlive its download on the phone.
+    const noStore = /no-store/.test(response.headers.get("Cache-Control") || "");
+    if (response.ok && response.type === "basic" && !request.headers.get("HX-Request") && !noStore) {
       await cache.put(request, response.clone());
     }
     return response;
