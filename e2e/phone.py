@@ -119,11 +119,6 @@ def settled(page: Page) -> None:
     page.wait_for_timeout(50)
 
 
-def status_text(page: Page) -> str:
-    """The role=status line."""
-    return page.get_by_role("status").inner_text()
-
-
 def expect_waiting(page: Page, count: int) -> None:
     """The status line says `count` answers wait (or, for 0, that all are synced)."""
     if count:

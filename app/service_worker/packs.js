@@ -244,11 +244,6 @@ export async function contentFor(pins = {}, locale = "en") {
       if (!d) return null;
       return (d.text[locale] && d.text[locale].items[id]) || (d.text.en && d.text.en.items[id]) || null;
     },
-    textDoc(pack, locale) {
-      const d = chosen.find((x) => x.pack === pack);
-      return d ? d.text[locale] || d.text.en || Object.values(d.text)[0] : null;
-    },
-    locales: [...new Set(chosen.flatMap((d) => Object.keys(d.text)))],
   };
 }
 

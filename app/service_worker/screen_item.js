@@ -76,9 +76,12 @@ export function itemScreen(ctx, { draft = "", notices = [] } = {}) {
   const canHint = st.hints < (text.hints || []).length && !st.correct;
   const sayable = voices.has(locale) || ctx.audioUrl;
   const offerHint = !st.correct && st.attempts >= 2 && canHint;
+  // A new item takes focus to its heading; after Check or Hint focus stays where it was
+  // (htmx keeps it on the answer box), and the feedback is announced as an alert.
+  const focusHeading = raw(st.last || st.hints ? "" : "autofocus");
   const main = h`${notices}
-${extension ? h`<h1 tabindex="-1" autofocus>${_("Extension (optional)")}</h1>`
-    : h`<h1 tabindex="-1" autofocus>${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}</h1>
+${extension ? h`<h1 tabindex="-1" ${focusHeading}>${_("Extension (optional)")}</h1>`
+    : h`<h1 tabindex="-1" ${focusHeading}>${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}</h1>
 <progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
 <div class="card" data-item="${id}" data-kind="${item.kind}">

@@ -2,7 +2,7 @@
 // network errors, 5xx, 408 and 429, and a reply (acks, sets, mastery, packs) applied
 // without touching the item on screen.
 
-import { heldInMemory, pending, settle } from "./outbox.js";
+import { pending, settle } from "./outbox.js";
 import { installId, listProfiles, updateProfile } from "./profiles.js";
 import { done, transact } from "./store.js";
 import { needsAudio } from "./device.js";
@@ -208,9 +208,4 @@ export function flushAll({ force = false, only = null, reason = "" } = {}) {
     return results;
   })().finally(() => { running = null; });
   return running;
-}
-
-/** True while answers held in memory (disk full) are waiting. */
-export function holdingInMemory() {
-  return heldInMemory.length > 0;
 }
