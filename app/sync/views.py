@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from ..db import get_db
 from ..packs.registry import latest_manifests, load_catalog
+from ..client_address import client_address
 from ..ratelimit import RateLimiter
 from .bodies import decode_json_body
 from .errors import ApiError
@@ -53,9 +54,11 @@ def refused(exc: ApiError):
 
 
 def _client_key() -> str:
-    """Who is asking, for rate limits: the phone's install id if sent, else its address."""
-    install = request.headers.get("X-Abhyas-Install", "")[:64]
-    return f"{request.remote_addr}|{install}"
+    """Who is asking, for rate limits: the real client address (through our own proxy only).
+
+    Not the phone's install id: a guesser could rotate that at will.
+    """
+    return client_address()
 
 
 @bp.post("/join")
