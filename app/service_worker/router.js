@@ -4,6 +4,7 @@
 import * as handlers from "./handlers.js";
 import { drawChrome, drawPage, esc, h } from "./render.js";
 import { setVoices } from "./device.js";
+import { importFile, importScreen } from "./screen_import.js";
 
 const ROUTES = {
   "GET /app/start": handlers.start,
@@ -18,6 +19,8 @@ const ROUTES = {
   "POST /app/reflect": handlers.reflect,
   "POST /app/settings": handlers.settings,
   "POST /app/sync": handlers.syncNow,
+  "GET /app/import": importScreen,
+  "POST /app/import": importFile,
 };
 // Answering an item changes nothing in the bar or the switches: leave them be.
 const IN_ITEM = new Set(["POST /app/check", "POST /app/hint", "POST /app/next", "POST /app/reflect"]);

@@ -69,6 +69,7 @@ ${finished.length ? h`<h2>${_("Finished homework")}</h2><ul class="done-sets">${
 ${ready.length ? h`<ul>${ready.map((s) => h`<li>${_("Practise %(skill)s.", { skill: name(s) })}</li>`)}</ul>`
     : h`<p>${_("Keep going: finish your homework sets.")}</p>`}
 <h2>${_("What mastery looks like")}</h2>
-<p>${_("A skill is mastered when you answer its questions right, again and again, without hints. The bar shows how sure Abhyas is that you know it; at %(pct)s it says Mastered.", { pct: `${Math.round(threshold * 100)}%` })}</p>`;
+<p>${_("A skill is mastered when you answer its questions right, again and again, without hints. The bar shows how sure Abhyas is that you know it; at %(pct)s it says Mastered.", { pct: `${Math.round(threshold * 100)}%` })}</p>
+<p><button type="button" hx-get="/app/import" hx-target="#app">${_("Import a pack file")}</button></p>`;
   return screen(profile, "progress", main, { refresh: "/app/progress", title: _("My progress") });
 }
