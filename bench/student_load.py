@@ -201,7 +201,7 @@ def run(typing: float) -> dict:
     finally:
         server.stop()
     return {
-        "conditions": {"latency_ms": 2000, "down_kbps": 400, "up_kbps": 400, "cpu_slowdown": CPU_SLOWDOWN,
+        "conditions": {"latency_ms": SLOW_3G["latency"], "down_kbps": 400, "up_kbps": 400, "cpu_slowdown": CPU_SLOWDOWN,
                        "device": "Moto G4", "typing_s": typing},
         "cold": {
             "bytes_on_wire": sum(r["bytes"] for r in cold_wire),
@@ -229,13 +229,16 @@ def main() -> int:
     parser.add_argument("--typing", type=float, default=15.0, help="seconds a student takes to type code and PIN")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--trace", action="store_true", help="list every request with its timing on stderr")
+    parser.add_argument("--latency", type=int, default=2000,
+                        help="request latency in ms: 2000 as DevTools' Slow 3G preset, 400 as the design brief's RTT")
     args = parser.parse_args()
+    SLOW_3G["latency"] = args.latency
     figures = run(args.typing)
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
     cold, offline = figures["cold"], figures["offline_repeat"]
-    print("Student app load: Moto G4, Slow 3G (400 kbps, 2000 ms latency), CPU 4x slower")
+    print(f"Student app load: Moto G4, Slow 3G (400 kbps, {SLOW_3G['latency']} ms latency), CPU 4x slower")
     print(f"cold   bytes on the wire          {cold['bytes_on_wire']:>9,} B in {cold['requests']} requests")
     print(f"cold   shell (critical path)      {cold['shell_br_bytes']:>9,} B in {cold['critical_requests']} requests "
           f"({', '.join(cold['critical'])})   budget <= 45 KB, <= 3")
