@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from playwright.sync_api import expect
 
 from .phone import current_item, join, settled, wrong_response
 from .server import ROOT
+
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
 def _ui(locale: str, msgid: str) -> str:
@@ -90,3 +93,63 @@ def test_read_aloud_falls_back_to_pack_audio(server, students, phone):
     page.locator("#pref-locale").select_option("bn")
     expect(page.locator("#app [data-item]")).to_be_visible()
     expect(page.locator("#app [data-say]")).to_have_count(0)
+
+
+def _roman_texts(server, locale: str) -> dict:
+    """Every item's text in Roman letters (the packs' "roman" files) by id."""
+    found = {}
+    for manifest in (server.instance / "packs").glob("*/*/manifest.json"):
+        body = json.loads(json.loads(manifest.read_text())["body"])
+        for entry in body["files"]:
+            if entry["role"] == "roman" and entry.get("locale") == locale:
+                found.update(json.loads((server.instance / "packs" / entry["path"]).read_text())["items"])
+    return found
+
+
+def test_read_in_roman_letters_offline(server, students, phone):
+    """Offline, a Hindi student's switch shows the item and its hints in Roman letters (schwa deleted), and back."""
+    from app.i18n.transliterate import to_roman
+
+    student = students("hi")
+    page = phone.new_page()
+    join(page, server.url, server.demo["class_code"], student["pin"])
+    phone.set_offline(True)
+    item_id = current_item(page)
+    field = "simplified" if page.locator("#pref-simple").is_checked() else "text"
+    native = server.texts("hi")[item_id]
+    roman = _roman_texts(server, "hi")[item_id]
+    question, hints = page.locator("#app .q"), page.locator("#app .hints li")
+    expect(question).to_have_text(native[field])
+    assert DEVANAGARI.search(native[field])
+    switch = page.get_by_label(_ui("hi", "Read in Roman letters"))
+    expect(switch).not_to_be_checked()
+
+    switch.check()
+    expect(question).to_have_text(roman[field])
+    expect(question).to_have_attribute("lang", "hi-Latn")
+    shown = question.inner_text()
+    assert not DEVANAGARI.search(shown), shown
+    assert shown == to_roman(native[field], "hi")  # the words as the transliterator writes them (कमल → kamal)
+    words = [w for w in re.findall(r"[a-z]+", to_roman(native[field], "hi")) if len(w) > 2]
+    assert words and all(w in shown for w in words)
+    with page.expect_response(lambda r: r.url.endswith("/app/hint")):
+        page.locator("#app button[hx-post='/app/hint']").click()
+    expect(hints.first).to_have_text(roman["hints"][0])
+    assert not DEVANAGARI.search(hints.first.inner_text())
+
+    # The switch belongs to Indic languages: English shows none, and Hindi finds it as it was left.
+    settled(page)
+    page.locator("#pref-locale").select_option("en")
+    expect(page.get_by_role("button", name="Check")).to_be_visible()
+    expect(page.locator("#pref-roman")).to_have_count(0)
+    settled(page)
+    page.locator("#pref-locale").select_option("hi")
+    expect(question).to_have_text(roman[field])
+    expect(page.locator("#pref-roman")).to_be_checked()
+
+    settled(page)
+    page.locator("#pref-roman").uncheck()
+    expect(question).to_have_text(native[field])
+    expect(question).to_have_attribute("lang", "hi")
+    expect(hints.first).to_have_text(native["hints"][0])
+    assert DEVANAGARI.search(question.inner_text())

@@ -74,7 +74,7 @@ export async function statusText() {
 }
 
 async function itemContext(profile, state, progress) {
-  const content = await contentFor(progress.pins, profile.locale);
+  const content = await contentFor(progress.pins, profile.locale, { roman: !!profile.roman });
   const voices = await knownVoices();
   const ctx = { profile, state, progress, content, voices, audioUrl: null };
   if (progress.current && !voices.has(profile.locale)) ctx.audioUrl = await audioUrl(content, progress.current, profile.locale);
@@ -229,12 +229,14 @@ export async function joinClass(form) {
   return start();
 }
 
-/** POST /app/settings: language or simplified text, switched on the phone at once. */
+/** POST /app/settings: language, simplified text or Roman letters, switched on the phone at once. */
 export async function settings(form) {
   const current = await currentProfile();
   if (!current) return joinScreen(null);
   const locale = String(form.get("locale") || current.locale);
-  await updateProfile(current.id, { locale, simplified: form.get("simplified") === "1" });
+  // The Roman-letters switch is drawn only for Indic languages: when it was not on the form, it keeps its value.
+  const roman = form.has("roman_shown") ? form.get("roman") === "1" : !!current.roman;
+  await updateProfile(current.id, { locale, simplified: form.get("simplified") === "1", roman });
   if (locale !== current.locale && navigator.onLine) installAudioFor({ ...current, locale }).catch(() => {});
   statusChanged();
   const screenName = lastScreen.get(current.id) || "start";

@@ -53,6 +53,7 @@ export const MESSAGES = [
   N_("Practising"),
   N_("Question %(n)d of %(total)d"),
   N_("Read aloud"),
+  N_("Read in Roman letters"),
   N_("Right value! Now write it in lowest terms."),
   N_("Simple words"),
   N_("Some answers are not synced yet; these bars already count them."),

@@ -191,14 +191,14 @@ async function readDoc(path) {
   return response.json();
 }
 
-/** The documents of one installed pack version: meta, items by id, text by locale. */
-export async function packDocs(pack, version, locales = ["en"]) {
+/** The documents of one installed pack version: meta, items by id, text by locale (and Roman text when asked). */
+export async function packDocs(pack, version, locales = ["en"], romanLocales = []) {
   const key = `${pack}@${version}`;
   let loaded = docs.get(key);
   if (!loaded) {
     const record = (await installed()).find((r) => r.key === key);
     if (!record) return null;
-    loaded = { pack, version, body: record.body, audio: record.audio || {}, meta: null, items: {}, text: {} };
+    loaded = { pack, version, body: record.body, audio: record.audio || {}, meta: null, items: {}, text: {}, roman: {} };
     for (const entry of record.body.files || []) {
       if (entry.role === "meta") loaded.meta = await readDoc(entry.path);
       else if (entry.role === "items") for (const item of (await readDoc(entry.path)).items) loaded.items[item.id] = item;
@@ -210,8 +210,25 @@ export async function packDocs(pack, version, locales = ["en"]) {
     if (entry.role === "text" && locales.includes(entry.locale) && !loaded.text[entry.locale]) {
       loaded.text[entry.locale] = await readDoc(entry.path);
     }
+    if (entry.role === "roman" && romanLocales.includes(entry.locale) && !loaded.roman[entry.locale]) {
+      loaded.roman[entry.locale] = await romanDoc(entry);
+    }
   }
   return loaded;
+}
+
+/**
+ * A locale's text in Roman letters ("Read in Roman letters"). The install caches it with the
+ * pack's other files; should it be missing, it is fetched and checked like them. Offline and
+ * missing, it is null and the screens keep the native script.
+ */
+async function romanDoc(entry) {
+  try {
+    await fetchVerified(await caches.open(PACK_CACHE), entry);
+    return await readDoc(entry.path);
+  } catch (_) {
+    return null;
+  }
 }
 
 /** Forget parsed documents and the installed list (after an install or a clean-up). */
@@ -224,13 +241,13 @@ export function forgetDocs() {
  * The content a set is played with, in one locale (and English to fall back on): for each
  * pack the pinned version when the set pinned one, else the newest.
  */
-export async function contentFor(pins = {}, locale = "en") {
+export async function contentFor(pins = {}, locale = "en", { roman = false } = {}) {
   const newest = await newestVersions();
   const keys = new Set((await installed()).map((r) => r.key));
   const chosen = [];
   for (const pack of Object.keys(newest)) {
     const version = pins[pack] && keys.has(`${pack}@${pins[pack]}`) ? pins[pack] : newest[pack];
-    const d = await packDocs(pack, version, [...new Set([locale, "en"])]);
+    const d = await packDocs(pack, version, [...new Set([locale, "en"])], roman ? [locale] : []);
     if (d) chosen.push(d);
   }
   const find = (id) => chosen.find((d) => d.items[id]);
@@ -242,8 +259,32 @@ export async function contentFor(pins = {}, locale = "en") {
     text(id, locale) {
       const d = find(id);
       if (!d) return null;
-      return (d.text[locale] && d.text[locale].items[id]) || (d.text.en && d.text.en.items[id]) || null;
+      const native = (d.text[locale] && d.text[locale].items[id]) || (d.text.en && d.text.en.items[id]) || null;
+      const r = roman && d.text[locale] && d.roman[locale] && d.roman[locale].items && d.roman[locale].items[id];
+      return r && native ? romanised(native, r) : native;
     },
+    /** A misconception's feedback in the locale (in Roman letters when the switch is on), or "". */
+    feedback(id, mc, locale) {
+      const d = find(id);
+      if (!d) return "";
+      const r = roman && d.text[locale] && d.roman[locale] && (d.roman[locale].misconceptions || {})[mc];
+      if (r && r.feedback) return r.feedback;
+      const t = d.text[locale] || d.text.en;
+      return (t && t.misconceptions && t.misconceptions[mc] && t.misconceptions[mc].feedback) || "";
+    },
+  };
+}
+
+/** An item's text with each part the Roman document has in Roman letters; speech stays native. */
+function romanised(native, r) {
+  const list = (a, b) => (Array.isArray(a) && a.length === (b || []).length ? a.map((x, i) => x || b[i]) : b);
+  return {
+    ...native, roman: true, speak: native.speak || native.text,
+    text: r.text || native.text,
+    simplified: r.simplified || native.simplified,
+    hints: list(r.hints, native.hints),
+    solution: list(r.solution, native.solution),
+    ...(native.choices ? { choices: { ...native.choices, ...Object.fromEntries(Object.entries(r.choices || {}).filter(([, v]) => v)) } } : {}),
   };
 }
 

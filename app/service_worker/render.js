@@ -60,13 +60,18 @@ export function syncAction(profile) {
   return h`<span id="sync-action"${oob()}><button type="button" hx-post="/app/sync" hx-swap="none">${_("Sync now")}</button></span>`;
 }
 
-/** The language and simple-words switches; any change redraws the screen at once. */
+/** The locales whose packs carry their text in Roman letters too (the "Read in Roman letters" switch). */
+export const ROMAN_LOCALES = ["hi", "mr", "bn", "ta"];
+
+/** The language, simple-words and Roman-letters switches; any change redraws the screen at once. */
 export function prefs(profile) {
   if (!profile) return h`<footer id="prefs"${oob()}></footer>`;
   const options = LOCALES.map(([code, name]) => h`<option value="${code}" lang="${code}" ${raw(code === profile.locale ? "selected" : "")}>${name}</option>`);
   return h`<footer id="prefs"${oob()}><form class="prefs" hx-post="/app/settings" hx-target="#app" hx-trigger="change">
     <div><label for="pref-locale">${_("Language")}</label><select id="pref-locale" name="locale">${options}</select></div>
     <div><label class="toggle"><input type="checkbox" id="pref-simple" name="simplified" value="1" ${raw(profile.simplified ? "checked" : "")}> ${_("Simple words")}</label></div>
+    ${ROMAN_LOCALES.includes(profile.locale) ? h`<div><input type="hidden" name="roman_shown" value="1"><label class="toggle"><input type="checkbox"
+      id="pref-roman" name="roman" value="1" ${raw(profile.roman ? "checked" : "")}> ${_("Read in Roman letters")}</label></div>` : ""}
   </form></footer>`;
 }
 

@@ -25,13 +25,12 @@ export function whyLine(entry, content, locale) {
   }
 }
 
-function feedback(last, item, text, pack) {
+function feedback(last, item, text, mcFeedback) {
   if (!last) return "";
-  const mcs = (pack && pack.misconceptions) || {};
   switch (last.status) {
     case "correct": return h`<p class="fb ok" role="alert">${_("Correct!")}</p>`;
     case "misconception":
-      return h`<p class="fb" role="alert">${(mcs[last.mc] && mcs[last.mc].feedback) || _("Not quite. Try again.")}</p>`;
+      return h`<p class="fb" role="alert">${mcFeedback(last.mc) || _("Not quite. Try again.")}</p>`;
     case "not_simplified": return h`<p class="fb" role="alert">${_("Right value! Now write it in lowest terms.")}</p>`;
     case "unparsed":
       return h`<p class="fb" role="alert">${item.kind === "fraction" ? _("Write a number or a fraction, like 3/4.") : _("Write a number, like 12 or -3.")}</p>`;
@@ -63,10 +62,10 @@ export function itemScreen(ctx, { draft = "", notices = [] } = {}) {
   const { profile, progress, content, voices } = ctx;
   const id = progress.current;
   const item = content.item(id);
-  const doc = content.packOf(id);
   const locale = profile.locale;
   const text = content.text(id, locale) || { text: id, hints: [], solution: [] };
-  const pack = doc ? doc.text[locale] || doc.text.en : null;
+  // Misconception feedback in the locale, in Roman letters when the student reads them.
+  const mcFeedback = (mc) => (content.feedback ? content.feedback(id, mc, locale) : "");
   const st = progress.items[id];
   const entry = entryFor(progress, id);
   const extension = progress.stage === "extension";
@@ -85,13 +84,13 @@ ${extension ? h`<h1 tabindex="-1" ${focusHeading}>${_("Extension (optional)")}</
 <progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
 <div class="card" data-item="${id}" data-kind="${item.kind}">
-<p class="q" lang="${locale}">${question}</p>
+<p class="q" lang="${text.roman ? `${locale}-Latn` : locale}">${question}</p>
 ${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${text.speak || text.text}"
   ${raw(ctx.audioUrl ? 'data-audio="say-audio"' : "")}>${_("Read aloud")}</button>${ctx.audioUrl
     ? h`<audio id="say-audio" preload="none" src="${ctx.audioUrl}"></audio>` : ""}</p>` : ""}
 <form hx-post="/app/check" hx-target="#app" hx-disabled-elt="#app form button">
 ${answerInput(item, text, st, draft)}
-${feedback(st.last, item, text, pack)}
+${feedback(st.last, item, text, mcFeedback)}
 ${hints.length ? h`<ol class="hints" aria-label="${_("Hint")}">${hints.map((t) => h`<li>${t}</li>`)}</ol>` : ""}
 ${offerHint ? h`<p class="muted">${_("Stuck? A hint can help.")}</p>` : ""}
 ${st.solution && (text.solution || []).length ? h`<h2>${_("Worked solution")}</h2><ol class="steps">${text.solution.map((t) => h`<li>${t}</li>`)}</ol>` : ""}

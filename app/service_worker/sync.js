@@ -6,7 +6,7 @@ import { pending, settle } from "./outbox.js";
 import { installId, listProfiles, updateProfile } from "./profiles.js";
 import { done, transact } from "./store.js";
 import { needsAudio } from "./device.js";
-import { collectGarbage, installPack, installAudio, newestVersions, PackError, installed } from "./packs.js";
+import { collectGarbage, installPack, installAudio, newestVersions, PackError, installed, publisherKeys } from "./packs.js";
 
 export const BATCH = 50;
 const BASE_DELAY_MS = 1000;
@@ -170,6 +170,8 @@ async function syncProfile(profile, force) {
     notify({ profile: profile.id, status: "packs", changed: true });
   }
   if (reply) {
+    // Keep the trusted keys fresh for offline pack-file imports (a revoked key drops out).
+    publisherKeys(true).catch(() => {});
     // Speech is optional: its clips come after the homework, never in the way of the first question.
     const fresh = (await listProfiles()).find((p) => p.id === profile.id) || profile;
     installAudioFor(fresh).then((n) => n && notify({ profile: profile.id, status: "audio", changed: true })).catch(() => {});
