@@ -153,3 +153,24 @@ def test_read_in_roman_letters_offline(server, students, phone):
     expect(question).to_have_attribute("lang", "hi")
     expect(hints.first).to_have_text(native["hints"][0])
     assert DEVANAGARI.search(question.inner_text())
+
+
+def test_key_words_show_their_roman_spelling_offline(server, students, phone):
+    """My progress lists the packs' key words in Hindi, each with its Roman spelling beside it, offline."""
+    from app.i18n.transliterate import to_roman
+
+    student = students("hi")
+    page = phone.new_page()
+    join(page, server.url, server.demo["class_code"], student["pin"])
+    phone.set_offline(True)
+    current_item(page)
+    settled(page)
+    page.get_by_role("link", name=_ui("hi", "My progress")).or_(
+        page.get_by_role("button", name=_ui("hi", "My progress"))).first.click()
+    terms = page.locator("#app dl.glossary .term")
+    expect(terms.first).to_be_visible()
+    first = terms.first
+    native = first.locator("dt").inner_text().split(" (")[0]
+    assert DEVANAGARI.search(native)
+    expect(first.locator("dt span")).to_have_text(f"({to_roman(native, 'hi')})")
+    assert first.locator("dd").inner_text().strip()

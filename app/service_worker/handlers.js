@@ -181,7 +181,9 @@ export function progress() {
   return withProfile(async (profile, state) => {
     lastScreen.set(profile.id, "progress");
     const active = hw.activeSet(state);
-    const content = await contentFor(active && active.progress ? active.progress.pins : {}, profile.locale);
+    // Indic key words are shown with their Roman spelling beside them, so the Roman file is loaded too.
+    const roman = ["hi", "mr", "bn", "ta"].includes(profile.locale);
+    const content = await contentFor(active && active.progress ? active.progress.pins : {}, profile.locale, { roman });
     return progressScreen({ profile, state, content }, { pendingEvents: await pending(profile.id), storageShort: await storageShort() });
   });
 }

@@ -31,6 +31,7 @@ export const MESSAGES = [
   N_("Import a pack file"),
   N_("Imported %(title)s, version %(version)s. Its questions are ready, even offline."),
   N_("Join"),
+  N_("Key words"),
   N_("Join again with your PIN so your answers can be sent."),
   N_("Joining did not work. Try again in a moment."),
   N_("Just right for you now: %(skill)s."),

@@ -31,6 +31,20 @@ function skillsInOrder(content) {
   return out;
 }
 
+/** Key words of the packs in the student's language, each with its Roman spelling for Indic scripts. */
+function glossary(content, locale) {
+  const entries = [];
+  for (const d of content.packs) {
+    const text = d.text[locale] || d.text.en;
+    const roman = (d.roman && d.roman[locale] && d.roman[locale].glossary) || [];
+    for (const g of (text && text.glossary) || []) {
+      const r = roman.find((x) => x.id === g.id);
+      entries.push(h`<div class="term" data-term="${g.id}"><dt>${g.term}${r && r.term !== g.term ? h` <span class="muted" lang="${locale}-Latn">(${r.term})</span>` : ""}</dt><dd>${g.definition}</dd></div>`);
+    }
+  }
+  return entries.length ? h`<h2>${_("Key words")}</h2><dl class="glossary">${entries}</dl>` : "";
+}
+
 /** The progress page for the current profile. */
 export function progressScreen(ctx, { pendingEvents = [], storageShort = false } = {}) {
   const { profile, state, content } = ctx;
@@ -70,6 +84,7 @@ ${ready.length ? h`<ul>${ready.map((s) => h`<li>${_("Practise %(skill)s.", { ski
     : h`<p>${_("Keep going: finish your homework sets.")}</p>`}
 <h2>${_("What mastery looks like")}</h2>
 <p>${_("A skill is mastered when you answer its questions right, again and again, without hints. The bar shows how sure Abhyas is that you know it; at %(pct)s it says Mastered.", { pct: `${Math.round(threshold * 100)}%` })}</p>
+${glossary(content, profile.locale)}
 <p><button type="button" hx-get="/app/import" hx-target="#app">${_("Import a pack file")}</button></p>`;
   return screen(profile, "progress", main, { refresh: "/app/progress", title: _("My progress") });
 }
