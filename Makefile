@@ -38,7 +38,7 @@ run: install packs demo
 	$(BIN)/abhyas serve --host $(HOST) --port $(PORT)
 
 test: install test-deps catalogs
-	$(BIN)/python -m pytest -q
+	@bash scripts/run_tests.sh
 
 bench: install packs
 	$(BIN)/python bench/run_all.py

@@ -167,7 +167,10 @@ export function reflect(progress, value, now = Date.now()) {
 
 /** How the set went: answered, right first time, hints used. */
 export function summary(progress) {
-  const queue = plan(progress).queue;
+  // The optional extension counts once the student tried it: it is work they did.
+  const ext = progress.set.extension && progress.set.extension.item;
+  const tried = ext && progress.items[ext] && progress.items[ext].attempts ? [ext] : [];
+  const queue = [...plan(progress).queue.filter((id) => id !== ext), ...tried];
   const states = queue.map((id) => progress.items[id] || itemState());
   return {
     total: queue.length,
