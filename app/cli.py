@@ -57,6 +57,13 @@ def cmd_pack_publish(args) -> int:
     return 0
 
 
+def cmd_pack_convert_script(args) -> int:
+    """Copy a pack with a new locale converted between Brahmic scripts (never Tamil)."""
+    from .packs.convert import convert_pack_script
+    print(convert_pack_script(Path(args.path), args.source, args.target, Path(args.out)))
+    return 0
+
+
 def cmd_pack_verify(args) -> int:
     """Verify a bundle or a manifest against the trusted publisher keys."""
     from .packs.bundle import verify_file
@@ -232,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", required=True, help="your publisher private key")
     p.add_argument("--audio", action="store_true")
     p.set_defaults(func=cmd_pack_publish)
+    p = pack.add_parser("convert-script", help="add a locale converted between Brahmic scripts (hi/mr <-> bn)")
+    p.add_argument("path")
+    p.add_argument("--from", dest="source", required=True)
+    p.add_argument("--to", dest="target", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_pack_convert_script)
     p = pack.add_parser("verify", help="check a bundle's hashes and signature")
     p.add_argument("file")
     p.add_argument("--trusted", help="folder of trusted publisher .pub keys")

@@ -122,7 +122,8 @@ def convert_script(text: str, from_locale: str, to_locale: str) -> str:
         # Spoken Bengali ব is "b": a standalone ব must become ब, not व.
         converted = re.sub(r"(?<!\u094d)व", "ब", converted)
     block = _word_pattern(_BENGALI if source == "bn" else _DEVANAGARI)
-    leftover = block.search(converted)
+    # The danda and double danda (U+0964, U+0965) belong to every Brahmic script: not leftovers.
+    leftover = block.search(converted.replace("\u0964", "").replace("\u0965", ""))
     if leftover:
         raise ScriptConversionError(
             f"{leftover.group()!r} has no equivalent in the {target} script; write that text directly")
