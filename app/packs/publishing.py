@@ -9,7 +9,7 @@ from pathlib import Path
 from ..db import write
 from .build import write_content_file
 from .bundle import read_bundle
-from .registry import latest_manifests, publish, trusted_keys_for
+from .registry import latest_manifests, publish, published_manifest, trusted_keys_for
 from .signing import TrustError, key_id_for
 
 
@@ -83,8 +83,8 @@ def changes_between(old: dict | None, new: dict, files_dir: Path) -> dict:
 def catalogue(db, files_dir: Path) -> list:
     """Every published pack's newest version with titles, languages and review status, sizes and changes."""
     rows = {}
-    for row in db.execute("SELECT pack_id, version, manifest FROM packs ORDER BY published_at"):
-        rows.setdefault(row[0], []).append(json.loads(json.loads(row[2])["body"]))
+    for pack_id, version in db.execute("SELECT pack_id, version FROM packs ORDER BY published_at").fetchall():
+        rows.setdefault(pack_id, []).append(published_manifest(db, pack_id, version)[1])
     listing = []
     for pid, (_text, body) in sorted(latest_manifests(db).items()):
         versions = sorted(rows.get(pid, []), key=lambda b: tuple(int(x) for x in b["version"].split(".")))

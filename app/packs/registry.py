@@ -62,14 +62,34 @@ def _version_key(version: str):
     return tuple(int(part) for part in version.split("."))
 
 
+_parsed: dict = {}  # manifest SHA-256 -> (text, body): a published manifest never changes
+
+
+def _manifest_by_sha(db, sha256: str) -> tuple:
+    """A published manifest's text and parsed body, read and parsed once per process."""
+    if sha256 not in _parsed:
+        if len(_parsed) > 256:
+            _parsed.clear()
+        text = db.execute("SELECT manifest FROM packs WHERE manifest_sha256 = ?", [sha256]).fetchone()[0]
+        _parsed[sha256] = (text, json.loads(json.loads(text)["body"]))
+    return _parsed[sha256]
+
+
+def published_manifest(db, pack_id: str, version: str) -> tuple | None:
+    """(text, body) of one published version, or None."""
+    row = db.execute("SELECT manifest_sha256 FROM packs WHERE pack_id = ? AND version = ?", [pack_id, str(version)]).fetchone()
+    return _manifest_by_sha(db, row[0]) if row else None
+
+
 def latest_manifests(db) -> dict:
     """The newest published version of each pack: pack id -> (manifest text, body)."""
+    # With audio a manifest is ~300 KB of JSON; every sync asks for these, so only the hashes are read here.
     latest = {}
-    for row in db["packs"].rows:
-        current = latest.get(row["pack_id"])
-        if current is None or _version_key(row["version"]) > _version_key(current["version"]):
-            latest[row["pack_id"]] = row
-    return {pid: (row["manifest"], json.loads(json.loads(row["manifest"])["body"])) for pid, row in latest.items()}
+    for pack_id, version, sha256 in db.execute("SELECT pack_id, version, manifest_sha256 FROM packs"):
+        current = latest.get(pack_id)
+        if current is None or _version_key(version) > _version_key(current[0]):
+            latest[pack_id] = (version, sha256)
+    return {pid: _manifest_by_sha(db, sha256) for pid, (_version, sha256) in latest.items()}
 
 
 _catalog_cache: dict = {}

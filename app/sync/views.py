@@ -1,14 +1,13 @@
 """Sync API views: join, sync, and the OpenAPI document that describes them."""
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
 from ..db import get_db
-from ..packs.registry import latest_manifests, load_catalog
+from ..packs.registry import latest_manifests, load_catalog, published_manifest
 from ..client_address import client_address
 from ..ratelimit import RateLimiter
 from .bodies import decode_json_body
@@ -115,8 +114,8 @@ def packs_to_fetch(db, known: dict) -> list:
         held = known.get(pid)
         if held == body["version"]:
             continue
-        old = db.execute("SELECT manifest FROM packs WHERE pack_id = ? AND version = ?", [pid, str(held)]).fetchone()
-        old_hashes = {f["sha256"] for f in json.loads(json.loads(old[0])["body"])["files"]} if old else set()
+        old = published_manifest(db, pid, held) if held else None
+        old_hashes = {f["sha256"] for f in old[1]["files"]} if old else set()
         new_files = [f for f in body["files"] if f["sha256"] not in old_hashes]
         wanted.append({"pack": pid, "version": body["version"], "from_version": held,
                        "manifest": f"/packs/{pid}/{body['version']}/manifest.json",
