@@ -35,6 +35,7 @@ def built_with_audio(tmp_path_factory):
 def test_every_item_has_audio_in_every_spoken_locale(built_with_audio):
     out, manifests = built_with_audio
     for pack, body in manifests.items():
+        assert {f["role"] for f in body["audio"]["files"]} == {"audio-index"}, "clips are listed in the indexes only"
         items = json.loads((out / next(f for f in body["files"] if f["role"] == "items")["path"]).read_bytes())["items"]
         for locale in body["locales"]:
             if not voice_available(locale):
@@ -55,7 +56,9 @@ def test_each_clip_is_valid_opus_of_sensible_length(built_with_audio):
             texts = json.loads((out / next(f for f in body["files"] if f["role"] == "text" and f["locale"] == locale)["path"]).read_bytes())
             clips = json.loads((out / index_entry["path"]).read_bytes())["clips"]
             for key, clip in list(clips.items())[::7]:  # a spread sample; the build itself verified every clip
-                info = opus_info(out / "files" / f"{clip['sha256']}.opus")
+                assert clip["path"] == f"files/{clip['sha256']}.opus"
+                assert (out / clip["path"]).stat().st_size == clip["bytes"]
+                info = opus_info(out / clip["path"])
                 assert info["channels"] == 1
                 if key.endswith(".speak"):
                     low, high = plausible_seconds(texts["items"][key[:-6]]["speak"])

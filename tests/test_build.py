@@ -11,6 +11,7 @@ from app.packs.build import PackBuildError, build_pack
 from app.packs.registry import verify_artifact
 from app.packs.signing import TrustError, new_key, trusted_keys
 
+from .audio_fixtures import audio_index, body_of, fake_audio  # noqa: F401
 from .conftest import SAMPLE_PACK
 
 
@@ -102,3 +103,93 @@ def test_indic_text_also_ships_in_roman_letters(built):
     doc = json.loads((out / roman["path"]).read_bytes())
     assert doc["items"]["sample-add-1"]["text"].startswith("mina ne 1/4 roti khai")
     assert all(ord(ch) < 0x0900 for ch in doc["items"]["sample-add-1"]["text"])
+
+
+# Audio (format 2): the signed manifest lists one index per locale; each index lists its clips.
+
+
+@pytest.fixture
+def built_audio(instance, fake_audio, tmp_path):  # noqa: F811
+    out = tmp_path / "out"
+    return out, build_pack(SAMPLE_PACK, out, audio=True)
+
+
+def test_the_manifest_lists_audio_indexes_and_each_index_its_clips(built_audio, instance):
+    out, manifest = built_audio
+    body = body_of(manifest)
+    assert body["format"] == 2
+    audio = body["audio"]
+    assert [(f["role"], f["locale"]) for f in audio["files"]] == [("audio-index", loc) for loc in ("en", "hi", "ta")]
+    assert ".opus" not in manifest.read_text(), "no clip is named in the manifest"
+    for entry in audio["files"]:
+        raw = (out / entry["path"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == entry["sha256"] and entry["bytes"] == len(raw)
+        assert brotli.decompress((out / (entry["path"] + ".br")).read_bytes()) == raw
+        assert entry["bytes_br"] == len((out / (entry["path"] + ".br")).read_bytes())
+        clips = audio_index(out, entry)["clips"]
+        assert "sample-add-1.speak" in clips and entry["clips"] == len(clips)
+        for clip in clips.values():
+            data = (out / clip["path"]).read_bytes()
+            assert clip["path"] == f"files/{clip['sha256']}.opus"
+            assert hashlib.sha256(data).hexdigest() == clip["sha256"] and clip["bytes"] == len(data)
+        unique = {c["sha256"]: c["bytes"] for c in clips.values()}
+        assert entry["clip_bytes"] == sum(unique.values())
+        summary = audio["locales"][entry["locale"]]
+        assert summary == {"index": entry["path"], "clips": len(clips), "clip_bytes": entry["clip_bytes"],
+                           "bytes": entry["clip_bytes"] + entry["bytes_br"]}
+    assert verify_artifact(manifest.read_bytes(), out / "files", trusted_keys(instance / "keys"))["pack"] == "sample-6"
+
+
+def test_same_source_with_audio_builds_the_same_bytes(instance, fake_audio, tmp_path):  # noqa: F811
+    first = build_pack(SAMPLE_PACK, tmp_path / "a", audio=True)
+    second = build_pack(SAMPLE_PACK, tmp_path / "b", audio=True)
+    files_a = {p.name: p.read_bytes() for p in (tmp_path / "a" / "files").iterdir()}
+    files_b = {p.name: p.read_bytes() for p in (tmp_path / "b" / "files").iterdir()}
+    assert files_a == files_b and sum(name.endswith(".opus") for name in files_a) > 20
+    assert first.read_bytes() == second.read_bytes()
+
+
+def _a_clip(out, manifest) -> tuple:
+    entry = body_of(manifest)["audio"]["files"][1]
+    clip = next(iter(audio_index(out, entry)["clips"].values()))
+    return entry, out / clip["path"]
+
+
+def test_a_changed_or_missing_clip_is_caught_through_its_index(built_audio, instance):
+    out, manifest = built_audio
+    keys = trusted_keys(instance / "keys")
+    _entry, clip = _a_clip(out, manifest)
+    original = clip.read_bytes()
+    clip.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    with pytest.raises(TrustError, match=f"{clip.name}: content does not match its SHA-256"):
+        verify_artifact(manifest.read_bytes(), out / "files", keys)
+    clip.unlink()
+    with pytest.raises(TrustError, match=f"{clip.name}: listed in the manifest but missing"):
+        verify_artifact(manifest.read_bytes(), out / "files", keys)
+
+
+def test_a_changed_audio_index_is_caught(built_audio, instance):
+    out, manifest = built_audio
+    entry, _clip = _a_clip(out, manifest)
+    index = out / entry["path"]
+    index.write_bytes(index.read_bytes().replace(b'"seconds":', b'"seconds" :', 1))
+    with pytest.raises(TrustError, match="does not match its SHA-256"):
+        verify_artifact(manifest.read_bytes(), out / "files", trusted_keys(instance / "keys"))
+
+
+def test_an_index_naming_a_clip_by_another_path_is_refused(built_audio, instance):
+    """Even a signed index may only point at content-addressed clip files."""
+    from app.packs.build import canonical_json, write_content_file
+    from app.packs.signing import instance_key, sign_manifest
+    out, manifest = built_audio
+    body = body_of(manifest)
+    entry = body["audio"]["files"][0]
+    doc = audio_index(out, entry)
+    key = next(iter(doc["clips"]))
+    doc["clips"][key] = dict(doc["clips"][key], path="files/../../secret.opus")
+    forged = write_content_file(out / "files", canonical_json(doc))
+    body["audio"]["files"][0] = dict(entry, **forged)
+    body.pop("key_id")
+    signed = sign_manifest(body, instance_key("abhyas-test"))
+    with pytest.raises(TrustError, match="path that is not its hash"):
+        verify_artifact(signed, out / "files", trusted_keys(instance / "keys"))

@@ -1,6 +1,7 @@
 """One-file packs: they verify untouched; a changed byte, a stripped signature or a stranger's key is refused."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -9,6 +10,7 @@ from app.cli import main
 from app.packs.bundle import MAGIC, bundle_pack, read_bundle
 from app.packs.signing import TrustError, new_key, trusted_keys
 
+from .audio_fixtures import fake_audio  # noqa: F401
 from .conftest import SAMPLE_PACK
 
 
@@ -54,3 +56,74 @@ def test_a_bundle_from_an_unknown_publisher_is_refused(instance, tmp_path):
 def test_a_file_that_is_not_a_pack_is_refused(instance):
     with pytest.raises(TrustError, match="not an Abhyas pack"):
         read_bundle(b"PK\x03\x04 a zip file", trusted_keys(instance / "keys"))
+
+
+def _parts(data: bytes) -> tuple:
+    end = data.index(b"\n", len(MAGIC))
+    index = json.loads(data[len(MAGIC):end])
+    payloads, offset = [], end + 1
+    for entry in index["files"]:
+        payloads.append(data[offset:offset + entry["length"]])
+        offset += entry["length"]
+    return index, payloads
+
+
+def _joined(index: dict, payloads: list) -> bytes:
+    for entry, payload in zip(index["files"], payloads):
+        entry["length"] = len(payload)
+    return MAGIC + json.dumps(index).encode() + b"\n" + b"".join(payloads)
+
+
+@pytest.fixture
+def audio_bundle(instance, fake_audio, tmp_path):  # noqa: F811
+    return bundle_pack(SAMPLE_PACK, tmp_path / "sample-audio.abhyas", audio=True)
+
+
+def test_a_bundle_with_audio_carries_every_clip_and_verifies_them(audio_bundle, instance, tmp_path):
+    body, files = read_bundle(audio_bundle.read_bytes(), trusted_keys(instance / "keys"))
+    names = {name.split(".")[0] for name in files}
+    clips = set()
+    for entry in body["audio"]["files"]:
+        index = json.loads(files[f"{entry['sha256']}.json"])
+        clips |= {c["sha256"] for c in index["clips"].values()}
+    assert {f["role"] for f in body["audio"]["files"]} == {"audio-index"}
+    assert names == {f["sha256"] for f in body["files"] + body["audio"]["files"]} | clips
+    assert len(clips) > 20 and all(f"{sha}.opus" in files for sha in clips)
+    assert main(["pack", "verify", str(audio_bundle)]) == 0
+
+
+def test_a_bundle_with_a_clip_missing_added_or_changed_is_refused(audio_bundle, instance):
+    import gzip
+    keys = trusted_keys(instance / "keys")
+    index, payloads = _parts(audio_bundle.read_bytes())
+    assert index["files"][-1]["name"].endswith(".opus")
+    missing = json.loads(json.dumps(index))
+    missing["files"].pop()
+    with pytest.raises(TrustError, match="does not hold exactly the files"):
+        read_bundle(_joined(missing, payloads[:-1]), keys)
+
+    stranger = gzip.compress(b"OggS not in any index", mtime=0)
+    added = json.loads(json.dumps(index))
+    added["files"].append({"sha256": hashlib.sha256(b"OggS not in any index").hexdigest(), "name": "x.opus",
+                           "encoding": "gzip", "length": 0})
+    with pytest.raises(TrustError, match="does not hold exactly the files"):
+        read_bundle(_joined(added, payloads + [stranger]), keys)
+
+    changed = json.loads(json.dumps(index))
+    with pytest.raises(TrustError, match="does not match its SHA-256"):
+        read_bundle(_joined(changed, payloads[:-1] + [gzip.compress(b"OggS changed", mtime=0)]), keys)
+
+
+def test_a_bundle_whose_audio_index_was_swapped_is_refused(audio_bundle, instance):
+    """The index's hash is signed: an index listing other clips cannot vouch for them."""
+    import gzip
+    index, payloads = _parts(audio_bundle.read_bytes())
+    position = next(i for i, f in enumerate(index["files"]) if f["name"].endswith(".json")
+                    and b'"clips"' in gzip.decompress(payloads[i]))
+    doc = json.loads(gzip.decompress(payloads[position]))
+    doc["clips"] = dict(list(doc["clips"].items())[:3])
+    raw = json.dumps(doc).encode()
+    index["files"][position]["sha256"] = hashlib.sha256(raw).hexdigest()
+    payloads[position] = gzip.compress(raw, mtime=0)
+    with pytest.raises(TrustError, match="does not hold exactly the files"):
+        read_bundle(_joined(index, payloads), trusted_keys(instance / "keys"))

@@ -12,6 +12,7 @@ from app.packs.bundle import bundle_pack
 from app.packs.publishing import catalogue, publish_bundle, register_publisher_key
 from app.packs.signing import TrustError, new_key
 
+from .audio_fixtures import fake_audio  # noqa: F401
 from .conftest import SAMPLE_PACK
 
 
@@ -81,3 +82,17 @@ def test_publishing_over_http_lists_the_pack_and_refuses_strangers(instance, tmp
     assert accepted.status_code == 201, accepted.json
     listed = client.get("/api/v1/packs").json["packs"]
     assert [p["pack"] for p in listed] == ["sample-6"] and listed[0]["publisher"] == "abhyas-test"
+
+
+def test_a_pack_with_audio_is_published_with_every_clip_and_sized_from_its_indexes(ngo, fake_audio, tmp_path):  # noqa: F811
+    register_publisher_key(ngo["db"], "abhyas-test", ngo["public"], admin_id=None)
+    bundle = bundle_pack(SAMPLE_PACK, tmp_path / "audio.abhyas", key_path=ngo["key"], audio=True)
+    body = publish_bundle(ngo["db"], bundle.read_bytes(), ngo["packs"], ngo["keys"])
+    files = ngo["packs"] / "files"
+    indexes = body["audio"]["files"]
+    clips = {c["path"] for e in indexes for c in json.loads((files / e["path"].split("/")[1]).read_bytes())["clips"].values()}
+    assert len(clips) > 20 and all((ngo["packs"] / path).exists() for path in clips)
+    assert not any((ngo["packs"] / f"{path}.br").exists() for path in clips), "Opus is not compressed again"
+    [listing] = catalogue(ngo["db"], files)
+    assert listing["audio_locales"] == ["en", "hi", "ta"]
+    assert listing["bytes_with_audio"] == body["bytes_br"] + sum(e["clip_bytes"] + e["bytes_br"] for e in indexes)

@@ -1,8 +1,11 @@
 """Every kind of response carries the CSP and the other security headers; errors are JSON under /api/, never a traceback."""
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import json
+import re
 
 import pytest
 
@@ -42,13 +45,32 @@ def test_pages_json_packs_and_static_files(app, client):
         "static css": client.get("/static/teacher.css"), "static png": client.get("/static/icons/icon-192.png"),
         "not controlled yet": client.get("/app/home"),
     }
+    shell = cases.pop("student shell")
     for what, response in cases.items():
         assert response.status_code == 200, what
         assert_secured(response, what)
+    assert shell.status_code == 200
+    for header, value in HEADERS.items():
+        if header != "Content-Security-Policy":
+            assert shell.headers.get(header) == value, header
+    shell_csp = shell.headers["Content-Security-Policy"]
+    assert shell_csp.replace(re.search(r" 'sha256-[^']+'", shell_csp).group(0), "", 1) == CSP
     assert cases["pack file br"].headers["Content-Encoding"] == "br"
     revalidated = client.get(f"/packs/files/{name}", headers={"If-None-Match": f'"{name.split(".")[0]}"'})
     assert revalidated.status_code == 304
     assert_secured(revalidated, "304")
+
+
+def test_the_shell_allows_exactly_its_own_inline_script(client):
+    """Each inline script in the shell is allowed by its hash, and nothing else is (no 'unsafe-inline')."""
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    inline = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert inline, "the shell boots its service worker from an inline script"
+    allowed = set(re.findall(r"'sha256-([^']+)'", csp.split("script-src")[1].split(";")[0]))
+    assert allowed == {base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() for text in inline}
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
 
 
 def test_error_replies_are_secured_and_readable(app, client):

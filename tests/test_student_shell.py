@@ -12,18 +12,20 @@ from pathlib import Path
 import brotli
 import pytest
 
-from app.student.shell_files import htmx_file, static_dir, sw_dir
+from app.student.shell_files import boot_script, boot_script_csp, htmx_file, static_dir, sw_dir
 
 SHELL_BUDGET_BR = 45 * 1024
 
 
-def test_shell_is_tiny_has_no_inline_script_and_configures_htmx_without_eval(client):
-    """The shell loads under a strict CSP: scripts from files only, htmx told not to eval."""
+def test_shell_is_tiny_has_one_hashed_inline_script_and_configures_htmx_without_eval(client):
+    """The shell loads under a strict CSP: files, plus the boot script the CSP names by hash; htmx told not to eval."""
     response = client.get("/", headers={"Accept-Encoding": "br"})
     assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"
     html = brotli.decompress(response.data).decode()
-    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-    assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script would break the CSP"
+    assert f"script-src 'self' {boot_script_csp()};" in response.headers["Content-Security-Policy"]
+    inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S)
+    assert inline == [boot_script()], "only the boot script runs inline"
+    assert "/sw.js" in inline[0], "the worker starts as soon as the page arrives, not after the deferred scripts"
     assert not re.search(r"\son[a-z]+=", html), "inline event handlers would break the CSP"
     config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'", html).group(1))
     assert config["allowEval"] is False and config["includeIndicatorStyles"] is False

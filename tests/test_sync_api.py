@@ -54,6 +54,18 @@ def test_join_gives_a_token_for_that_student(client, roster):
     assert response.json["student"]["name"] == "Bala" and len(response.json["token"]) > 30
 
 
+def test_join_carries_what_a_first_sync_would_answer(client, roster):
+    joined = client.post("/api/v1/join", json={"class_code": roster["code"], "pin": roster["pins"][0],
+                                               "packs": {"sample-6": "1.0.0"}}).json
+    first_sync = sync(client, joined["token"], {"events": [], "packs": {"sample-6": "1.0.0"}}).json
+    assert joined["sets"] and [s["id"] for s in joined["sets"]] == [s["id"] for s in first_sync["sets"]]
+    assert [e["item"] for e in joined["sets"][0]["items"]] == [e["item"] for e in first_sync["sets"][0]["items"]]
+    assert joined["packs"] == [] and joined["student"]["name"] == "Asha" and "threshold" in joined
+    fresh = client.post("/api/v1/join", json={"class_code": roster["code"], "pin": roster["pins"][1],
+                                              "packs": {"sample-6": ["not", "a", "version"]}}).json
+    assert [p["pack"] for p in fresh["packs"]] == ["sample-6"], "a phone without the pack is told what to fetch"
+
+
 def test_a_wrong_pin_is_refused_and_guessing_is_slowed(client, roster):
     wrong = "0000" if "0000" not in roster["pins"] else "0001"
     statuses = [join(client, roster["code"], wrong).status_code for _ in range(11)]

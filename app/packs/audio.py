@@ -4,11 +4,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from ..paths import PROJECT_ROOT
 from .build import canonical_json, write_content_file
+from .signing import TrustError
 
 
 def audio_entries(pack) -> list:
@@ -26,6 +28,8 @@ def audio_entries(pack) -> list:
 
 
 AUDIO_RECIPE = "espeak-ng/opus16/v1"  # change it when the voice settings change, to re-render every clip
+AUDIO_INDEX_FORMAT = 2  # 2: each clip carries its path and bytes; the manifest lists no clips
+CLIP_PATH = re.compile(r"^files/[0-9a-f]{64}\.(opus|ogg)$")
 
 
 def _cache_key(text: str, locale: str) -> str:
@@ -57,21 +61,64 @@ def render_with_cache(entries: list, cache_dir: Path) -> list:
 
 
 def build_audio_files(pack, files_dir: Path) -> dict:
-    """Render (or reuse), content-address and index the audio; return the manifest's `audio` section."""
+    """Render (or reuse), content-address and index the audio; return the manifest's `audio` section.
+
+    The manifest lists only one index file per locale (~1,100 clips a pack would make it
+    ~300 KB); each index lists its clips with their SHA-256, path and size. The index's own
+    SHA-256 is in the signed manifest, so every clip stays checkable from the signature.
+    """
     rendered = render_with_cache(audio_entries(pack), audio_cache_dir())
-    files, locales = [], {}
     by_locale: dict = {}
     for clip in rendered:
         entry = write_content_file(files_dir, Path(clip["path"]).read_bytes(), suffix=".opus", compress=False)
-        by_locale.setdefault(clip["locale"], {})[clip["key"]] = {"sha256": entry["sha256"], "seconds": clip["seconds"]}
-        files.append(dict(entry, role="audio", locale=clip["locale"]))
-    for locale, index in sorted(by_locale.items()):
-        doc = write_content_file(files_dir, canonical_json({"pack": pack.source.pack_id, "locale": locale, "clips": index}))
-        files.append(dict(doc, role="audio-index", locale=locale))
-        clip_bytes = sum({f["sha256"]: f["bytes"] for f in files if f["role"] == "audio" and f["locale"] == locale}.values())
-        locales[locale] = {"index": doc["path"], "clips": len(index), "bytes": clip_bytes + doc["bytes_br"]}
-    unique = {f["sha256"]: f for f in files}
-    return {"format": "opus", "bitrate_kbps": 16, "locales": locales, "files": list(unique.values())}
+        by_locale.setdefault(clip["locale"], {})[clip["key"]] = {
+            "sha256": entry["sha256"], "path": entry["path"], "bytes": entry["bytes"], "seconds": clip["seconds"]}
+    files, locales = [], {}
+    for locale, clips in sorted(by_locale.items()):
+        doc = write_content_file(files_dir, canonical_json(
+            {"format": AUDIO_INDEX_FORMAT, "pack": pack.source.pack_id, "locale": locale, "clips": clips}))
+        clip_bytes = sum({c["sha256"]: c["bytes"] for c in clips.values()}.values())
+        files.append(dict(doc, role="audio-index", locale=locale, clips=len(clips), clip_bytes=clip_bytes))
+        locales[locale] = {"index": doc["path"], "clips": len(clips), "clip_bytes": clip_bytes,
+                           "bytes": clip_bytes + doc["bytes_br"]}
+    return {"format": "opus", "bitrate_kbps": 16, "locales": locales, "files": files}
+
+
+def audio_index_entries(body: dict) -> list:
+    """The manifest's per-locale audio index files (their hashes are signed with the manifest)."""
+    return [f for f in body.get("audio", {}).get("files", []) if f.get("role") == "audio-index"]
+
+
+def clips_of_index(index: dict) -> list:
+    """An audio index document's clips as file entries ({sha256, path, bytes}), each once, in key order."""
+    found = {}
+    try:
+        for key, clip in sorted((index.get("clips") or {}).items()):
+            sha = clip["sha256"]
+            # Format-1 indexes (manifest format 1) gave only the hash: the path follows from it.
+            path = clip.get("path") or f"files/{sha}.opus"
+            if not CLIP_PATH.match(path) or Path(path).stem != sha:
+                raise TrustError(f"audio index: clip {key} has a path that is not its hash")
+            found.setdefault(sha, {"sha256": sha, "path": path, "bytes": clip.get("bytes")})
+    except (AttributeError, KeyError, TypeError):
+        raise TrustError("an audio index is damaged") from None
+    return list(found.values())
+
+
+def audio_clip_entries(body: dict, read_index) -> list:
+    """Every clip the manifest's audio indexes list, each once; read_index(entry) gives an index's checked bytes.
+
+    A format-1 manifest listed its clips itself (role "audio"); they are included too.
+    """
+    found = {f["sha256"]: f for f in body.get("audio", {}).get("files", []) if f.get("role") == "audio"}
+    for entry in audio_index_entries(body):
+        try:
+            index = json.loads(read_index(entry))
+        except ValueError:
+            raise TrustError(f"{Path(entry['path']).name}: an audio index that is not JSON") from None
+        for clip in clips_of_index(index):
+            found.setdefault(clip["sha256"], clip)
+    return list(found.values())
 
 
 def audio_summary(manifest_path: Path) -> str:

@@ -78,7 +78,7 @@ def build_pack(source_dir: Path, out_dir: Path, key_path=None, audio: bool = Fal
             entries.append(dict(roman, role="roman", locale=locale))
     meta = pack.source.meta
     body = {
-        "format": 1,
+        "format": 2,  # 2: audio lists per-locale index files only; each index lists its clips
         "pack": pack.source.pack_id,
         "version": str(meta["version"]),
         "publisher": meta["publisher"],

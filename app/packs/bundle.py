@@ -5,7 +5,8 @@ Layout (simple enough for the service worker to read with DataView and Decompres
   line 2  JSON index: {"manifest": <signed envelope>, "files": [{"sha256", "encoding": "gzip", "length"}]}
   then    each file's gzip bytes, in index order.
 The index is not signed, and needs not be: every byte it points at is checked against the
-signed manifest's SHA-256 after decompression, so a changed byte anywhere is refused.
+signed manifest's SHA-256 after decompression (an audio clip against its SHA-256 in an audio
+index, whose own SHA-256 the manifest holds), so a changed byte anywhere is refused.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from ..paths import keys_dir
+from .audio import audio_clip_entries
 from .build import build_pack
 from .signing import TrustError, trusted_keys, verify_file_hash, verify_manifest
 
@@ -34,7 +36,11 @@ def write_bundle(manifest_path: Path, files_dir: Path, out_file: Path) -> Path:
     envelope = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
     body = json.loads(envelope["body"])
     entries, payloads = [], []
-    for entry in body["files"] + body.get("audio", {}).get("files", []):
+    listed = body["files"] + body.get("audio", {}).get("files", [])
+    # The manifest lists only the audio indexes; the bundle also carries every clip they list.
+    clips = audio_clip_entries(body, lambda e: (files_dir / Path(e["path"]).name).read_bytes())
+    listed_shas = {e["sha256"] for e in listed}
+    for entry in listed + [c for c in clips if c["sha256"] not in listed_shas]:
         name = Path(entry["path"]).name
         gz = files_dir / f"{name}.gz"
         data = gz.read_bytes() if gz.exists() else gzip.compress((files_dir / name).read_bytes(), mtime=0)
@@ -71,7 +77,16 @@ def read_bundle(data: bytes, trusted: dict) -> tuple[dict, dict]:
             raise TrustError(f"{entry.get('name')}: damaged inside the pack file") from None
         verify_file_hash(raw, entry["sha256"], entry.get("name", "a file"))
         files[f"{entry['sha256']}{Path(entry.get('name', '.json')).suffix}"] = raw
-    if {name.split(".")[0] for name in files} != expected:
+    by_sha = {name.split(".")[0]: raw for name, raw in files.items()}
+
+    def signed_index(index_entry) -> bytes:
+        if index_entry["sha256"] not in by_sha:
+            raise TrustError("the pack file does not hold exactly the files its manifest lists")
+        return by_sha[index_entry["sha256"]]
+
+    # Clips are listed in the audio indexes, whose hashes the signed manifest holds.
+    expected |= {clip["sha256"] for clip in audio_clip_entries(body, signed_index)}
+    if set(by_sha) != expected:
         raise TrustError("the pack file does not hold exactly the files its manifest lists")
     return body, files
 

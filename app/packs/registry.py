@@ -18,13 +18,23 @@ def trusted_keys_for(db, keys_dir: Path) -> dict:
 
 
 def verify_artifact(manifest_bytes: bytes, files_dir: Path, trusted: dict) -> dict:
-    """Check the manifest's signature and every file's hash (and compressed copies); return the body."""
+    """Check the manifest's signature and every file's hash, audio clips through their checked indexes; return the body."""
+    from .audio import audio_clip_entries
     body = verify_manifest(manifest_bytes, trusted)
-    for entry in body.get("files", []) + body.get("audio", {}).get("files", []):
+
+    def checked(entry) -> bytes:
         path = files_dir / Path(entry["path"]).name
         if not path.exists():
             raise TrustError(f"{path.name}: listed in the manifest but missing")
-        verify_file_hash(path.read_bytes(), entry["sha256"], path.name)
+        data = path.read_bytes()
+        verify_file_hash(data, entry["sha256"], path.name)
+        return data
+
+    for entry in body.get("files", []) + body.get("audio", {}).get("files", []):
+        checked(entry)
+    # Signature -> index SHA-256 (checked above, and again as it is read) -> each clip's SHA-256.
+    for clip in audio_clip_entries(body, checked):
+        checked(clip)
     return body
 
 
@@ -83,7 +93,7 @@ def published_manifest(db, pack_id: str, version: str) -> tuple | None:
 
 def latest_manifests(db) -> dict:
     """The newest published version of each pack: pack id -> (manifest text, body)."""
-    # With audio a manifest is ~300 KB of JSON; every sync asks for these, so only the hashes are read here.
+    # Every sync asks for these, so only the hashes are read here and each manifest is parsed once.
     latest = {}
     for pack_id, version, sha256 in db.execute("SELECT pack_id, version, manifest_sha256 FROM packs"):
         current = latest.get(pack_id)

@@ -4,9 +4,10 @@
 //
 // Layout: line 1 "ABHYAS-PACK-BUNDLE 1", line 2 a JSON index {manifest, files:[{sha256,
 // name, encoding:"gzip", length}]}, then each file's gzip bytes in index order. The index
-// is not signed; every byte it points at is checked against the signed manifest instead.
+// is not signed; every byte it points at is checked against the signed manifest instead
+// (an audio clip against its SHA-256 in an audio index, whose SHA-256 the manifest holds).
 
-import { installPack, PACK_CACHE, PackError, verifyManifest } from "./packs.js";
+import { audioClip, installPack, PACK_CACHE, PackError, verifyManifest } from "./packs.js";
 
 const MAGIC = "ABHYAS-PACK-BUNDLE 1\n";
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -71,13 +72,17 @@ export async function verifyBundle(buffer, keys) {
   }
   const listed = [...(body.files || []), ...((body.audio && body.audio.files) || [])];
   const bySha = new Map(listed.map((f) => [f.sha256, f]));
-  const files = [];
+  const chunks = [];
   let offset = payload;
   for (const item of index.files) {
     const length = Number(item && item.length);
     if (!Number.isInteger(length) || length < 0 || offset + length > bytes.length) throw new BundleError("damaged", "the file is cut short");
-    const chunk = bytes.subarray(offset, offset + length);
+    chunks.push({ item, chunk: bytes.subarray(offset, offset + length) });
     offset += length;
+  }
+  if (offset !== bytes.length) throw new BundleError("damaged", "extra bytes at the end");
+  const unpacked = new Map(); // chunk -> its checked bytes
+  const open = async ({ item, chunk }) => {
     const entry = bySha.get(item.sha256);
     if (!entry) throw new BundleError("tampered", `${item.name || item.sha256} is not in the signed manifest`);
     let raw;
@@ -87,9 +92,27 @@ export async function verifyBundle(buffer, keys) {
       throw new BundleError("damaged", item.name || item.sha256);
     }
     if (hex(await crypto.subtle.digest("SHA-256", raw)) !== entry.sha256) throw new BundleError("tampered", `${item.name || entry.sha256} does not match its hash`);
-    files.push({ entry, bytes: raw });
+    return raw;
+  };
+  // First the files the manifest lists; then the audio clips, which its audio indexes list:
+  // signature -> index SHA-256 -> clip SHA-256.
+  for (const c of chunks) if (bySha.has(c.item.sha256)) unpacked.set(c, await open(c));
+  for (const indexEntry of listed.filter((f) => f.role === "audio-index")) {
+    const found = chunks.find((c) => c.item.sha256 === indexEntry.sha256);
+    if (!found) continue; // reported as missing below
+    let doc;
+    try {
+      doc = JSON.parse(new TextDecoder().decode(unpacked.get(found)));
+    } catch (_) {
+      throw new BundleError("tampered", "an audio index is damaged");
+    }
+    for (const clip of Object.values((doc && doc.clips) || {})) {
+      const file = audioClip(clip);
+      if (file && !bySha.has(file.sha256)) bySha.set(file.sha256, { ...file, role: "audio", locale: indexEntry.locale });
+    }
   }
-  if (offset !== bytes.length) throw new BundleError("damaged", "extra bytes at the end");
+  const files = [];
+  for (const c of chunks) files.push({ entry: bySha.get(c.item.sha256), bytes: unpacked.get(c) || await open(c) });
   const have = new Set(files.map((f) => f.entry.sha256));
   if (have.size !== bySha.size || [...bySha.keys()].some((sha) => !have.has(sha))) {
     throw new BundleError("tampered", "files are missing");

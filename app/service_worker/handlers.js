@@ -11,7 +11,7 @@ import { doneScreen, emptyScreen, itemScreen, reflectionScreen } from "./screen_
 import { profilesScreen } from "./screen_profiles.js";
 import { progressScreen } from "./screen_progress.js";
 import { get } from "./store.js";
-import { flushAll, installAudioFor, pinnedPackKeys } from "./sync.js";
+import { flushAll, installAudioFor, pinnedPackKeys, takeJoinReply } from "./sync.js";
 import { knownVoices } from "./device.js";
 
 const lastScreen = new Map();       // profile id -> "start" | "progress" | "profiles"
@@ -216,9 +216,9 @@ export async function joinForm() {
 /** POST /app/join: join online, fetch the first set and the packs, then show the homework. */
 export async function joinClass(form) {
   const classCode = String(form.get("class_code") || "");
-  let profile;
+  let profile, reply;
   try {
-    profile = await join(classCode, String(form.get("pin") || ""));
+    ({ profile, reply } = await join(classCode, String(form.get("pin") || "")));
   } catch (err) {
     const current = await currentProfile();
     await useLocale(current ? current.locale : deviceLocale());
@@ -226,7 +226,9 @@ export async function joinClass(form) {
     throw err;
   }
   await useLocale(profile.locale);
-  await flushAll({ force: true, only: profile.id, reason: "join" });
+  // The join reply holds the first set: only answers left from an earlier join need a sync first.
+  const took = await takeJoinReply(profile, reply);
+  if (!took || (await pending(profile.id)).length) await flushAll({ force: true, only: profile.id, reason: "join" });
   statusChanged();
   return start();
 }

@@ -96,7 +96,13 @@ export function installPack(entry) {
   return installing.get(key);
 }
 
-async function install({ manifest: manifestUrl, envelope = null }) {
+// What a first question needs goes out first: on HTTP/1.1 a phone opens six connections, and
+// a 2-second line makes each wave of requests cost a round trip.
+function firstNeeded(entry, locales) {
+  return entry.role === "meta" || entry.role === "items" || (entry.role === "text" && locales.includes(entry.locale));
+}
+
+async function install({ manifest: manifestUrl, envelope = null, firstLocales = ["en"] }) {
   if (!envelope) {
     const response = await fetch(manifestUrl);
     if (!response.ok) throw new PackError("network", `${manifestUrl}: HTTP ${response.status}`);
@@ -116,7 +122,8 @@ async function install({ manifest: manifestUrl, envelope = null }) {
   const need = files.reduce((sum, f) => sum + (f.bytes || 0), 0);
   if (await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
   const cache = await caches.open(PACK_CACHE);
-  await Promise.all(files.map((entry) => fetchVerified(cache, entry)));
+  await Promise.all(files.filter((f) => firstNeeded(f, firstLocales)).map((entry) => fetchVerified(cache, entry)));
+  await Promise.all(files.filter((f) => !firstNeeded(f, firstLocales)).map((entry) => fetchVerified(cache, entry)));
   const record = { key: key(body), pack: body.pack, version: body.version, body, envelope, complete: true,
                    installedAt: Date.now(), audio: {} };
   await put("packs", record);
@@ -128,36 +135,90 @@ async function install({ manifest: manifestUrl, envelope = null }) {
  * Fetch the published packs before anyone joined (or after an update), so that joining
  * needs only the join and one sync: the index carries the signed manifests themselves.
  */
-export async function prefetchPublished() {
-  const response = await fetch("/packs/index.json", { cache: "no-store" });
+export async function prefetchPublished(firstLocales = ["en"]) {
+  const [response] = await Promise.all([fetch("/packs/index.json", { cache: "no-store" }), publisherKeys(true)]);
   if (!response.ok) throw new PackError("network", `/packs/index.json: HTTP ${response.status}`);
   const newest = await newestVersions();
   const wanted = ((await response.json()).packs || []).filter((p) => newest[p.pack] !== p.version);
-  await publisherKeys(true);
-  const results = await Promise.allSettled(wanted.map((p) => installPack({ pack: p.pack, version: p.version, envelope: p.manifest })));
+  const results = await Promise.allSettled(wanted.map((p) => installPack(
+    { pack: p.pack, version: p.version, envelope: p.manifest, firstLocales })));
   const failed = results.filter((r) => r.status === "rejected").map((r) => r.reason);
   if (failed.some((err) => err instanceof PackError && err.kind === "space")) throw new PackError("space", "storage almost full");
   return wanted.length - failed.length;
 }
 
+/** The per-locale audio index entries of a manifest body (the manifest's signature covers their SHA-256). */
+function audioIndexes(body) {
+  return ((body && body.audio && body.audio.files) || []).filter((f) => f.role === "audio-index");
+}
+
+const CLIP_PATH = /^files\/([0-9a-f]{64})\.(opus|ogg)$/;
+
+/**
+ * One clip of an audio index as a file entry ({sha256, path, bytes}) that fetchVerified
+ * checks, or null when its path is not named by its hash. Format-1 indexes gave only the hash.
+ */
+export function audioClip(clip) {
+  if (!clip || typeof clip.sha256 !== "string") return null;
+  const path = typeof clip.path === "string" ? clip.path : `files/${clip.sha256}.opus`;
+  const match = CLIP_PATH.exec(path);
+  return match && match[1] === clip.sha256 ? { sha256: clip.sha256, path, bytes: Number(clip.bytes) || 0 } : null;
+}
+
+/** A cached audio index document, or null when it is not on the phone. */
+async function cachedIndex(cache, entry) {
+  const response = await cache.match(`/packs/${entry.path}`);
+  if (!response) return null;
+  try {
+    return await response.json();
+  } catch (_) {
+    return null;
+  }
+}
+
+/**
+ * The URLs of the clips a pack version's audio indexes list (of `locales` only, when given),
+ * read from the indexes on the phone; with `fetchMissing`, an index not on the phone is
+ * fetched and checked first. A format-1 manifest listed its clips itself (role "audio").
+ */
+async function clipUrls(cache, record, { locales = null, fetchMissing = false } = {}) {
+  const urls = new Set();
+  for (const f of (record.body.audio && record.body.audio.files) || []) {
+    if (f.role === "audio" && (!locales || locales.has(f.locale))) urls.add(`/packs/${f.path}`);
+  }
+  for (const entry of audioIndexes(record.body)) {
+    if (locales && !locales.has(entry.locale)) continue;
+    let index = await cachedIndex(cache, entry);
+    if (!index && fetchMissing) index = await fetchVerified(cache, entry).then(() => cachedIndex(cache, entry), () => null);
+    for (const clip of Object.values((index && index.clips) || {})) {
+      const file = audioClip(clip);
+      if (file) urls.add(`/packs/${file.path}`);
+    }
+  }
+  return urls;
+}
+
 /**
  * Cache the read-aloud clips of some items in one locale, when there is room. Only the
  * clips of the sets on the phone come down (tens of KB), not the whole audio pack (MBs).
+ * The chain of trust: the manifest's signature covers the locale's audio index's SHA-256;
+ * the index gives each clip's SHA-256; fetchVerified checks both before caching.
  */
 export async function installAudio(record, locale, itemIds) {
-  const files = (record.body.audio && record.body.audio.files) || [];
-  const indexEntry = files.find((f) => f.role === "audio-index" && f.locale === locale);
+  const indexEntry = audioIndexes(record.body).find((f) => f.locale === locale);
   if (!indexEntry) return 0;
   const cache = await caches.open(PACK_CACHE);
   await fetchVerified(cache, indexEntry);
   const index = await readDoc(indexEntry.path);
-  const bySha = new Map(files.map((f) => [f.sha256, f]));
-  const wanted = [...new Set(itemIds)].map((id) => (index.clips || {})[`${id}.speak`])
-    .filter(Boolean).map((clip) => bySha.get(clip.sha256)).filter(Boolean);
-  const need = wanted.reduce((sum, f) => sum + (f.bytes || 0), 0);
+  const wanted = new Map();
+  for (const id of itemIds) {
+    const file = audioClip((index.clips || {})[`${id}.speak`]);
+    if (file) wanted.set(file.sha256, file);
+  }
+  const need = [...wanted.values()].reduce((sum, f) => sum + f.bytes, 0);
   if (need && await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
   let fetched = 0;
-  for (const entry of wanted) fetched += await fetchVerified(cache, entry);
+  for (const entry of wanted.values()) fetched += await fetchVerified(cache, entry);
   if (!(record.audio && record.audio[locale])) {
     await transact(["packs"], "readwrite", async (s) => {
       const fresh = await done(s.packs.get(record.key));
@@ -215,6 +276,11 @@ export async function packDocs(pack, version, locales = ["en"], romanLocales = [
     }
   }
   return loaded;
+}
+
+/** Read the newest packs' documents into memory ahead of need, so a first question after joining does not wait on parsing. */
+export async function warmDocs(locales) {
+  for (const [pack, version] of Object.entries(await newestVersions())) await packDocs(pack, version, locales);
 }
 
 /**
@@ -291,14 +357,12 @@ function romanised(native, r) {
 /** The cached audio URL of an item's speakable text in a locale (from the audio index), or null. */
 export async function audioUrl(content, itemId, locale) {
   const d = content.packOf(itemId);
-  if (!d || !d.body.audio || !(d.audio && d.audio[locale])) return null;
-  const files = d.body.audio.files || [];
-  const indexEntry = files.find((f) => f.role === "audio-index" && f.locale === locale);
+  if (!d || !(d.audio && d.audio[locale])) return null;
+  const indexEntry = audioIndexes(d.body).find((f) => f.locale === locale);
   if (!indexEntry) return null;
   if (!d.audioIndex) d.audioIndex = {};
   if (!d.audioIndex[locale]) d.audioIndex[locale] = await readDoc(indexEntry.path).catch(() => ({ clips: {} }));
-  const clip = (d.audioIndex[locale].clips || {})[`${itemId}.speak`];
-  const file = clip && files.find((f) => f.sha256 === clip.sha256);
+  const file = audioClip((d.audioIndex[locale].clips || {})[`${itemId}.speak`]);
   if (!file) return null;
   const url = `/packs/${file.path}`;
   return (await caches.match(url)) ? url : null;
@@ -311,16 +375,24 @@ export async function collectGarbage(pinnedKeys) {
   const keep = records.filter((r) => newest[r.pack] === r.version || pinnedKeys.has(r.key));
   const drop = records.filter((r) => !keep.includes(r));
   if (!drop.length) return 0;
-  const kept = new Set(keep.flatMap((r) => [...(r.body.files || []), ...((r.body.audio && r.body.audio.files) || [])]
-    .map((f) => `/packs/${f.path}`)));
+  const listed = (r) => [...(r.body.files || []), ...((r.body.audio && r.body.audio.files) || [])].map((f) => `/packs/${f.path}`);
   const cache = await caches.open(PACK_CACHE);
+  // Clips are listed in the audio indexes, not in manifests: read the dropped versions' before they go.
+  const doomed = new Set(drop.flatMap(listed));
+  const locales = new Set();
   for (const r of drop) {
-    for (const f of [...(r.body.files || []), ...((r.body.audio && r.body.audio.files) || [])]) {
-      const url = `/packs/${f.path}`;
-      if (!kept.has(url)) await cache.delete(url);
-    }
-    await del("packs", r.key);
+    for (const entry of audioIndexes(r.body)) if (await cache.match(`/packs/${entry.path}`)) locales.add(entry.locale);
+    for (const url of await clipUrls(cache, r)) doomed.add(url);
   }
+  // A clip a kept version's index lists stays. A new version mostly reuses the old clips, and its
+  // index may not be on the phone yet: fetch it (checked) rather than fetch those clips again later.
+  const kept = new Set(keep.flatMap(listed));
+  for (const r of keep) {
+    const online = typeof navigator === "undefined" || navigator.onLine !== false;
+    for (const url of await clipUrls(cache, r, { locales, fetchMissing: online })) kept.add(url);
+  }
+  for (const url of doomed) if (!kept.has(url)) await cache.delete(url);
+  for (const r of drop) await del("packs", r.key);
   forgetDocs();
   return drop.length;
 }
@@ -329,7 +401,9 @@ export async function collectGarbage(pinnedKeys) {
 export async function dropAudio() {
   const cache = await caches.open(PACK_CACHE);
   for (const record of await installed()) {
-    for (const f of (record.body.audio && record.body.audio.files) || []) await cache.delete(`/packs/${f.path}`);
+    // Clips first, while the indexes that list them are still there to read.
+    for (const url of await clipUrls(cache, record)) await cache.delete(url);
+    for (const f of audioIndexes(record.body)) await cache.delete(`/packs/${f.path}`);
     if (record.audio && Object.keys(record.audio).length) await put("packs", { ...record, audio: {} });
   }
   forgetDocs();

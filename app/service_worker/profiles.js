@@ -2,6 +2,7 @@
 // settings. The "current" profile is the one the screens show.
 
 import { all, done, get, put, transact } from "./store.js";
+import { newestVersions } from "./packs.js";
 
 /** Why a join did not work, in words the join screen can show. */
 export class JoinError extends Error {
@@ -45,14 +46,17 @@ export async function installId() {
   return id;
 }
 
-/** Join a class with code and PIN; the student gets (or keeps) a profile with a fresh token. */
+/**
+ * Join a class with code and PIN; the student gets (or keeps) a profile with a fresh token.
+ * Returns {profile, reply}: the reply also carries what a first sync would answer.
+ */
 export async function join(classCode, pin) {
   let response;
   try {
     response = await fetch("/api/v1/join", {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Abhyas-Install": await installId() },
-      body: JSON.stringify({ class_code: classCode.trim(), pin: pin.trim(), label: "phone" }),
+      body: JSON.stringify({ class_code: classCode.trim(), pin: pin.trim(), label: "phone", packs: await newestVersions() }),
     });
   } catch (_) {
     throw new JoinError("offline", "no connection");
@@ -75,5 +79,5 @@ export async function join(classCode, pin) {
     await done(s.meta.put(profileId, "current"));
     return record;
   });
-  return profile;
+  return { profile, reply };
 }

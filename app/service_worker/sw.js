@@ -6,15 +6,18 @@ import { SHELL, VERSION } from "./sw/version.js";
 import { page, route } from "./sw/router.js";
 import { onStatusChange, statusText } from "./sw/handlers.js";
 import { setVoices } from "./sw/device.js";
-import { PACK_CACHE, PackError, prefetchPublished } from "./sw/packs.js";
+import { deviceLocale } from "./sw/i18n.js";
+import { PACK_CACHE, PackError, prefetchPublished, warmDocs } from "./sw/packs.js";
 import { put } from "./sw/store.js";
 import { flushAll, onSyncChange } from "./sw/sync.js";
 
 const SHELL_CACHE = `abhyas-shell-${VERSION}`;
 
+// The page has just downloaded these files: a versioned file comes from the HTTP cache as it
+// is; the others are revalidated (their ETag is a content hash, so a 304 costs a round trip, not the bytes).
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
-  await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
+  await cache.addAll(SHELL.map((url) => new Request(url, { cache: /-\d+\.\d+\.\d+\.min\.js$/.test(url) ? "default" : "no-cache" })));
 }
 
 async function activate() {
@@ -24,13 +27,21 @@ async function activate() {
   await self.clients.claim();
 }
 
-// The packs come down while the student types the class code, so joining costs two requests.
-async function prefetch() {
-  try {
-    await prefetchPublished();
-  } catch (err) {
-    if (err instanceof PackError && err.kind === "space") await put("meta", { short: true, at: Date.now() }, "storage");
+// The packs come down while the student types the class code, so joining costs one request.
+let prefetching = null;
+let prefetchedAt = 0;
+function prefetch() {
+  if (Date.now() - prefetchedAt < 60000) return Promise.resolve(); // the install just did it
+  if (!prefetching) {
+    const locales = [...new Set(["en", deviceLocale()])];
+    prefetching = prefetchPublished(locales).then(() => {
+      prefetchedAt = Date.now();
+      return warmDocs(locales).catch(() => {});
+    }, async (err) => {
+      if (err instanceof PackError && err.kind === "space") await put("meta", { short: true, at: Date.now() }, "storage");
+    }).finally(() => { prefetching = null; });
   }
+  return prefetching;
 }
 
 async function broadcast(message) {
@@ -64,7 +75,11 @@ async function packFile(request) {
   return (await cache.match(request.url)) || fetch(request);
 }
 
-self.addEventListener("install", (event) => event.waitUntil(precache()));
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache());
+  // A first visit: nobody is mid-set, so the packs start down beside the shell, not after it.
+  if (!self.registration.active) prefetch();
+});
 self.addEventListener("activate", (event) => {
   event.waitUntil(activate());
   // After activation, outside waitUntil: the page's first requests must not wait for downloads.

@@ -165,18 +165,32 @@ async function syncProfile(profile, force) {
     const progress = (reply.acked || []).length + (reply.rejected || []).length;
     if (batch.length < BATCH || progress === 0) break;
   }
-  if (reply && reply.packs && reply.packs.length) {
+  if (reply) {
+    await lookAhead(profile, reply);
+    // Keep the trusted keys fresh for offline pack-file imports (a revoked key drops out).
+    publisherKeys(true).catch(() => {});
+  }
+  return { sent, reply };
+}
+
+// After a reply: the packs it lists (awaited: a set may need them), then speech in the background.
+async function lookAhead(profile, reply) {
+  if (reply.packs && reply.packs.length) {
     await installPacks(profile, reply.packs);
     notify({ profile: profile.id, status: "packs", changed: true });
   }
-  if (reply) {
-    // Keep the trusted keys fresh for offline pack-file imports (a revoked key drops out).
-    publisherKeys(true).catch(() => {});
-    // Speech is optional: its clips come after the homework, never in the way of the first question.
-    const fresh = (await listProfiles()).find((p) => p.id === profile.id) || profile;
-    installAudioFor(fresh).then((n) => n && notify({ profile: profile.id, status: "audio", changed: true })).catch(() => {});
-  }
-  return { sent, reply };
+  // Speech is optional: its clips come after the homework, never in the way of the first question.
+  const fresh = (await listProfiles()).find((p) => p.id === profile.id) || profile;
+  installAudioFor(fresh).then((n) => n && notify({ profile: profile.id, status: "audio", changed: true })).catch(() => {});
+}
+
+/** Take in a join reply, which carries what a first sync would answer: sets, mastery, packs to fetch. */
+export async function takeJoinReply(profile, reply) {
+  if (!reply || !Array.isArray(reply.sets)) return false;
+  await applyReply(profile.id, reply);
+  await lookAhead(profile, reply);
+  await updateProfile(profile.id, { lastSyncAt: Date.now() });
+  return true;
 }
 
 function fail(profile, status, retryAfter) {

@@ -188,6 +188,20 @@
   setInterval(() => { if (navigator.onLine) post({ type: "flush", reason: "timer" }); }, FLUSH_EVERY_MS);
   if ("speechSynthesis" in window) speechSynthesis.addEventListener("voiceschanged", () => refreshVoices(true));
 
+  // A Join tapped before this file arrived (boot.js held it) is sent now that htmx can send it;
+  // htmx:confirm above still waits for the worker. htmx wires forms on DOMContentLoaded: go after it.
+  window.abhyasReady = true;
+  function sendHeld() {
+    for (const form of document.querySelectorAll("form[data-held]")) {
+      form.removeAttribute("data-held");
+      const button = form.querySelector("button[aria-busy]");
+      if (button) button.removeAttribute("aria-busy");
+      if (window.htmx) htmx.trigger(form, "submit");
+    }
+  }
+  if (document.readyState === "complete") sendHeld();
+  else document.addEventListener("DOMContentLoaded", () => setTimeout(sendHeld, 0), { once: true });
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
   else boot();
 })();

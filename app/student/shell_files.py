@@ -1,6 +1,7 @@
 """Which files make up the student shell, and the version that names them together."""
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -29,6 +30,16 @@ def htmx_file() -> str:
 def i18n_files() -> list[Path]:
     """The UI catalogs exported for the offline app, one per locale."""
     return sorted((static_dir() / "i18n").glob("*.json"))
+
+
+def boot_script() -> str:
+    """The few lines the shell runs inline, before its deferred scripts arrive."""
+    return read_file(PACKAGE / "boot.js")[0].decode("utf-8")
+
+
+def boot_script_csp() -> str:
+    """The Content-Security-Policy source that allows exactly the inline boot script."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(boot_script().encode("utf-8")).digest()).decode() + "'"
 
 
 def shell_version() -> str:

@@ -9,7 +9,8 @@ from flask import Blueprint, abort, current_app, render_template, send_from_dire
 
 from .assets import IMMUTABLE, asset_response, read_file
 from .bundle import service_worker_script
-from .shell_files import htmx_file, i18n_files, shell_version, sw_dir
+from ..security_headers import csp_allowing_script
+from .shell_files import boot_script, boot_script_csp, htmx_file, i18n_files, shell_version, sw_dir
 
 bp = Blueprint("student", __name__, template_folder="templates")
 JS = "text/javascript"
@@ -18,8 +19,9 @@ JS = "text/javascript"
 @bp.get("/")
 def shell():
     """The app shell: tiny, cached by the service worker, and enough to start it."""
-    html = render_template("student/shell.html", htmx=htmx_file(), version=shell_version())
-    return asset_response(html.encode("utf-8"), "text/html", extra_headers={"Vary": "Accept-Encoding, Accept-Language"})
+    html = render_template("student/shell.html", htmx=htmx_file(), version=shell_version(), boot=boot_script())
+    return asset_response(html.encode("utf-8"), "text/html", extra_headers={
+        "Vary": "Accept-Encoding, Accept-Language", "Content-Security-Policy": csp_allowing_script(boot_script_csp())})
 
 
 @bp.get("/manifest.webmanifest")

@@ -32,17 +32,30 @@ SET = {"type": "object", "properties": {
     "reflection": {"type": ["string", "null"]}, "extension": {"type": ["object", "null"]},
     "reserve": {"type": "array"}}}
 
+PACKS_HELD = {"type": "object", "additionalProperties": {"type": "string"},
+              "description": "pack id -> version the phone holds"}
+
+# The part of join and sync replies that looks ahead.
+WHATS_NEXT = {
+    "server_time": {"type": "integer"}, "mastery": {"type": "object"}, "sets": {"type": "array", "items": SET},
+    "threshold": {"type": "number"}, "student": {"type": "object"},
+    "packs": {"type": "array", "description": "pack versions the phone lacks, with the files and bytes they cost"},
+    "progress_error": {"type": "string"}}
+
 PATHS = {
     "/api/v1/join": {"post": {
         "summary": "Join a class with its code and a student's PIN",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["class_code", "pin"],
             "properties": {"class_code": {"type": "string", "maxLength": 20}, "pin": {"type": "string", "maxLength": 12},
-                           "label": {"type": "string", "maxLength": 60}}}}}},
+                           "label": {"type": "string", "maxLength": 60}, "packs": PACKS_HELD}}}}},
         "responses": {
-            "200": {"description": "a device token for that student", "content": {"application/json": {"schema": {
-                "type": "object", "required": ["token", "student", "class"],
-                "properties": {"token": {"type": "string"}, "student": {"type": "object"}, "class": {"type": "object"}}}}}},
+            "200": {"description": "a device token for that student, and what a first sync would answer (mastery, "
+                                   "sets, packs to fetch) so the phone can show a question at once",
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["token", "student", "class", "mastery", "sets", "packs"],
+                        "properties": {"token": {"type": "string"}, "student": {"type": "object"}, "class": {"type": "object"},
+                                       **WHATS_NEXT}}}}},
             "400": {"description": "malformed body", "content": {"application/json": {"schema": ERROR}}},
             "401": {"description": "class code or PIN not recognised", "content": {"application/json": {"schema": ERROR}}},
             "429": {"description": "too many wrong PINs", "content": {"application/json": {"schema": ERROR}}},
@@ -55,8 +68,7 @@ PATHS = {
             "type": "object", "required": ["events"],
             "properties": {"events": {"type": "array", "maxItems": 50, "items": EVENT},
                            "device_time": {"type": "number", "description": "the phone's clock when sending, epoch ms"},
-                           "packs": {"type": "object", "additionalProperties": {"type": "string"},
-                                     "description": "pack id -> version the phone holds"}}}}}},
+                           "packs": PACKS_HELD}}}}},
         "responses": {
             "200": {"description": "what was stored and what comes next", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["acked", "rejected", "mastery", "sets", "packs"],
@@ -64,9 +76,7 @@ PATHS = {
                     "acked": {"type": "array", "items": {"type": "string"}},
                     "rejected": {"type": "array", "items": {"type": "object", "properties": {
                         "id": {"type": ["string", "null"]}, "index": {"type": "integer"}, "reason": {"type": "string"}}}},
-                    "duplicates": {"type": "integer"}, "server_time": {"type": "integer"},
-                    "mastery": {"type": "object"}, "sets": {"type": "array", "items": SET},
-                    "student": {"type": "object"}, "packs": {"type": "array"}}}}}},
+                    "duplicates": {"type": "integer"}, **WHATS_NEXT}}}}},
             "400": {"description": "unreadable body", "content": {"application/json": {"schema": ERROR}}},
             "401": {"description": "missing or revoked token", "content": {"application/json": {"schema": ERROR}}},
             "413": {"description": "too many events or too large", "content": {"application/json": {"schema": ERROR}}},

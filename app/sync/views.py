@@ -11,6 +11,7 @@ from ..packs.registry import latest_manifests, load_catalog, published_manifest
 from ..client_address import client_address
 from ..ratelimit import RateLimiter
 from .bodies import decode_json_body
+from .compression import compress_json_reply
 from .errors import ApiError
 from .devices import device_for_token
 from .join import join_class
@@ -19,6 +20,7 @@ from .progress import refresh_student, student_view
 from .reconcile import reconcile_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+bp.after_request(compress_json_reply)
 
 
 def install_limits(app) -> None:
@@ -72,7 +74,32 @@ def join():
     if len(body["class_code"]) > 20 or len(body["pin"]) > 12:
         return problem(400, "class code or PIN is too long")
     label = body.get("label") if isinstance(body.get("label"), str) else None
-    return jsonify(join_class(get_db(), body["class_code"], body["pin"], _client_key(), label))
+    db = get_db()
+    joined = join_class(db, body["class_code"], body["pin"], _client_key(), label)
+    # The first sync's answer rides along: on a 2-second line the phone shows a question one round trip sooner.
+    catalog = load_catalog(db, Path(current_app.config["PACKS_DIR"]) / "files")
+    joined.update(whats_next(db, joined["student"]["id"], catalog, _known_packs(body), time.time(), changed=False))
+    return jsonify(joined)
+
+
+def _known_packs(payload) -> dict:
+    """The {pack: version} a phone says it holds, or {} when it says nothing usable."""
+    packs = payload.get("packs") if isinstance(payload, dict) else None
+    if not isinstance(packs, dict):
+        return {}
+    return {pack: version for pack, version in packs.items() if isinstance(version, str) and len(version) <= 40}
+
+
+def whats_next(db, student_id: int, catalog: dict, known_packs: dict, now: float, changed: bool) -> dict:
+    """Mastery, sets, settings and packs to fetch for one student: the part of a reply that looks ahead."""
+    reply = {"server_time": int(now * 1000)}
+    try:
+        refresh_student(db, student_id, catalog, now, changed=changed)
+    except Exception:  # noqa: BLE001 - what was stored stays stored: the phone must get its acks whatever happens next
+        current_app.logger.exception("refreshing student %s failed; progress next sync", student_id)
+        reply["progress_error"] = "progress will update on the next sync"
+    reply.update(student_view(db, student_id, catalog), packs=packs_to_fetch(db, known_packs))
+    return reply
 
 
 def _bearer_device():
@@ -95,15 +122,8 @@ def sync():
     catalog = load_catalog(db, Path(current_app.config["PACKS_DIR"]) / "files")
     now = time.time()
     result = reconcile_batch(db, device, payload, catalog["items"], now)
-    reply = {"acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"]),
-             "server_time": int(now * 1000)}
-    try:
-        refresh_student(db, device["student_id"], catalog, now, changed=bool(result["stored"]))
-    except Exception:  # noqa: BLE001 - the events are stored: the phone must get its acks whatever happens next
-        current_app.logger.exception("refreshing student %s failed; acks sent, progress next sync", device["student_id"])
-        reply["progress_error"] = "progress will update on the next sync"
-    known = payload.get("packs") if isinstance(payload.get("packs"), dict) else {}
-    reply.update(student_view(db, device["student_id"], catalog), packs=packs_to_fetch(db, known))
+    reply = {"acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"])}
+    reply.update(whats_next(db, device["student_id"], catalog, _known_packs(payload), now, changed=bool(result["stored"])))
     return jsonify(reply)
 
 

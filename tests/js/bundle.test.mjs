@@ -61,3 +61,34 @@ test("each kind of bad file is refused with its reason", async () => {
   assert.equal(await reason(flipped, keys), "damaged");
   assert.equal(await reason(makeBundle(trusted).subarray(0, -3), keys), "damaged");
 });
+
+/** A bundle with an audio pack: the manifest lists the audio index; the index lists the clips. */
+function audioBundle(key, { clips = ["OggS a", "OggS b"], extra = [], drop = 0, swap = null } = {}) {
+  const text = Buffer.from('{"items":[]}');
+  const raws = clips.map((c) => Buffer.from(c));
+  const index = Buffer.from(JSON.stringify({ format: 2, pack: "t", locale: "hi", clips: Object.fromEntries(raws.map((raw, i) => [
+    `i${i}.speak`, { sha256: sha(raw), path: `files/${sha(raw)}.opus`, bytes: raw.length, seconds: 1 }])) }));
+  const body = JSON.stringify({ format: 2, pack: "t", version: "1.0.0",
+    files: [{ sha256: sha(text), path: `files/${sha(text)}.json`, role: "items" }],
+    audio: { files: [{ sha256: sha(index), path: `files/${sha(index)}.json`, role: "audio-index", locale: "hi" }] } });
+  const manifest = { body, signature: sign(null, Buffer.from(body), key.privateKey).toString("base64"),
+                     key_id: key.record.key_id, alg: "Ed25519" };
+  let parts = [[text, ".json"], [index, ".json"], ...raws.map((raw) => [raw, ".opus"]), ...extra.map((e) => [Buffer.from(e), ".opus"])];
+  parts = parts.slice(0, parts.length - drop);
+  if (swap) parts[parts.length - 1] = [Buffer.from(swap), ".opus", sha(parts[parts.length - 1][0])];
+  const payloads = parts.map(([raw]) => gzipSync(raw));
+  const files = parts.map(([raw, suffix, claimed], i) => ({ sha256: claimed || sha(raw), name: `${claimed || sha(raw)}${suffix}`,
+                                                            encoding: "gzip", length: payloads[i].length }));
+  return Buffer.concat([Buffer.from(MAGIC + JSON.stringify({ manifest, files }) + "\n"), ...payloads]);
+}
+
+test("a bundle with audio is accepted with every clip its signed index lists, and only those", async () => {
+  const keys = [trusted.record];
+  const out = await verifyBundle(audioBundle(trusted), keys);
+  const clips = out.files.filter((f) => f.entry.path.endsWith(".opus"));
+  assert.deepEqual(clips.map((f) => new TextDecoder().decode(f.bytes)), ["OggS a", "OggS b"]);
+  assert.ok(clips.every((f) => f.entry.path === `files/${f.entry.sha256}.opus`));
+  assert.equal(await reason(audioBundle(trusted, { extra: ["OggS not listed"] }), keys), "tampered");
+  assert.equal(await reason(audioBundle(trusted, { drop: 1 }), keys), "tampered");
+  assert.equal(await reason(audioBundle(trusted, { swap: "OggS changed" }), keys), "tampered");
+});
