@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -163,81 +164,62 @@ def usable_question(page, timeout_ms: int = 120000) -> None:
     page.wait_for_function(QUESTION_USABLE_JS, timeout=timeout_ms)
 
 
-def run(typing: float) -> dict:
-    """Measure a cold first visit and an offline repeat visit; return the figures."""
-    from playwright.sync_api import sync_playwright
-    instance = Path(tempfile.mkdtemp(prefix="abhyas-bench-"))
-    server = AbhyasServer(instance)
-    server.build_packs()
-    server.start()
-    try:
-        demo = server.seed_demo()
-        student = next(s for s in server.students(demo["class_code"]) if s["locale"] == "en")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = browser.new_context(**context_options(playwright))
-            page = context.new_page()
-            wire = Wire()
-            _cdp, set_conditions = attach(context, page, wire, SLOW_3G)
+def one_visit(playwright, browser, server, class_code: str, student: dict, typing: float) -> dict:
+    """One phone's cold first visit, then its offline repeat visit: the figures of that run."""
+    context = browser.new_context(**context_options(playwright))
+    page = context.new_page()
+    wire = Wire()
+    _cdp, set_conditions = attach(context, page, wire, SLOW_3G)
 
-            start = time.monotonic()
-            page.goto(server.url + "/", wait_until="commit")
-            # The boot script sits in the head, before the form: once the form shows, a Join tap is
-            # kept (and sent when htmx and the worker are up), so the student can type and tap.
-            page.get_by_role("textbox", name="Class code").wait_for(timeout=120000)
-            # On the page's own clock (from navigation start): the first paint, which shows the form.
-            form_usable = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || "
-                                        "{startTime: performance.now()}).startTime") / 1000
-            page.wait_for_function("() => !!window.htmx && !!window.abhyasReady", timeout=120000)
-            scripts_ready = time.monotonic() - start
-            critical = [r for r in wire.requests.values() if r["target"] == "page" and r["type"] in CRITICAL_TYPES
-                        and r["start"] - start < scripts_ready]
-            page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=180000)
-            worker_ready = time.monotonic() - start
-            page.wait_for_timeout(max(0.0, typing - (time.monotonic() - start - form_usable)) * 1000)
-            page.get_by_role("textbox", name="Class code").fill(demo["class_code"])
-            page.get_by_role("textbox", name="PIN").fill(student["pin"])
-            page.evaluate(WATCH_TAP_AND_QUESTION)
-            tap = time.monotonic()
-            if "--trace" in sys.argv:
-                print(f"tap at monotonic {tap:.2f}", file=sys.stderr)
-            page.get_by_role("button", name="Join").click()
-            usable_question(page)
-            # The page's clock: from the tap's click event to the first mutation that made the question usable.
-            join_to_question = page.evaluate("() => (window.__questionAt - window.__tapAt) / 1000")
-            if "--trace" in sys.argv:
-                timing = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; "
-                                       "const p = performance.getEntriesByType('paint'); return {request: n.requestStart, "
-                                       "responseStart: n.responseStart, responseEnd: n.responseEnd, interactive: n.domInteractive, "
-                                       "dcl: n.domContentLoadedEventEnd, paints: p.map(e => [e.name, e.startTime])}; }")
-                print("navigation timing (ms from navigation start):", timing, file=sys.stderr)
-                for r in sorted(wire.requests.values(), key=lambda r: r["start"]):
-                    print(f"{r['start'] - start:7.2f} {(r['end'] or 0) - start:7.2f} {r['target'][:12]:12} {r['type']:10} "
-                          f"{r['bytes']:>7} w={int(r['from_worker'])} c={int(r['cached'])} {r['url'][-70:]}", file=sys.stderr)
-                print(f"tap at {tap - start:.2f}", file=sys.stderr)
-            page.wait_for_timeout(3000)  # let the read-aloud clips and the rest settle before counting
-            cold_wire = wire.on_network(start)
-            if not any(r["url"].endswith("/sw.js") and r["bytes"] > 5000 for r in cold_wire):
-                # The browser fetches the worker's own script outside both targets: count it by hand.
-                cold_wire.append({"url": server.url + "/sw.js", "bytes": worker_script_bytes(server.url)})
+    start = time.monotonic()
+    page.goto(server.url + "/", wait_until="commit")
+    # The boot script sits in the head, before the form: once the form shows, a Join tap is
+    # kept (and sent when htmx and the worker are up), so the student can type and tap.
+    page.get_by_role("textbox", name="Class code").wait_for(timeout=120000)
+    # On the page's own clock (from navigation start): the first paint, which shows the form.
+    form_usable = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || "
+                                "{startTime: performance.now()}).startTime") / 1000
+    page.wait_for_function("() => !!window.htmx && !!window.abhyasReady", timeout=120000)
+    scripts_ready = time.monotonic() - start
+    critical = [r for r in wire.requests.values() if r["target"] == "page" and r["type"] in CRITICAL_TYPES
+                and r["start"] - start < scripts_ready]
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=180000)
+    worker_ready = time.monotonic() - start
+    page.wait_for_timeout(max(0.0, typing - (time.monotonic() - start - form_usable)) * 1000)
+    page.get_by_role("textbox", name="Class code").fill(class_code)
+    page.get_by_role("textbox", name="PIN").fill(student["pin"])
+    page.evaluate(WATCH_TAP_AND_QUESTION)
+    tap = time.monotonic()
+    page.get_by_role("button", name="Join").click()
+    usable_question(page)
+    # The page's clock: from the tap's click event to the first mutation that made the question usable.
+    join_to_question = page.evaluate("() => (window.__questionAt - window.__tapAt) / 1000")
+    if "--trace" in sys.argv:
+        timing = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0]; "
+                               "const p = performance.getEntriesByType('paint'); return {responseEnd: n.responseEnd, "
+                               "interactive: n.domInteractive, dcl: n.domContentLoadedEventEnd, "
+                               "paints: p.map(e => [e.name, e.startTime])}; }")
+        print("navigation timing (ms from navigation start):", timing, file=sys.stderr)
+        for r in sorted(wire.requests.values(), key=lambda r: r["start"]):
+            print(f"{r['start'] - start:7.2f} {(r['end'] or 0) - start:7.2f} {r['target'][:12]:12} {r['type']:10} "
+                  f"{r['bytes']:>7} w={int(r['from_worker'])} c={int(r['cached'])} {r['url'][-70:]}", file=sys.stderr)
+        print(f"tap at {tap - start:.2f}", file=sys.stderr)
+    page.wait_for_timeout(3000)  # let the read-aloud clips and the rest settle before counting
+    cold_wire = wire.on_network(start)
+    if not any(r["url"].endswith("/sw.js") and r["bytes"] > 5000 for r in cold_wire):
+        # The browser fetches the worker's own script outside both targets: count it by hand.
+        cold_wire.append({"url": server.url + "/sw.js", "bytes": worker_script_bytes(server.url)})
 
-            set_conditions(OFFLINE)
-            context.set_offline(True)
-            page.goto("about:blank")
-            offline_start = time.monotonic()
-            page.goto(server.url + "/", wait_until="commit")
-            usable_question(page, 20000)
-            offline_question = time.monotonic() - offline_start
-            offline_wire = wire.on_network(offline_start)
-            if "--trace" in sys.argv:
-                for r in offline_wire:
-                    print(f"offline: {r['url']} {r['type']} {r['bytes']} {r.get('failed')}", file=sys.stderr)
-            browser.close()
-    finally:
-        server.stop()
+    set_conditions(OFFLINE)
+    context.set_offline(True)
+    page.goto("about:blank")
+    offline_start = time.monotonic()
+    page.goto(server.url + "/", wait_until="commit")
+    usable_question(page, 20000)
+    offline_question = time.monotonic() - offline_start
+    offline_wire = wire.on_network(offline_start)
+    context.close()
     return {
-        "conditions": {"latency_ms": SLOW_3G["latency"], "down_kbps": 400, "up_kbps": 400, "cpu_slowdown": CPU_SLOWDOWN,
-                       "device": "Moto G4", "typing_s": typing},
         "cold": {
             "bytes_on_wire": sum(r["bytes"] for r in cold_wire),
             "requests": len(cold_wire),
@@ -255,35 +237,73 @@ def run(typing: float) -> dict:
             "requests": len(offline_wire),
             "first_question_s": round(offline_question, 2),
         },
-        "budgets": BUDGETS,
     }
+
+
+def run(typing: float, runs: int) -> dict:
+    """Measure `runs` phones' cold first visits and offline repeat visits; the median of each figure, and each run."""
+    from playwright.sync_api import sync_playwright
+    instance = Path(tempfile.mkdtemp(prefix="abhyas-bench-"))
+    server = AbhyasServer(instance)
+    server.build_packs()
+    server.start()
+    try:
+        server.demo = server.seed_demo()
+        visits = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for number in range(runs):
+                student = server.add_student(f"Bench {number + 1}", "en")  # a new student: a truly first join
+                visits.append(one_visit(playwright, browser, server, server.demo["class_code"], student, typing))
+            browser.close()
+    finally:
+        server.stop()
+    figures = {"conditions": {"latency_ms": SLOW_3G["latency"], "down_kbps": 400, "up_kbps": 400,
+                              "cpu_slowdown": CPU_SLOWDOWN, "device": "Moto G4", "typing_s": typing, "runs": runs},
+               "budgets": BUDGETS, "runs": visits}
+    for part in ("cold", "offline_repeat"):
+        figures[part] = {key: (statistics.median(v[part][key] for v in visits)
+                               if isinstance(value, (int, float)) else value)
+                         for key, value in visits[0][part].items()}
+        figures[part]["range"] = {key: [min(v[part][key] for v in visits), max(v[part][key] for v in visits)]
+                                  for key, value in visits[0][part].items() if key.endswith("_s")}
+    return figures
 
 
 def main() -> int:
     """Print the figures (a table, or JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--typing", type=float, default=15.0, help="seconds a student takes to type code and PIN")
+    parser.add_argument("--runs", type=int, default=3, help="phones measured one after another; figures are medians")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--trace", action="store_true", help="list every request with its timing on stderr")
     parser.add_argument("--latency", type=int, default=2000,
                         help="request latency in ms: 2000 as DevTools' Slow 3G preset, 400 as the design brief's RTT")
     args = parser.parse_args()
     SLOW_3G["latency"] = args.latency
-    figures = run(args.typing)
+    figures = run(args.typing, args.runs)
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
     cold, offline = figures["cold"], figures["offline_repeat"]
-    print(f"Student app load: Moto G4, Slow 3G (400 kbps, {SLOW_3G['latency']} ms latency), CPU 4x slower")
+    print(f"Student app load: Moto G4, Slow 3G (400 kbps, {SLOW_3G['latency']} ms latency), CPU 4x slower; "
+          f"median of {args.runs} phones (range in brackets)")
+    spread = {**{f"cold.{k}": v for k, v in cold["range"].items()}, **{f"offline.{k}": v for k, v in offline["range"].items()}}
+
+    def span(key):
+        low, high = spread[key]
+        return f"[{low:.2f}-{high:.2f}]"
     print(f"cold   bytes on the wire          {cold['bytes_on_wire']:>9,} B in {cold['requests']} requests")
     print(f"cold   shell (critical path)      {cold['shell_br_bytes']:>9,} B in {cold['critical_requests']} requests "
           f"({', '.join(cold['critical'])})   budget <= 45 KB, <= 3")
-    print(f"cold   join form usable           {cold['join_form_usable_s']:>9.2f} s")
-    print(f"cold   htmx and app.js running    {cold['scripts_ready_s']:>9.2f} s")
-    print(f"cold   worker installed           {cold['worker_ready_s']:>9.2f} s")
-    print(f"cold   Join tap -> question       {cold['join_tap_to_question_s']:>9.2f} s")
-    print(f"cold   first question (no typing) {cold['first_question_s']:>9.2f} s   budget <= 5 s")
-    print(f"offline repeat visit: question    {offline['first_question_s']:>9.2f} s   budget <= 1 s; "
+    print(f"cold   join form usable           {cold['join_form_usable_s']:>9.2f} s {span('cold.join_form_usable_s')}")
+    print(f"cold   htmx and app.js running    {cold['scripts_ready_s']:>9.2f} s {span('cold.scripts_ready_s')}")
+    print(f"cold   worker installed           {cold['worker_ready_s']:>9.2f} s {span('cold.worker_ready_s')}")
+    print(f"cold   Join tap -> question       {cold['join_tap_to_question_s']:>9.2f} s {span('cold.join_tap_to_question_s')}")
+    print(f"cold   first question (no typing) {cold['first_question_s']:>9.2f} s {span('cold.first_question_s')}   "
+          "budget <= 5 s")
+    print(f"offline repeat visit: question    {offline['first_question_s']:>9.2f} s {span('offline.first_question_s')}   "
+          "budget <= 1 s; "
           f"{offline['bytes_on_wire']} B in {offline['requests']} requests on the network")
     return 0
 

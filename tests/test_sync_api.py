@@ -61,6 +61,8 @@ def test_join_carries_what_a_first_sync_would_answer(client, roster):
     assert joined["sets"] and [s["id"] for s in joined["sets"]] == [s["id"] for s in first_sync["sets"]]
     assert [e["item"] for e in joined["sets"][0]["items"]] == [e["item"] for e in first_sync["sets"][0]["items"]]
     assert joined["packs"] == [] and joined["student"]["name"] == "Asha" and "threshold" in joined
+    assert joined["student"]["id"] == roster["db"].execute(
+        "SELECT id FROM students WHERE display_name = 'Asha'").fetchone()[0], "the phone keys its profile on the id"
     fresh = client.post("/api/v1/join", json={"class_code": roster["code"], "pin": roster["pins"][1],
                                               "packs": {"sample-6": ["not", "a", "version"]}}).json
     assert [p["pack"] for p in fresh["packs"]] == ["sample-6"], "a phone without the pack is told what to fetch"

@@ -66,6 +66,8 @@ export async function join(classCode, pin) {
   if (response.status === 429) throw new JoinError("slow", reply.error || "too many tries");
   if (!response.ok) throw new JoinError("server", reply.error || `HTTP ${response.status}`);
   const { token, student, class: klass } = reply;
+  // Profiles are keyed on the student's id: a reply without one must not merge two students.
+  if (!token || !student || student.id == null || !klass) throw new JoinError("server", "incomplete join reply");
   const profile = await transact(["profiles", "meta"], "readwrite", async (s) => {
     const existing = (await done(s.profiles.getAll())).find((p) => p.studentId === student.id && p.classCode === klass.code);
     const profileId = existing ? existing.id : `p${student.id}-${crypto.getRandomValues(new Uint32Array(1))[0].toString(36)}`;

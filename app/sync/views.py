@@ -78,8 +78,9 @@ def join():
     joined = join_class(db, body["class_code"], body["pin"], _client_key(), label)
     # The first sync's answer rides along: on a 2-second line the phone shows a question one round trip sooner.
     catalog = load_catalog(db, Path(current_app.config["PACKS_DIR"]) / "files")
-    joined.update(whats_next(db, joined["student"]["id"], catalog, _known_packs(body), time.time(), changed=False))
-    return jsonify(joined)
+    ahead = whats_next(db, joined["student"]["id"], catalog, _known_packs(body), time.time(), changed=False)
+    ahead["student"] = {**ahead.get("student", {}), **joined["student"]}  # the join's carries the student's id
+    return jsonify({**ahead, **joined})
 
 
 def _known_packs(payload) -> dict:
