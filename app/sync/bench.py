@@ -1,6 +1,7 @@
 """`abhyas bench sync`: the production server on loopback, driven by concurrent simulated phones."""
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -16,6 +17,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
+
+import brotli
 
 from ..paths import PROJECT_ROOT
 
@@ -113,10 +116,14 @@ def _send(port: int, token: str, body: bytes, conn=None):
     """POST one batch; return (status, reply, milliseconds, connection to reuse)."""
     conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     started = time.perf_counter()
+    # As a phone's browser does: it accepts a compressed reply, and the server pays for compressing it.
     conn.request("POST", "/api/v1/sync", body=body, headers={"Authorization": f"Bearer {token}",
-                                                            "Content-Type": "application/json"})
+                                                            "Content-Type": "application/json",
+                                                            "Accept-Encoding": "br, gzip"})
     response = conn.getresponse()
-    reply = json.loads(response.read())
+    data = response.read()
+    encoding = response.getheader("Content-Encoding", "")
+    reply = json.loads(brotli.decompress(data) if encoding == "br" else gzip.decompress(data) if encoding == "gzip" else data)
     return response.status, reply, (time.perf_counter() - started) * 1000, conn
 
 
