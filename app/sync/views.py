@@ -64,7 +64,7 @@ def _client_key() -> str:
 
 @bp.post("/join")
 def join():
-    """Exchange a class code and PIN for a device token for that student."""
+    """Exchange a class code and PIN for a device token, with what a first sync would answer."""
     limited = too_many("join", _client_key())
     if limited:
         return limited
