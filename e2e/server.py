@@ -38,13 +38,21 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 class AbhyasServer:
     """`abhyas serve` as a subprocess in its own process group, so a test can SIGKILL it whole."""
 
-    def __init__(self, instance: Path):
+    def __init__(self, instance: Path, app_dir: Path | None = None):
         self.instance = Path(instance)
         self.port = free_port()
         self.process = None
         self.env = {k: v for k, v in os.environ.items()
                     if k not in ("ABHYAS_DB", "ABHYAS_PACKS", "ABHYAS_KEYS", "ABHYAS_SECRET_KEY")}
         self.env.update(ABHYAS_INSTANCE=str(self.instance), PORT=str(self.port), ABHYAS_WORKERS="2")
+        self.app_dir = Path(app_dir).resolve() if app_dir else None
+        if self.app_dir:
+            # Serve a copy of the `app` package (one a test edits, as a deploy would): its parent goes
+            # first on the import path, ahead of the editable install; the curriculum and the audio cache
+            # stay the checkout's.
+            self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.app_dir.parent), self.env.get("PYTHONPATH")]))
+            self.env.setdefault("ABHYAS_CONTENT", str(ROOT / "content_packs"))
+            self.env.setdefault("ABHYAS_AUDIO_CACHE", str(ROOT / "build" / "audio-cache"))
 
     @property
     def url(self) -> str:

@@ -60,18 +60,22 @@ export async function route(request) {
   }
 }
 
+// Screens a navigation may ask for by name (`/?screen=progress`): the page reloading after a
+// shell update asks for the idle screen the student was on. Anything else draws the homework.
+const PAGES = new Map([["progress", handlers.progress], ["profiles", handlers.profiles]]);
+
 /**
  * The shell with the student's current screen already in it, so a visit (offline above all)
  * shows the question in its first paint, with no second request.
  */
-export async function page(shellResponse) {
+export async function page(shellResponse, screenName = "") {
   const shell = await shellResponse.text();
   let parts;
   try {
     parts = await exclusive(async () => {
       drawPage(true);
       try {
-        return await handlers.start();
+        return await (PAGES.get(screenName) || handlers.start)();
       } finally {
         drawPage(false);
       }

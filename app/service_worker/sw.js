@@ -92,7 +92,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname === "/app" || url.pathname.startsWith("/app/")) {
     event.respondWith(route(event.request).finally(() => broadcastStatus()));
   } else if (event.request.mode === "navigate" && url.pathname === "/") {
-    event.respondWith(fromShell(new Request("/")).then(page));
+    event.respondWith(fromShell(new Request("/")).then((shell) => page(shell, url.searchParams.get("screen") || "")));
   } else if (event.request.method === "GET" && url.pathname.startsWith("/packs/files/")) {
     event.respondWith(packFile(event.request));
   } else if (event.request.method === "GET" && SHELL.includes(url.pathname)) {

@@ -50,6 +50,8 @@
       return;
     }
     sw.addEventListener("message", onMessage);
+    // `/?screen=...` (the reload after an update) is for this one visit: a later reload draws the homework.
+    if (new URLSearchParams(location.search).has("screen")) history.replaceState(null, "", "/");
     try {
       watchUpdates(await sw.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" }));
     } catch (err) {
@@ -81,7 +83,14 @@
   function applyUpdateIfIdle() {
     const screen = document.querySelector("#app [data-screen]");
     if (waitingWorker && screen && screen.dataset.refresh && !document.querySelector(".htmx-request")) {
-      sw.addEventListener("controllerchange", () => { if (!reloading) { reloading = true; location.reload(); } }, { once: true });
+      // The reload comes back to the idle screen the student is on then, not to the homework.
+      sw.addEventListener("controllerchange", () => {
+        if (reloading) return;
+        reloading = true;
+        const now = document.querySelector("#app [data-screen]");
+        const name = now && now.dataset.screen;
+        location.replace(name === "progress" || name === "profiles" ? `/?screen=${name}` : "/");
+      }, { once: true });
       waitingWorker.postMessage({ type: "skip-waiting" });
       waitingWorker = null;
     }
