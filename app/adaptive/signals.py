@@ -2,7 +2,10 @@
 
 Levels (persistence, independence: 1-3) and flags are clues for the teacher, never labels
 of the student: every flag carries the plain observations that raised it, so the teacher
-can judge (a shared phone or no data pack explains many of them).
+can judge (a shared phone or no data pack explains many of them). Each observation comes
+twice: an English line in `signals` (the API and exports keep it) and, at the same place in
+`signal_codes`, its code and numbers, from which app/teacher/explain.py says it in the
+teacher's language.
 """
 from __future__ import annotations
 
@@ -22,8 +25,29 @@ DEFAULT_SIGNAL_SETTINGS = {
 }
 
 
-def _shared(n: int, total: int) -> str:
-    return f"{n} of {total}"
+# The English line for each signal code; the parameters fill it (n of total, days...).
+SIGNAL_TEXT = {
+    "last_synced": "last synced {days} days ago",
+    "last_practised": "last practised {days} days ago",
+    "no_homework": "no homework done yet",
+    "skipped": "skipped {n} of {total} items",
+    "rapid": "{n} of {total} answers came in a few seconds",
+    "hinted": "used hints on {n} of {total} answers",
+    "wrong_streak": "{n} wrong answers in a row",
+    "wrong_first": "{n} of {total} items wrong at the first try",
+    "finished": "finished {n} of {total} items shown",
+}
+
+
+def signal_text(code: str, args: dict) -> str:
+    """The English line for a signal code and its parameters."""
+    return SIGNAL_TEXT[code].format(**args)
+
+
+def _flag(flag: str, *observations) -> dict:
+    """A flag with its observations, each given as (code, parameters)."""
+    return {"flag": flag, "signals": [signal_text(code, args) for code, args in observations],
+            "signal_codes": [{"code": code, **args} for code, args in observations]}
 
 
 def behaviour_figures(events, catalog: dict | None = None,
@@ -103,10 +127,10 @@ def behaviour_signals(events, now: float, catalog: dict | None = None,
     if last_seen is not None:
         days = int((now - last_seen) // DAY)
         if days >= cfg["inactive_days"]:
-            what = "synced" if last_sync_ts is not None else "practised"
-            flags.append({"flag": "inactive", "signals": [f"last {what} {days} days ago"]})
+            code = "last_synced" if last_sync_ts is not None else "last_practised"
+            flags.append(_flag("inactive", (code, {"days": days})))
     elif f["shown"] == 0:
-        flags.append({"flag": "inactive", "signals": ["no homework done yet"]})
+        flags.append(_flag("inactive", ("no_homework", {})))
     persistence = independence = None
     if f["answers"] >= cfg["min_answers"]:
         skip_share = f["skipped"] / max(1, f["shown"])
@@ -119,19 +143,15 @@ def behaviour_signals(events, now: float, catalog: dict | None = None,
                              or completion < cfg["low_completion"])
         independence = _level(good=hint_share <= 0.2, poor=hint_share >= cfg["hint_share"])
         if skip_share >= cfg["skip_share"]:
-            flags.append({"flag": "skipping", "signals": [f"skipped {_shared(f['skipped'], f['shown'])} items"]})
+            flags.append(_flag("skipping", ("skipped", {"n": f["skipped"], "total": f["shown"]})))
         if rapid_share >= cfg["rapid_share"]:
-            flags.append({"flag": "rapid_answers", "signals": [
-                f"{_shared(f['rapid'], f['answers'])} answers came in a few seconds"]})
+            flags.append(_flag("rapid_answers", ("rapid", {"n": f["rapid"], "total": f["answers"]})))
         if hint_share >= cfg["hint_share"]:
-            flags.append({"flag": "hint_reliance", "signals": [
-                f"used hints on {_shared(f['hinted'], f['answers'])} answers"]})
+            flags.append(_flag("hint_reliance", ("hinted", {"n": f["hinted"], "total": f["answers"]})))
         if (f["longest_wrong_streak"] >= cfg["wrong_streak"]
                 and f["wrong_first"] >= cfg["wrong_share"] * f["answered"]):
-            flags.append({"flag": "struggling", "signals": [
-                f"{f['longest_wrong_streak']} wrong answers in a row",
-                f"{_shared(f['wrong_first'], f['answered'])} items wrong at the first try"]})
+            flags.append(_flag("struggling", ("wrong_streak", {"n": f["longest_wrong_streak"]}),
+                               ("wrong_first", {"n": f["wrong_first"], "total": f["answered"]})))
         if completion < cfg["low_completion"]:
-            flags.append({"flag": "low_completion", "signals": [
-                f"finished {_shared(f['answered'], f['shown'])} items shown"]})
+            flags.append(_flag("low_completion", ("finished", {"n": f["answered"], "total": f["shown"]})))
     return {"persistence": persistence, "independence": independence, "flags": flags, "figures": f}

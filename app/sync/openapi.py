@@ -28,7 +28,10 @@ SET = {"type": "object", "properties": {
     "kind": {"type": "string"}, "tier": {"type": "string"},
     "items": {"type": "array", "items": {"type": "object", "properties": {
         "item": {"type": "string"}, "skill": {"type": "string"}, "reason": {"type": "string"},
-        "why": {"type": "string"}, "p_success": {"type": "number"}}}},
+        "why": {"type": "string"},
+        "why_args": {"type": "object", "description": "what the English why says beyond skill and misconception "
+                     "(seen, zone, before, days, reserve), so a client can say it in its own language"},
+        "p_success": {"type": "number"}}}},
     "reflection": {"type": ["string", "null"]}, "extension": {"type": ["object", "null"]},
     "reserve": {"type": "array"}}}
 

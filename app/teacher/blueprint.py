@@ -77,7 +77,7 @@ def htmx_file() -> str:
 
 
 def init_templates(app) -> None:
-    """Template helpers: relative times, local times, the htmx file."""
+    """Template helpers: relative times, local times, the htmx file, the engine's explanations."""
     htmx = {}
 
     @app.context_processor
@@ -97,6 +97,9 @@ def init_templates(app) -> None:
     app.jinja_env.filters["pct"] = timefmt.pct
     from .catalog import answer_text
     app.jinja_env.globals["answer_text"] = answer_text
+    # The engine's reasons, tiers and flag signals in the teacher's language.
+    from .explain import signal_lines, tier_line, why_line
+    app.jinja_env.globals.update(why_line=why_line, tier_line=tier_line, signal_lines=signal_lines)
 
 
 def class_context(klass: dict) -> dict:

@@ -62,7 +62,7 @@ def candidates(db, catalog: dict, student_id: int, skill: str, exclude: set, lim
 def _entry(db, catalog: dict, student_id: int, item_id: str) -> dict:
     mastery, params = student_mastery(db, student_id), _params(db)
     return {"item": item_id, "skill": catalog["items"][item_id]["skill"], "reason": "teacher", "why": TEACHER_WHY,
-            "p_success": round(predicted(catalog, item_id, mastery, params), 4)}
+            "why_args": {}, "p_success": round(predicted(catalog, item_id, mastery, params), 4)}
 
 
 def edited_items(db, catalog: dict, set_row: dict, action: str, form: dict) -> list:

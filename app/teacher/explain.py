@@ -1,0 +1,172 @@
+"""The engine's explanations in the teacher's language: why an item, why a tier, what raised a flag.
+
+The adaptive core (no Flask) gives each set entry a reason code with `why_args`, each set a
+`tier_code` with `tier_args`, and each flag its `signal_codes` beside the English lines
+(app/adaptive/selection.py, tiers.py, signals.py). Here those codes become sentences from the
+gettext catalog, with skill and misconception names from the packs' text in the teacher's
+language (`names` is `catalog.labels(locale)`; a pack without the locale gives English names).
+A code this module does not know, or parameters it cannot use, falls back to the engine's
+English line, which the data keeps for the API and the exports.
+"""
+from __future__ import annotations
+
+from ..i18n.web import gettext as _, ngettext
+
+
+def _name(names: dict | None, kind: str, key) -> str:
+    """A skill's or misconception's name in the teacher's language, else the engine's fallback."""
+    if not key:
+        return ""
+    found = ((names or {}).get(kind) or {}).get(key)
+    return str(found) if found else str(key).replace("_", " ")
+
+
+def _count(value):
+    """A whole number the engine gave, or None (a bool, a string or nothing is not one)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def why_line(entry: dict, names: dict | None = None) -> str:
+    """Why the engine chose this item, in the request's language (English `why` for an unknown reason)."""
+    reason = entry.get("reason")
+    args = entry.get("why_args")
+    args = args if isinstance(args, dict) else {}
+    skill = _name(names, "skills", entry.get("skill"))
+    if reason == "misconception_remediation" and entry.get("misconception"):
+        mistake = _name(names, "misconceptions", entry["misconception"])
+        if args.get("reserve"):
+            return _("Swapped in after the mistake '%(mistake)s': this item practises %(skill)s",
+                     mistake=mistake, skill=skill)
+        seen = _count(args.get("seen"))
+        if seen == 1:
+            return _("The mistake '%(mistake)s' came up once: this item practises %(skill)s",
+                     mistake=mistake, skill=skill)
+        if seen == 2:
+            return _("The mistake '%(mistake)s' came up twice: this item practises %(skill)s",
+                     mistake=mistake, skill=skill)
+        if seen is not None and seen > 2:
+            return ngettext("The mistake '%(mistake)s' came up %(num)d time: this item practises %(skill)s",
+                            "The mistake '%(mistake)s' came up %(num)d times: this item practises %(skill)s",
+                            seen, mistake=mistake, skill=skill)
+        return _("The mistake '%(mistake)s' keeps coming up: this item practises %(skill)s",
+                 mistake=mistake, skill=skill)
+    if reason == "productive_practice":
+        zone = args.get("zone")
+        if zone == "below":
+            return _("Next step in %(skill)s: the most approachable item left", skill=skill)
+        if zone == "above":
+            return _("More practice in %(skill)s to make it stick", skill=skill)
+        if zone == "within":
+            return _("Just right for you in %(skill)s: a stretch, but within reach", skill=skill)
+        return _("Practice in %(skill)s at the right level", skill=skill)
+    if reason == "prerequisite_gap":
+        if args.get("before"):
+            return _cap(_("%(skill)s comes before %(next)s: building it up first",
+                          skill=skill, next=_name(names, "skills", args["before"])))
+        return _cap(_("%(skill)s comes before the next topics: building it up first", skill=skill))
+    if reason == "spaced_review":
+        days = _count(args.get("days"))
+        if days == 0:
+            return _("You mastered %(skill)s today: a quick review keeps it fresh", skill=skill)
+        if days == 1:
+            return _("You mastered %(skill)s yesterday: a quick review keeps it fresh", skill=skill)
+        if days is not None and days > 1:
+            return ngettext("You mastered %(skill)s %(num)d day ago: a quick review keeps it fresh",
+                            "You mastered %(skill)s %(num)d days ago: a quick review keeps it fresh",
+                            days, skill=skill)
+        return _("You mastered %(skill)s earlier: a quick review keeps it fresh", skill=skill)
+    if reason == "extension":
+        return _("A challenge: you are ahead on %(skill)s", skill=skill)
+    if reason == "diagnostic":
+        return _("A quick check of what you already know")
+    if reason == "teacher":
+        return _("Your teacher chose this item for you")
+    return str(entry.get("why") or "")
+
+
+def _tier(code, args: dict):
+    """The tier reason in the request's language, or None when the code or its numbers are unknown."""
+    if code == "no_skills":
+        return _("no skills assigned yet")
+    if code == "all_mastered" and _count(args.get("skills")) is not None:
+        return ngettext("all %(num)d skill mastered: review keeps it fresh",
+                        "all %(num)d skills mastered: review keeps them fresh", args["skills"])
+    if code == "misconceptions_persist" and _count(args.get("count")) is not None:
+        return ngettext("%(num)d misconception keeps coming back",
+                        "%(num)d misconceptions keep coming back", args["count"])
+    if (code == "mostly_mastered" and _count(args.get("skills")) is not None
+            and _count(args.get("mastered")) is not None):
+        return ngettext("%(done)s of %(num)d skill mastered", "%(done)s of %(num)d skills mastered",
+                        args["skills"], done=args["mastered"])
+    if code == "misconception_persists":
+        return _("a misconception keeps coming back")
+    if code == "too_few_answers":
+        return _("not enough answers yet to see a difficulty")
+    if code == "diagnostic":
+        return _("starting with a short diagnostic")
+    if code in ("low_mastery", "on_track") and isinstance(args.get("mean"), (int, float)):
+        mean = f"{float(args['mean']):.2f}"
+        if code == "low_mastery":
+            return _("mean mastery %(mean)s on the skills practised so far", mean=mean)
+        return _("mastery %(mean)s: on track", mean=mean)
+    return None
+
+
+def tier_line(payload: dict) -> str:
+    """Why the set has its tier, in the request's language (the English `tier_why` for an unknown code)."""
+    args = payload.get("tier_args")
+    line = _tier(payload.get("tier_code"), args if isinstance(args, dict) else {})
+    return line if line is not None else str(payload.get("tier_why") or "")
+
+
+def _signal(found: dict):
+    """One observation behind a flag in the request's language, or None when it is not known here."""
+    code = found.get("code")
+    n, total, days = _count(found.get("n")), _count(found.get("total")), _count(found.get("days"))
+    if code == "no_homework":
+        return _("no homework done yet")
+    if code == "last_synced" and days is not None:
+        return ngettext("last synced %(num)d day ago", "last synced %(num)d days ago", days)
+    if code == "last_practised" and days is not None:
+        return ngettext("last practised %(num)d day ago", "last practised %(num)d days ago", days)
+    if code == "wrong_streak" and n is not None:
+        return ngettext("%(num)d wrong answer in a row", "%(num)d wrong answers in a row", n)
+    if code == "sets_overdue" and n is not None and days is not None:
+        return ngettext("%(num)d released set not finished after %(days)s days",
+                        "%(num)d released sets not finished after %(days)s days", n, days=days)
+    if n is None or total is None:
+        return None
+    if code == "skipped":
+        return ngettext("skipped %(n)s of %(num)d item", "skipped %(n)s of %(num)d items", total, n=n)
+    if code == "rapid":
+        return ngettext("%(n)s of %(num)d answer came in a few seconds",
+                        "%(n)s of %(num)d answers came in a few seconds", total, n=n)
+    if code == "hinted":
+        return ngettext("used hints on %(n)s of %(num)d answer", "used hints on %(n)s of %(num)d answers",
+                        total, n=n)
+    if code == "wrong_first":
+        return ngettext("%(n)s of %(num)d item wrong at the first try",
+                        "%(n)s of %(num)d items wrong at the first try", total, n=n)
+    if code == "finished":
+        return ngettext("finished %(n)s of %(num)d item shown", "finished %(n)s of %(num)d items shown",
+                        total, n=n)
+    return None
+
+
+def signal_lines(flag: dict) -> list:
+    """What raised a flag, one line per observation, in the request's language (English where unknown)."""
+    english = [str(s) for s in flag.get("signals") or []]
+    codes = flag.get("signal_codes")
+    if not isinstance(codes, list) or not codes:
+        return english
+    out = []
+    for i, found in enumerate(codes):
+        line = _signal(found) if isinstance(found, dict) else None
+        if line is None:
+            line = english[i] if i < len(english) else ""
+        out.append(line)
+    return out
