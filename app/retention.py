@@ -2,10 +2,19 @@
 
 `abhyas serve` runs it in a thread of the gunicorn master (one per server, not one per
 worker); `abhyas privacy redact` runs it once, for a cron job on servers started otherwise.
+
+The master forks workers (at start, and whenever one is replaced) while this thread may be
+inside SQLite. fork() copies only the forking thread, so every lock the job held would be
+copied into the worker held for ever: the worker's writes hang on app.db's writer lock, or
+its SQLite inherits the job's open connection, takes no real file locks of its own, and
+keeps committing to the WAL file that the job's close then checkpoints and deletes:
+acknowledged events nobody else can read, gone when the worker dies. So a fork waits until
+a run has closed its connection (`_run_lock`, taken around each run and by os.fork).
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 from .db import connect
@@ -13,6 +22,17 @@ from .privacy import redact_old_raw_answers
 
 DAY_SECONDS = 24 * 3600
 log = logging.getLogger("abhyas.retention")
+_run_lock = threading.Lock()  # held from a run's connect to its close, and across every os.fork()
+_forks_guarded = False
+
+
+def _guard_forks() -> None:
+    """Make os.fork() in this process wait for a run in progress (once per process)."""
+    global _forks_guarded
+    if not _forks_guarded and hasattr(os, "register_at_fork"):
+        os.register_at_fork(before=_run_lock.acquire, after_in_parent=_run_lock.release,
+                            after_in_child=_run_lock.release)
+        _forks_guarded = True
 
 
 def run_once(db_path=None) -> int:
@@ -37,7 +57,8 @@ class RetentionJob(threading.Thread):
         """Redact, wait, repeat; a failure is logged and retried at the next run, never fatal to the server."""
         while not self.stopped.is_set():
             try:
-                count = run_once(self.db_path)
+                with _run_lock:
+                    count = run_once(self.db_path)
                 if count:
                     log.warning("retention: blanked typed answers of %d events", count)
             except Exception:  # noqa: BLE001 - the server must keep serving; the next run tries again
@@ -52,6 +73,7 @@ class RetentionJob(threading.Thread):
 
 def start(db_path=None, interval: float = DAY_SECONDS) -> RetentionJob:
     """Start the daily job in this process; return it."""
+    _guard_forks()
     job = RetentionJob(db_path, interval)
     job.start()
     return job

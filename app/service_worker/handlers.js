@@ -3,7 +3,7 @@
 
 import * as hw from "./homework.js";
 import { _, deviceLocale, ngettext, useLocale } from "./i18n.js";
-import { answersWaiting, heldInMemory, pending, record } from "./outbox.js";
+import { answersWaiting, heldInMemory, onHeldChange, pending, record, withHeld } from "./outbox.js";
 import { audioUrl, collectGarbage, contentFor, dropAudio } from "./packs.js";
 import { currentProfile, join, JoinError, listProfiles, switchTo, updateProfile } from "./profiles.js";
 import { joinScreen } from "./screen_join.js";
@@ -23,7 +23,8 @@ async function storageShort() {
 }
 
 async function stateOf(profile) {
-  return (await get("state", profile.id)) || { profile: profile.id, progress: {} };
+  // Progress a full disk kept in memory counts too, or the screens would step back.
+  return withHeld(profile.id, (await get("state", profile.id)) || { profile: profile.id, progress: {} });
 }
 
 async function freeRoom() {
@@ -61,15 +62,34 @@ function statusChanged() {
   statusListener();
 }
 
-/** The status line for the current profile: answers waiting, or all synced. */
-export async function statusText() {
+// Events held in memory on a full disk: the student is told at once, and they go to the
+// server at the first chance (each new one tries again; Sync now forces it).
+let heldBefore = 0;
+onHeldChange(({ held }) => {
+  statusChanged();
+  if (held && heldInMemory.length) flushAll({ force: !heldBefore, reason: "storage-full" }).catch(() => {});
+  heldBefore = held;
+});
+
+let statusQueue = Promise.resolve();
+/**
+ * The status line for the current profile: answers waiting, or all synced. Computed one at a
+ * time, in the order asked, so an older count never lands after a newer one.
+ */
+export function statusText() {
+  const run = statusQueue.then(currentStatus, currentStatus);
+  statusQueue = run.catch(() => {});
+  return run;
+}
+
+async function currentStatus() {
   const profile = await currentProfile();
   if (!profile) return "";
   await useLocale(profile.locale);
   if (profile.needsJoin) return _("Join again with your PIN so your answers can be sent.");
   const waiting = await answersWaiting(profile.id);
   let text = waiting ? ngettext("%(num)d answer waiting to sync", "%(num)d answers waiting to sync", waiting) : _("All answers synced");
-  if (heldInMemory.length) text += ` ${_("Storage is full: keep Abhyas open and tap Sync now.")}`;
+  if (heldInMemory.length) text += ` ${_("Storage is full: your work is not saved on this phone yet. Keep Abhyas open and tap Sync now.")}`;
   return text;
 }
 

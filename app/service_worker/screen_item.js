@@ -21,6 +21,7 @@ export function whyLine(entry, content, locale) {
     case "prerequisite_gap": return _("%(skill)s comes first: the next topics build on it.", { skill: skillName });
     case "spaced_review": return _("A quick review of %(skill)s, so you keep it.", { skill: skillName });
     case "extension": return _("A challenge in %(skill)s, if you want one.", { skill: skillName });
+    case "teacher": return _("Your teacher chose this item for you");
     default: return entry.why || "";
   }
 }
