@@ -1,4 +1,4 @@
-"""No UI string ships untranslated: hi and ta cover every extracted msgid; bn and mr cover the student app.
+"""No UI string ships untranslated: hi, ta, bn and mr cover every extracted msgid (and so the student app).
 
 The msgids come from a fresh extraction (the same one `python -m app.i18n.catalogs update` runs), so a
 string added to code, templates or app/service_worker/messages.js without translations fails here.
@@ -12,8 +12,8 @@ import pytest
 
 from app.i18n.catalogs import extract_template, read_catalog
 
-FULL = ("hi", "ta")
-STUDENT_ONLY = ("bn", "mr")
+FULL = ("hi", "ta", "bn", "mr")
+STUDENT_ONLY = ()  # a locale whose translators have done only the student app yet
 STUDENT_SOURCES = ("app/service_worker/", "app/i18n/ui_strings.py", "app/student/")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%%|\{\w*\}")
 
@@ -61,7 +61,7 @@ def test_every_msgid_is_translated(template, locale):
     assert _gaps(locale, set(template)) == []
 
 
-@pytest.mark.parametrize("locale", STUDENT_ONLY)
+@pytest.mark.parametrize("locale", FULL + STUDENT_ONLY)
 def test_every_student_msgid_is_translated(template, locale):
     assert _gaps(locale, _student_msgids(template)) == []
 

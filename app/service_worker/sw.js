@@ -10,6 +10,7 @@ import { deviceLocale } from "./sw/i18n.js";
 import { PACK_CACHE, PackError, prefetchPublished, warmDocs } from "./sw/packs.js";
 import { put } from "./sw/store.js";
 import { flushAll, onSyncChange } from "./sw/sync.js";
+import { heldCount } from "./sw/outbox.js";
 
 const SHELL_CACHE = `abhyas-shell-${VERSION}`;
 
@@ -49,7 +50,8 @@ async function broadcast(message) {
 }
 
 async function broadcastStatus() {
-  broadcast({ type: "status", text: await statusText() });
+  // `held`: answers kept only in this worker's memory (a full disk); the page keeps the worker awake meanwhile.
+  broadcast({ type: "status", text: await statusText(), held: heldCount() });
 }
 
 async function fromShell(request) {
@@ -108,6 +110,7 @@ self.addEventListener("message", (event) => {
   else if (data.type === "voices") event.waitUntil(setVoices(data.langs));
   else if (data.type === "skip-waiting") self.skipWaiting();
   else if (data.type === "claim") event.waitUntil(self.clients.claim());
+  else if (data.type === "keepalive") event.waitUntil(flushAll({ reason: "held" }).catch(() => {}).then(broadcastStatus));
 });
 
 // Background Sync: the browser wakes the worker when a connection returns, even with the app closed.

@@ -101,6 +101,7 @@
     if (data.type === "status") {
       const status = document.getElementById("sync-status");
       if (status && status.textContent !== data.text) status.textContent = data.text;
+      keepWorkerAwake(data.held > 0);
     } else if (data.type === "refresh-if-idle") {
       // New sets or mastery arrived: redraw only a screen the student is not working on.
       const screen = document.querySelector("#app [data-screen]");
@@ -109,6 +110,15 @@
     } else if (data.type === "persist") {
       askPersist();
     }
+  }
+
+  // While answers are held only in the worker's memory (the disk was full), a message every
+  // 20 s keeps the browser from stopping an idle worker (about 30 s) and losing them; each
+  // message also retries saving and sending them.
+  let keepAlive = null;
+  function keepWorkerAwake(on) {
+    if (on && !keepAlive) keepAlive = setInterval(() => post({ type: "keepalive" }), 20000);
+    if (!on && keepAlive) { clearInterval(keepAlive); keepAlive = null; }
   }
 
   let persistAsked = false;
