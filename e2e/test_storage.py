@@ -41,9 +41,15 @@ def test_short_storage_is_said_in_the_students_language(server, students, phone)
     """With too little room for the packs, the phone says so (in Hindi here) instead of failing silently."""
     student = students("hi")
     page = phone.new_page()
+    # The worker starts the packs as it installs: hold their index until the phone "is full".
+    held, patched = [], []
+    phone.route("**/packs/index.json", lambda route: route.continue_() if patched else held.append(route))
     with phone.expect_event("serviceworker") as started:
         page.goto(server.url + "/")
     started.value.evaluate(NEARLY_FULL)  # before the worker's first download, the packs
+    patched.append(True)
+    for route in held:
+        route.continue_()
     page.get_by_role("textbox", name="Class code").fill(server.demo["class_code"])
     page.get_by_role("textbox", name="PIN").fill(student["pin"])
     page.get_by_role("button", name="Join").click()
