@@ -7,7 +7,8 @@
 // is not signed; every byte it points at is checked against the signed manifest instead
 // (an audio clip against its SHA-256 in an audio index, whose SHA-256 the manifest holds).
 
-import { audioClip, installPack, PACK_CACHE, PackError, verifyManifest } from "./packs.js";
+import { audioClip } from "./pack_audio.js";
+import { installPack, PACK_CACHE, PackError, verifyManifest } from "./packs.js";
 
 const MAGIC = "ABHYAS-PACK-BUNDLE 1\n";
 const MAX_BYTES = 64 * 1024 * 1024;

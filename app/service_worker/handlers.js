@@ -4,7 +4,8 @@
 import * as hw from "./homework.js";
 import { _, deviceLocale, ngettext, useLocale } from "./i18n.js";
 import { answersWaiting, heldInMemory, onHeldChange, pending, record, withHeld } from "./outbox.js";
-import { audioUrl, collectGarbage, contentFor, dropAudio } from "./packs.js";
+import { audioUrl, collectGarbage, dropAudio } from "./pack_audio.js";
+import { contentFor } from "./packs.js";
 import { currentProfile, join, JoinError, listProfiles, switchTo, updateProfile } from "./profiles.js";
 import { joinScreen } from "./screen_join.js";
 import { doneScreen, emptyScreen, itemScreen, reflectionScreen } from "./screen_item.js";

@@ -3,7 +3,7 @@
 // it. Files are content-addressed, so one cache holds every version; a version stays
 // installed while a set in progress still uses it.
 
-import { all, del, get, put, isQuotaError, transact, done } from "./store.js";
+import { all, get, isQuotaError, put } from "./store.js";
 
 export const PACK_CACHE = "abhyas-packs-v1";
 const docs = new Map();
@@ -56,7 +56,8 @@ export async function verifyManifest(envelope, keys) {
   return body;
 }
 
-async function fetchVerified(cache, entry) {
+/** Fetch a pack file unless cached, check its SHA-256 against its entry, cache it; the bytes fetched (0 when cached). */
+export async function fetchVerified(cache, entry) {
   const url = `/packs/${entry.path}`;
   const cached = await cache.match(url);
   if (cached) return 0;
@@ -83,7 +84,7 @@ export async function freeSpace() {
   return quota ? quota - (usage || 0) : Infinity;
 }
 
-const MARGIN = 5 * 1024 * 1024; // keep room for answers and the browser's own needs
+export const MARGIN = 5 * 1024 * 1024; // keep room for answers and the browser's own needs
 
 const installing = new Map(); // "pack@version" -> promise, so a prefetch and a sync never fetch twice
 
@@ -147,89 +148,7 @@ export async function prefetchPublished(firstLocales = ["en"]) {
   return wanted.length - failed.length;
 }
 
-/** The per-locale audio index entries of a manifest body (the manifest's signature covers their SHA-256). */
-function audioIndexes(body) {
-  return ((body && body.audio && body.audio.files) || []).filter((f) => f.role === "audio-index");
-}
-
-const CLIP_PATH = /^files\/([0-9a-f]{64})\.(opus|ogg)$/;
-
-/**
- * One clip of an audio index as a file entry ({sha256, path, bytes}) that fetchVerified
- * checks, or null when its path is not named by its hash. Format-1 indexes gave only the hash.
- */
-export function audioClip(clip) {
-  if (!clip || typeof clip.sha256 !== "string") return null;
-  const path = typeof clip.path === "string" ? clip.path : `files/${clip.sha256}.opus`;
-  const match = CLIP_PATH.exec(path);
-  return match && match[1] === clip.sha256 ? { sha256: clip.sha256, path, bytes: Number(clip.bytes) || 0 } : null;
-}
-
-/** A cached audio index document, or null when it is not on the phone. */
-async function cachedIndex(cache, entry) {
-  const response = await cache.match(`/packs/${entry.path}`);
-  if (!response) return null;
-  try {
-    return await response.json();
-  } catch (_) {
-    return null;
-  }
-}
-
-/**
- * The URLs of the clips a pack version's audio indexes list (of `locales` only, when given),
- * read from the indexes on the phone; with `fetchMissing`, an index not on the phone is
- * fetched and checked first. A format-1 manifest listed its clips itself (role "audio").
- */
-async function clipUrls(cache, record, { locales = null, fetchMissing = false } = {}) {
-  const urls = new Set();
-  for (const f of (record.body.audio && record.body.audio.files) || []) {
-    if (f.role === "audio" && (!locales || locales.has(f.locale))) urls.add(`/packs/${f.path}`);
-  }
-  for (const entry of audioIndexes(record.body)) {
-    if (locales && !locales.has(entry.locale)) continue;
-    let index = await cachedIndex(cache, entry);
-    if (!index && fetchMissing) index = await fetchVerified(cache, entry).then(() => cachedIndex(cache, entry), () => null);
-    for (const clip of Object.values((index && index.clips) || {})) {
-      const file = audioClip(clip);
-      if (file) urls.add(`/packs/${file.path}`);
-    }
-  }
-  return urls;
-}
-
-/**
- * Cache the read-aloud clips of some items in one locale, when there is room. Only the
- * clips of the sets on the phone come down (tens of KB), not the whole audio pack (MBs).
- * The chain of trust: the manifest's signature covers the locale's audio index's SHA-256;
- * the index gives each clip's SHA-256; fetchVerified checks both before caching.
- */
-export async function installAudio(record, locale, itemIds) {
-  const indexEntry = audioIndexes(record.body).find((f) => f.locale === locale);
-  if (!indexEntry) return 0;
-  const cache = await caches.open(PACK_CACHE);
-  await fetchVerified(cache, indexEntry);
-  const index = await readDoc(indexEntry.path);
-  const wanted = new Map();
-  for (const id of itemIds) {
-    const file = audioClip((index.clips || {})[`${id}.speak`]);
-    if (file) wanted.set(file.sha256, file);
-  }
-  const need = [...wanted.values()].reduce((sum, f) => sum + f.bytes, 0);
-  if (need && await freeSpace() < need * 2 + MARGIN) throw new PackError("space", "storage almost full");
-  let fetched = 0;
-  for (const entry of wanted.values()) fetched += await fetchVerified(cache, entry);
-  if (!(record.audio && record.audio[locale])) {
-    await transact(["packs"], "readwrite", async (s) => {
-      const fresh = await done(s.packs.get(record.key));
-      if (fresh) { fresh.audio = { ...(fresh.audio || {}), [locale]: true }; await done(s.packs.put(fresh)); }
-    });
-    forgetDocs();
-  }
-  return fetched;
-}
-
-let installedCache = null; // the records are large (audio lists): read them once per change
+let installedCache = null; // read the records once per change, not on every screen
 
 /** Every complete installed pack version. */
 export async function installed() {
@@ -246,7 +165,8 @@ export async function newestVersions() {
   return newest;
 }
 
-async function readDoc(path) {
+/** A cached pack document, parsed. */
+export async function readDoc(path) {
   const response = await caches.match(`/packs/${path}`);
   if (!response) throw new PackError("network", `missing pack file ${path}`);
   return response.json();
@@ -352,59 +272,4 @@ function romanised(native, r) {
     solution: list(r.solution, native.solution),
     ...(native.choices ? { choices: { ...native.choices, ...Object.fromEntries(Object.entries(r.choices || {}).filter(([, v]) => v)) } } : {}),
   };
-}
-
-/** The cached audio URL of an item's speakable text in a locale (from the audio index), or null. */
-export async function audioUrl(content, itemId, locale) {
-  const d = content.packOf(itemId);
-  if (!d || !(d.audio && d.audio[locale])) return null;
-  const indexEntry = audioIndexes(d.body).find((f) => f.locale === locale);
-  if (!indexEntry) return null;
-  if (!d.audioIndex) d.audioIndex = {};
-  if (!d.audioIndex[locale]) d.audioIndex[locale] = await readDoc(indexEntry.path).catch(() => ({ clips: {} }));
-  const file = audioClip((d.audioIndex[locale].clips || {})[`${itemId}.speak`]);
-  if (!file) return null;
-  const url = `/packs/${file.path}`;
-  return (await caches.match(url)) ? url : null;
-}
-
-/** Drop pack versions that are neither the newest nor pinned by a set in progress, and their files. */
-export async function collectGarbage(pinnedKeys) {
-  const records = await installed();
-  const newest = await newestVersions();
-  const keep = records.filter((r) => newest[r.pack] === r.version || pinnedKeys.has(r.key));
-  const drop = records.filter((r) => !keep.includes(r));
-  if (!drop.length) return 0;
-  const listed = (r) => [...(r.body.files || []), ...((r.body.audio && r.body.audio.files) || [])].map((f) => `/packs/${f.path}`);
-  const cache = await caches.open(PACK_CACHE);
-  // Clips are listed in the audio indexes, not in manifests: read the dropped versions' before they go.
-  const doomed = new Set(drop.flatMap(listed));
-  const locales = new Set();
-  for (const r of drop) {
-    for (const entry of audioIndexes(r.body)) if (await cache.match(`/packs/${entry.path}`)) locales.add(entry.locale);
-    for (const url of await clipUrls(cache, r)) doomed.add(url);
-  }
-  // A clip a kept version's index lists stays. A new version mostly reuses the old clips, and its
-  // index may not be on the phone yet: fetch it (checked) rather than fetch those clips again later.
-  const kept = new Set(keep.flatMap(listed));
-  for (const r of keep) {
-    const online = typeof navigator === "undefined" || navigator.onLine !== false;
-    for (const url of await clipUrls(cache, r, { locales, fetchMissing: online })) kept.add(url);
-  }
-  for (const url of doomed) if (!kept.has(url)) await cache.delete(url);
-  for (const r of drop) await del("packs", r.key);
-  forgetDocs();
-  return drop.length;
-}
-
-/** Free room for answers on a full disk: audio goes first (speech is optional), then unused versions. */
-export async function dropAudio() {
-  const cache = await caches.open(PACK_CACHE);
-  for (const record of await installed()) {
-    // Clips first, while the indexes that list them are still there to read.
-    for (const url of await clipUrls(cache, record)) await cache.delete(url);
-    for (const f of audioIndexes(record.body)) await cache.delete(`/packs/${f.path}`);
-    if (record.audio && Object.keys(record.audio).length) await put("packs", { ...record, audio: {} });
-  }
-  forgetDocs();
 }

@@ -6,7 +6,8 @@ import { pending, settle } from "./outbox.js";
 import { installId, listProfiles, updateProfile } from "./profiles.js";
 import { done, transact } from "./store.js";
 import { needsAudio } from "./device.js";
-import { collectGarbage, installPack, installAudio, newestVersions, PackError, installed, publisherKeys } from "./packs.js";
+import { collectGarbage, installAudio } from "./pack_audio.js";
+import { installPack, newestVersions, PackError, installed, publisherKeys } from "./packs.js";
 
 export const BATCH = 50;
 const BASE_DELAY_MS = 1000;

@@ -5,7 +5,8 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { installFakes } from "./fake_browser.mjs";
-import { audioUrl, collectGarbage, dropAudio, forgetDocs, installAudio } from "../../app/service_worker/packs.js";
+import { audioUrl, collectGarbage, dropAudio, installAudio } from "../../app/service_worker/pack_audio.js";
+import { forgetDocs } from "../../app/service_worker/packs.js";
 import { all, del, get, put } from "../../app/service_worker/store.js";
 
 const { served, fetched, cached } = installFakes();
