@@ -8,10 +8,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from app.packs.bundle import MAGIC, split_bundle
+
 from .phone import join, screen
 from .server import ROOT
-
-MAGIC = b"ABHYAS-PACK-BUNDLE 1\n"
 
 PACK_RECORDS = """async () => {
   const db = await new Promise((ok, fail) => { const r = indexedDB.open("abhyas"); r.onsuccess = () => ok(r.result); r.onerror = fail; });
@@ -31,17 +31,6 @@ def pack_source(tmp_path: Path, pack_id: str) -> Path:
     return source
 
 
-def split(data: bytes) -> tuple[dict, list[bytes]]:
-    """A bundle's index and its files' gzip payloads."""
-    end = data.index(b"\n", len(MAGIC))
-    index = json.loads(data[len(MAGIC):end])
-    payloads, offset = [], end + 1
-    for entry in index["files"]:
-        payloads.append(data[offset:offset + entry["length"]])
-        offset += entry["length"]
-    return index, payloads
-
-
 def join_bundle(index: dict, payloads: list[bytes]) -> bytes:
     """Write a bundle back from an index and payloads (lengths recomputed)."""
     for entry, payload in zip(index["files"], payloads):
@@ -51,7 +40,7 @@ def join_bundle(index: dict, payloads: list[bytes]) -> bytes:
 
 def bad_bundles(good: bytes, folder: Path) -> dict:
     """Variants of a good bundle, each wrong in one way, by the reason the phone must give."""
-    index, payloads = split(good)
+    index, payloads = split_bundle(good)
     out = {}
 
     flipped = bytearray(good)
@@ -156,7 +145,7 @@ def test_pack_file_imports_offline_and_bad_files_are_refused(server, students, p
     assert "sample-extra-6@1.0.0" in worker.evaluate(PACK_RECORDS)
 
     # Still offline, the items are served from the pack cache exactly as a downloaded pack's are.
-    index, _payloads = split(good.read_bytes())
+    index, _payloads = split_bundle(good.read_bytes())
     body = json.loads(index["manifest"]["body"])
     items_entry = next(f for f in body["files"] if f["role"] == "items")
     items = page.evaluate("async (url) => (await (await fetch(url)).json()).items", f"/packs/{items_entry['path']}")

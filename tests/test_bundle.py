@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.cli import main
-from app.packs.bundle import MAGIC, bundle_pack, read_bundle
+from app.packs.bundle import MAGIC, bundle_pack, read_bundle, split_bundle
 from app.packs.signing import TrustError, new_key, trusted_keys
 
 from .audio_fixtures import fake_audio  # noqa: F401
@@ -58,16 +58,6 @@ def test_a_file_that_is_not_a_pack_is_refused(instance):
         read_bundle(b"PK\x03\x04 a zip file", trusted_keys(instance / "keys"))
 
 
-def _parts(data: bytes) -> tuple:
-    end = data.index(b"\n", len(MAGIC))
-    index = json.loads(data[len(MAGIC):end])
-    payloads, offset = [], end + 1
-    for entry in index["files"]:
-        payloads.append(data[offset:offset + entry["length"]])
-        offset += entry["length"]
-    return index, payloads
-
-
 def _joined(index: dict, payloads: list) -> bytes:
     for entry, payload in zip(index["files"], payloads):
         entry["length"] = len(payload)
@@ -95,7 +85,7 @@ def test_a_bundle_with_audio_carries_every_clip_and_verifies_them(audio_bundle, 
 def test_a_bundle_with_a_clip_missing_added_or_changed_is_refused(audio_bundle, instance):
     import gzip
     keys = trusted_keys(instance / "keys")
-    index, payloads = _parts(audio_bundle.read_bytes())
+    index, payloads = split_bundle(audio_bundle.read_bytes())
     assert index["files"][-1]["name"].endswith(".opus")
     missing = json.loads(json.dumps(index))
     missing["files"].pop()
@@ -117,7 +107,7 @@ def test_a_bundle_with_a_clip_missing_added_or_changed_is_refused(audio_bundle, 
 def test_a_bundle_whose_audio_index_was_swapped_is_refused(audio_bundle, instance):
     """The index's hash is signed: an index listing other clips cannot vouch for them."""
     import gzip
-    index, payloads = _parts(audio_bundle.read_bytes())
+    index, payloads = split_bundle(audio_bundle.read_bytes())
     position = next(i for i, f in enumerate(index["files"]) if f["name"].endswith(".json")
                     and b'"clips"' in gzip.decompress(payloads[i]))
     doc = json.loads(gzip.decompress(payloads[position]))

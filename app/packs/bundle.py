@@ -52,25 +52,35 @@ def write_bundle(manifest_path: Path, files_dir: Path, out_file: Path) -> Path:
     return out_file
 
 
-def read_bundle(data: bytes, trusted: dict) -> tuple[dict, dict]:
-    """Verify a bundle's signature and every file's hash; return (manifest body, {name: raw bytes})."""
-    if len(data) > MAX_BUNDLE_BYTES:
-        raise TrustError("the file is larger than any pack; it is not an Abhyas pack")
+def split_bundle(data: bytes) -> tuple[dict, list[bytes]]:
+    """A bundle's index and each file's gzip payload, in index order (nothing verified yet)."""
     if not data.startswith(MAGIC):
         raise TrustError("not an Abhyas pack file (the first line is wrong)")
     end = data.find(b"\n", len(MAGIC))
     try:
         index = json.loads(data[len(MAGIC):end])
-        manifest_bytes = json.dumps(index["manifest"]).encode()
-        entries = index["files"]
+        payloads, offset = [], end + 1
+        for entry in index["files"]:
+            payloads.append(data[offset:offset + int(entry["length"])])
+            offset += int(entry["length"])
     except (ValueError, KeyError, TypeError):
+        raise TrustError("the pack file's index is damaged") from None
+    return index, payloads
+
+
+def read_bundle(data: bytes, trusted: dict) -> tuple[dict, dict]:
+    """Verify a bundle's signature and every file's hash; return (manifest body, {name: raw bytes})."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise TrustError("the file is larger than any pack; it is not an Abhyas pack")
+    index, payloads = split_bundle(data)
+    try:
+        manifest_bytes = json.dumps(index["manifest"]).encode()
+    except (KeyError, TypeError):
         raise TrustError("the pack file's index is damaged") from None
     body = verify_manifest(manifest_bytes, trusted)
     expected = {e["sha256"] for e in body["files"] + body.get("audio", {}).get("files", [])}
-    files, offset = {}, end + 1
-    for entry in entries:
-        chunk = data[offset:offset + int(entry["length"])]
-        offset += int(entry["length"])
+    files = {}
+    for entry, chunk in zip(index["files"], payloads):
         try:
             raw = gzip.decompress(chunk)
         except (OSError, EOFError):
