@@ -245,10 +245,8 @@ def run(typing: float, runs: int) -> dict:
     from playwright.sync_api import sync_playwright
     instance = Path(tempfile.mkdtemp(prefix="abhyas-bench-"))
     server = AbhyasServer(instance)
-    server.build_packs()
-    server.start()
     try:
-        server.demo = server.seed_demo()
+        server.start_with_demo()
         visits = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

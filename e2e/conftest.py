@@ -31,11 +31,7 @@ def server(tmp_path_factory):
         pytest.skip("Debian's Chromium is not installed (make test installs it)")
     _catalogs_exported()
     srv = AbhyasServer(tmp_path_factory.mktemp("instance"))
-    srv.build_packs()
-    srv.start()
-    srv.demo = srv.seed_demo()
-    srv.roster = srv.students(srv.demo["class_code"])
-    srv.item_index = srv.items()
+    srv.start_with_demo()
     yield srv
     srv.stop()
 

@@ -1,8 +1,10 @@
 """Driving the student app as a student would: join, answer, hint, reflect, switch profiles."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -11,12 +13,25 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic"]
 DEVICE = "Moto G4"
 SCREEN_TIMEOUT = 20000
+CATALOGS = Path(__file__).resolve().parent.parent / "app" / "static" / "i18n"
 
 
 def context_options(playwright) -> dict:
     """The Moto G4 profile with service workers on."""
     device = {k: v for k, v in playwright.devices[DEVICE].items() if k != "default_browser_type"}
     return {**device, "service_workers": "allow"}
+
+
+def ui_text(locale: str, msgid: str) -> str:
+    """A UI string as the phone shows it in `locale` (the exported catalog; English when untranslated)."""
+    catalog = json.loads((CATALOGS / f"{locale}.json").read_text(encoding="utf-8"))
+    return catalog["messages"].get(msgid) or msgid
+
+
+def service_worker_of(context):
+    """The phone's service worker (waiting for it to start if it has not yet)."""
+    workers = context.service_workers
+    return workers[0] if workers else context.wait_for_event("serviceworker")
 
 
 @dataclass

@@ -3,19 +3,17 @@ an NGO whose key lives outside the server, and a browser context that records ev
 from __future__ import annotations
 
 import json
-import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from tests.security_fixtures import NGO, NGO_PACK, write_ngo_source
+
 from .phone import CHROMIUM
 from .server import ROOT, AbhyasServer
 
-SAMPLE = ROOT / "tests" / "fixtures" / "packs" / "sample-6"
 CURRICULUM = ROOT / "content_packs" / "fractions-6"
-NGO, NGO_PACK = "ngo-sahayak", "ngo-fractions-6"
 PASSWORD = "a long test password"
 VIEWPORT = {"width": 360, "height": 740}
 # Injected before any page script: CSP violations are events on the document.
@@ -39,19 +37,7 @@ class NgoDesk:
 
     def bundle(self, version: str, reword: str | None = None) -> Path:
         """Write the NGO's pack at `version` (optionally with one item reworded) and bundle it; return the file."""
-        source = self.folder / f"src-{version}" / NGO_PACK
-        if source.exists():
-            shutil.rmtree(source)
-        shutil.copytree(SAMPLE, source)
-        meta = source / "pack.yaml"
-        text = meta.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^id: .*$", f"id: {NGO_PACK}", text)
-        text = re.sub(r"(?m)^version: .*$", f"version: {version}", text)
-        meta.write_text(re.sub(r"(?m)^publisher: .*$", f"publisher: {self.name}", text), encoding="utf-8")
-        if reword:
-            basics = source / "items" / "basics.yaml"
-            basics.write_text(basics.read_text(encoding="utf-8").replace("How much did she eat?", reword),
-                              encoding="utf-8")
+        source = write_ngo_source(self.folder / f"src-{version}" / NGO_PACK, self.name, version, reword=reword)
         out = self.folder / f"{NGO_PACK}-{version}.abhyas"
         self.server.abhyas("pack", "bundle", str(source), "--out", str(out), "--key", str(self.key))
         return out

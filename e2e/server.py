@@ -107,6 +107,14 @@ class AbhyasServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
 
+    def start_with_demo(self) -> None:
+        """Build the packs, start, seed the demo; keep its class, roster and item index for the tests."""
+        self.build_packs()
+        self.start()
+        self.demo = self.seed_demo()
+        self.roster = self.students(self.demo["class_code"])
+        self.item_index = self.items()
+
     def seed_demo(self) -> dict:
         """`abhyas demo --json`; the class then releases sets at once, as a teacher may choose."""
         demo = json.loads(self.abhyas("demo", "--json"))
@@ -148,6 +156,12 @@ class AbhyasServer:
             rows = db.execute("SELECT id, type, item_id, response, payload FROM events WHERE student_id = ? "
                               "AND received_at >= ? ORDER BY device_id, seq", [student_id, since]).fetchall()
         return [{"id": r[0], "type": r[1], "item": r[2], "r": r[3], **json.loads(r[4])} for r in rows]
+
+    def answers_since(self, student_id: int, since: float) -> tuple[list, list[dict]]:
+        """The (item, response) answers stored since a moment, sorted, and all the events; no event stored twice."""
+        events = self.events_since(student_id, since)
+        assert len({e["id"] for e in events}) == len(events), "an event was stored twice"
+        return sorted((e["item"], e["r"]) for e in events if e["type"] == "answer"), events
 
     def texts(self, locale: str) -> dict:
         """Every item's text in one locale (text, simplified, hints, ...) by id, read from the pack files."""

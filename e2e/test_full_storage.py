@@ -8,14 +8,13 @@ shipped worker has no test switch.
 """
 from __future__ import annotations
 
-import json
 import re
 
 from playwright.sync_api import expect
 
 from .flaky_proxy import FlakyProxy
-from .phone import Answers, answer_item, current_item, expect_waiting, go_next, join, screen
-from .server import ROOT
+from .phone import (Answers, answer_item, current_item, expect_waiting, go_next, join, screen, service_worker_of,
+                    ui_text)
 
 FULL_MESSAGE = "Storage is full: your work is not saved on this phone yet. Keep Abhyas open and tap Sync now."
 
@@ -64,22 +63,6 @@ STORED = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def _ui(locale: str, msgid: str) -> str:
-    catalog = json.loads((ROOT / "app" / "static" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
-    return catalog["messages"].get(msgid) or msgid
-
-
-def _worker(context):
-    workers = context.service_workers
-    return workers[0] if workers else context.wait_for_event("serviceworker")
-
-
-def _stored_answers(server, student, since):
-    events = server.events_since(student["id"], since)
-    assert len({e["id"] for e in events}) == len(events), "an event was stored twice"
-    return sorted((e["item"], e["r"]) for e in events if e["type"] == "answer")
-
-
 def _answers_in_db(worker) -> int:
     return worker.evaluate(STORED).count("answer")
 
@@ -99,7 +82,7 @@ def test_full_disk_drops_audio_first_then_writes(server, students, phone, since)
     page = phone.new_page()
     join(page, server.url, server.demo["class_code"], student["pin"])
     expect_waiting(page, 0)
-    worker = _worker(phone)
+    worker = service_worker_of(phone)
     _wait_for_clips(page, worker)
     worker.evaluate(DISK, "until-audio-dropped")
     phone.set_offline(True)
@@ -115,7 +98,7 @@ def test_full_disk_drops_audio_first_then_writes(server, students, phone, since)
     phone.set_offline(False)
     page.get_by_role("button", name="Sync now").click()
     expect_waiting(page, 0)
-    assert _stored_answers(server, student, since) == sorted(answers.given)
+    assert server.answers_since(student["id"], since)[0] == sorted(answers.given)
 
 
 def test_still_full_keeps_answers_tells_student_and_writes_them_when_room_returns(server, students, phone, since):
@@ -134,22 +117,22 @@ def test_still_full_keeps_answers_tells_student_and_writes_them_when_room_return
 def _still_full(server, student, phone, proxy, since):
     page = phone.new_page()
     join(page, proxy.url, server.demo["class_code"], student["pin"])
-    expect(page.get_by_role("status")).to_have_text(_ui("hi", "All answers synced"))
-    worker = _worker(phone)
+    expect(page.get_by_role("status")).to_have_text(ui_text("hi", "All answers synced"))
+    worker = service_worker_of(phone)
     worker.evaluate(DISK, "full")
     proxy.set_down(True)
 
     answers = Answers()
     first = answer_item(page, server.item_index, answers, wrong_first=True)
-    expect(page.get_by_role("status")).to_contain_text(_ui("hi", FULL_MESSAGE))
+    expect(page.get_by_role("status")).to_contain_text(ui_text("hi", FULL_MESSAGE))
     go_next(page)
     assert screen(page) == "item" and current_item(page) != first, "the homework moved on though nothing was written"
     answer_item(page, server.item_index, answers, wrong_first=False)  # graded against the item on screen
     assert _answers_in_db(worker) == 0, "the disk was really full"
-    expect(page.get_by_role("status")).to_contain_text(_ui("hi", FULL_MESSAGE))
+    expect(page.get_by_role("status")).to_contain_text(ui_text("hi", FULL_MESSAGE))
 
     worker.evaluate(DISK, "room")  # the student deleted some photos
-    expect(page.get_by_role("status")).not_to_contain_text(_ui("hi", FULL_MESSAGE), timeout=20000)
+    expect(page.get_by_role("status")).not_to_contain_text(ui_text("hi", FULL_MESSAGE), timeout=20000)
     assert _answers_in_db(worker) == 3
 
     # A worker the browser stops keeps nothing in memory: what reaches the server came from IndexedDB.
@@ -159,9 +142,9 @@ def _still_full(server, student, phone, proxy, since):
     page.reload()  # a new worker, drawing the page from its caches while the line is still cut
     expect(page.get_by_role("status")).to_have_text(re.compile(r"^(3|३)\s"))  # the new worker found all three
     proxy.set_down(False)
-    page.get_by_role("button", name=_ui("hi", "Sync now")).click()
-    expect(page.get_by_role("status")).to_have_text(_ui("hi", "All answers synced"), timeout=20000)
-    assert _stored_answers(server, student, since) == sorted(answers.given)
+    page.get_by_role("button", name=ui_text("hi", "Sync now")).click()
+    expect(page.get_by_role("status")).to_have_text(ui_text("hi", "All answers synced"), timeout=20000)
+    assert server.answers_since(student["id"], since)[0] == sorted(answers.given)
 
 
 def test_held_answers_go_to_the_server_at_the_first_chance(server, students, phone, since):
@@ -170,7 +153,7 @@ def test_held_answers_go_to_the_server_at_the_first_chance(server, students, pho
     page = phone.new_page()
     join(page, server.url, server.demo["class_code"], student["pin"])
     expect_waiting(page, 0)
-    worker = _worker(phone)
+    worker = service_worker_of(phone)
     worker.evaluate(DISK, "full")
     phone.set_offline(True)
 
@@ -182,5 +165,5 @@ def test_held_answers_go_to_the_server_at_the_first_chance(server, students, pho
     phone.set_offline(False)  # nobody taps anything
     expect_waiting(page, 0)
     expect(page.get_by_role("status")).to_have_text("All answers synced")
-    assert _stored_answers(server, student, since) == sorted(answers.given)
+    assert server.answers_since(student["id"], since)[0] == sorted(answers.given)
     worker.evaluate(DISK, "room")

@@ -6,15 +6,9 @@ import re
 
 from playwright.sync_api import expect
 
-from .phone import current_item, join, settled, wrong_response
-from .server import ROOT
+from .phone import current_item, join, settled, ui_text, wrong_response
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
-
-
-def _ui(locale: str, msgid: str) -> str:
-    catalog = json.loads((ROOT / "app" / "static" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
-    return catalog["messages"].get(msgid) or msgid
 
 
 def test_language_and_simplified_switch_offline(server, students, phone):
@@ -37,7 +31,7 @@ def test_language_and_simplified_switch_offline(server, students, phone):
     expect(page.locator("#app .fb")).to_be_visible()
 
     page.get_by_label("Language").select_option("hi")
-    expect(page.get_by_role("button", name=_ui("hi", "Check"))).to_be_visible()
+    expect(page.get_by_role("button", name=ui_text("hi", "Check"))).to_be_visible()
     expect(question).to_have_text(texts["hi"][item_id]["text"])
     expect(page.locator("html")).to_have_attribute("lang", "hi")
     assert current_item(page) == item_id
@@ -47,7 +41,7 @@ def test_language_and_simplified_switch_offline(server, students, phone):
     expect(question).to_have_text(texts["hi"][item_id]["simplified"])
     settled(page)
     page.locator("#pref-locale").select_option("ta")
-    expect(page.get_by_role("button", name=_ui("ta", "Check"))).to_be_visible()
+    expect(page.get_by_role("button", name=ui_text("ta", "Check"))).to_be_visible()
     expect(question).to_have_text(texts["ta"][item_id]["simplified"])
 
     settled(page)
@@ -61,7 +55,7 @@ def test_language_and_simplified_switch_offline(server, students, phone):
     expect(page.locator("#app h1")).to_have_text("My progress")
     settled(page)
     page.locator("#pref-locale").select_option("hi")
-    expect(page.locator("#app h1")).to_have_text(_ui("hi", "My progress"))
+    expect(page.locator("#app h1")).to_have_text(ui_text("hi", "My progress"))
 
 
 def test_read_aloud_falls_back_to_pack_audio(server, students, phone):
@@ -72,12 +66,12 @@ def test_read_aloud_falls_back_to_pack_audio(server, students, phone):
     voices = page.evaluate("() => speechSynthesis.getVoices().filter(v => v.localService).map(v => v.lang)")
     assert not [v for v in voices if v.lower().startswith("hi")], "this browser has a Hindi voice; the fallback is not exercised"
 
-    read_aloud = page.get_by_role("button", name=_ui("hi", "Read aloud"))
+    read_aloud = page.get_by_role("button", name=ui_text("hi", "Read aloud"))
     for _ in range(30):  # the clips of the set come down just after the homework itself
         if read_aloud.count():
             break
         page.wait_for_timeout(500)
-        page.get_by_role("button", name=_ui("hi", "Homework")).click()
+        page.get_by_role("button", name=ui_text("hi", "Homework")).click()
     expect(read_aloud).to_be_visible()
 
     phone.set_offline(True)
@@ -121,7 +115,7 @@ def test_read_in_roman_letters_offline(server, students, phone):
     question, hints = page.locator("#app .q"), page.locator("#app .hints li")
     expect(question).to_have_text(native[field])
     assert DEVANAGARI.search(native[field])
-    switch = page.get_by_label(_ui("hi", "Read in Roman letters"))
+    switch = page.get_by_label(ui_text("hi", "Read in Roman letters"))
     expect(switch).not_to_be_checked()
 
     switch.check()
@@ -165,8 +159,8 @@ def test_key_words_show_their_roman_spelling_offline(server, students, phone):
     phone.set_offline(True)
     current_item(page)
     settled(page)
-    page.get_by_role("link", name=_ui("hi", "My progress")).or_(
-        page.get_by_role("button", name=_ui("hi", "My progress"))).first.click()
+    page.get_by_role("link", name=ui_text("hi", "My progress")).or_(
+        page.get_by_role("button", name=ui_text("hi", "My progress"))).first.click()
     terms = page.locator("#app dl.glossary .term")
     expect(terms.first).to_be_visible()
     first = terms.first

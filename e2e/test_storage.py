@@ -7,12 +7,10 @@ writes with a QuotaExceededError, as a full phone does. Everything else runs as 
 """
 from __future__ import annotations
 
-import json
 
 from playwright.sync_api import expect
 
-from .phone import Answers, answer_item, expect_waiting, go_next, join
-from .server import ROOT
+from .phone import Answers, answer_item, expect_waiting, go_next, join, service_worker_of, ui_text
 
 NEARLY_FULL = """() => {
   StorageManager.prototype.estimate = async () => ({ quota: 3000000, usage: 2900000 });
@@ -25,16 +23,6 @@ OUTBOX_FULL = """() => {
     return add.apply(this, args);
   };
 }"""
-
-
-def _ui(locale: str, msgid: str) -> str:
-    catalog = json.loads((ROOT / "app" / "static" / "i18n" / f"{locale}.json").read_text(encoding="utf-8"))
-    return catalog["messages"].get(msgid) or msgid
-
-
-def _worker(context):
-    workers = context.service_workers
-    return workers[0] if workers else context.wait_for_event("serviceworker")
 
 
 def test_short_storage_is_said_in_the_students_language(server, students, phone):
@@ -54,7 +42,7 @@ def test_short_storage_is_said_in_the_students_language(server, students, phone)
     page.get_by_role("textbox", name="PIN").fill(student["pin"])
     page.get_by_role("button", name="Join").click()
     expect(page.locator("#app .warn")).to_have_text(
-        _ui("hi", "Storage is almost full. Ask your teacher before downloading more."))
+        ui_text("hi", "Storage is almost full. Ask your teacher before downloading more."))
 
 
 def test_full_disk_loses_no_answer(server, students, phone, since):
@@ -63,7 +51,7 @@ def test_full_disk_loses_no_answer(server, students, phone, since):
     page = phone.new_page()
     join(page, server.url, server.demo["class_code"], student["pin"])
     expect_waiting(page, 0)
-    worker = _worker(phone)
+    worker = service_worker_of(phone)
     worker.evaluate(OUTBOX_FULL)
     phone.set_offline(True)
     answers = Answers()
@@ -76,5 +64,4 @@ def test_full_disk_loses_no_answer(server, students, phone, since):
     page.get_by_role("button", name="Sync now").click()
     expect_waiting(page, 0)
     worker.evaluate("() => self.__restoreAdd()")
-    events = server.events_since(student["id"], since)
-    assert sorted((e["item"], e["r"]) for e in events if e["type"] == "answer") == sorted(answers.given)
+    assert server.answers_since(student["id"], since)[0] == sorted(answers.given)

@@ -5,12 +5,6 @@ from .flaky_proxy import FlakyProxy
 from .phone import Answers, answer_item, context_options, current_item, expect_waiting, finish_set, go_next, join, screen
 
 
-def _stored_answers(server, student, since):
-    events = server.events_since(student["id"], since)
-    assert len({e["id"] for e in events}) == len(events)
-    return sorted((e["item"], e["r"]) for e in events if e["type"] == "answer"), events
-
-
 def _acked_are_stored(proxy, events):
     """What the server acknowledged is in its database, and it refused nothing.
 
@@ -50,7 +44,7 @@ def test_network_flapping_during_sync(server, students, browser, playwright_inst
         page.get_by_role("button", name="Sync now").click()
         expect_waiting(page, 0)
 
-        stored, events = _stored_answers(server, student, since)
+        stored, events = server.answers_since(student["id"], since)
         _acked_are_stored(proxy, events)
         assert stored == sorted(answers.given)
         assert proxy.cut == 2, "both lost replies were retried"
@@ -90,7 +84,7 @@ def test_server_killed_and_restarted(server, students, browser, playwright_insta
             server.start()
         page.get_by_role("button", name="Sync now").click()
         expect_waiting(page, 0)
-        stored, events = _stored_answers(server, student, since)
+        stored, events = server.answers_since(student["id"], since)
         _acked_are_stored(proxy, events)
         assert stored == sorted(answers.given)
         sent = [n for n in proxy.batch_sizes if n]

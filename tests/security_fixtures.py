@@ -18,6 +18,25 @@ NGO = "ngo-sahayak"
 NGO_PACK = "ngo-fractions-6"
 
 
+def write_ngo_source(target: Path, publisher: str, version: str, pack_id: str = NGO_PACK,
+                     reword: str | None = None) -> Path:
+    """The sample pack copied to `target` as `pack_id` at `version` by `publisher`, optionally with one item reworded."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(SAMPLE_PACK, target)
+    meta = target / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", f"id: {pack_id}", text)
+    text = re.sub(r"(?m)^version: .*$", f"version: {version}", text)
+    text = re.sub(r"(?m)^publisher: .*$", f"publisher: {publisher}", text)
+    meta.write_text(text, encoding="utf-8")
+    if reword:
+        basics = target / "items" / "basics.yaml"
+        basics.write_text(basics.read_text(encoding="utf-8").replace("How much did she eat?", reword),
+                          encoding="utf-8")
+    return target
+
+
 def token_on(client, path: str) -> str:
     """The CSRF token a page carries."""
     return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
@@ -43,21 +62,7 @@ class Ngo:
 
     def source(self, version: str = "1.0.0", pack_id: str = NGO_PACK, reword: str | None = None) -> Path:
         """A pack source of the sample pack, renamed and signed as this NGO, optionally with one item reworded."""
-        target = self.folder / f"src-{version}-{pack_id}" / pack_id
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(SAMPLE_PACK, target)
-        meta = target / "pack.yaml"
-        text = meta.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^id: .*$", f"id: {pack_id}", text)
-        text = re.sub(r"(?m)^version: .*$", f"version: {version}", text)
-        text = re.sub(r"(?m)^publisher: .*$", f"publisher: {self.name}", text)
-        meta.write_text(text, encoding="utf-8")
-        if reword:
-            basics = target / "items" / "basics.yaml"
-            basics.write_text(basics.read_text(encoding="utf-8").replace("How much did she eat?", reword),
-                              encoding="utf-8")
-        return target
+        return write_ngo_source(self.folder / f"src-{version}-{pack_id}" / pack_id, self.name, version, pack_id, reword)
 
     def bundle(self, version: str = "1.0.0", **kwargs) -> bytes:
         """The bytes of `abhyas pack bundle` for a version of the NGO's pack."""
