@@ -7,7 +7,7 @@ from fractions import Fraction
 from ..grading import is_lowest_terms, parse_answer, parse_number
 
 ITEM_FIELDS = {"id", "skill", "kind", "difficulty", "seconds", "extension", "text", "simplified", "speak",
-               "answer", "form", "accept", "wrong", "hints", "solution", "choices", "template", "context", "check"}
+               "answer", "form", "accept", "wrong", "hints", "solution", "choices", "template", "context", "check", "figure"}
 TEMPLATE_FIELDS = (ITEM_FIELDS - {"template", "choices", "accept", "check"}) | {"count", "params", "let", "where", "seed", "extra"}
 KINDS = ("numeric", "fraction", "choice")
 

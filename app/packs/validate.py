@@ -15,7 +15,7 @@ ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 REVIEW_STATES = ("source", "draft", "in_review", "reviewed")
 META_FIELDS = {"id", "version", "title", "description", "publisher", "licence", "grades", "locales", "requires", "diagnostic"}
-SKILL_FIELDS = {"id", "name", "prerequisites", "misconceptions", "description"}
+SKILL_FIELDS = {"id", "name", "prerequisites", "misconceptions", "description", "worked_examples"}
 MISCONCEPTION_FIELDS = {"id", "name", "feedback", "remediation"}
 
 
