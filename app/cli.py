@@ -125,6 +125,15 @@ def cmd_bench_sync(args) -> int:
     return 0
 
 
+def cmd_pilot_simulate(args) -> int:
+    """Run the real pilot analysis on a simulated pilot with a known true effect."""
+    from .pilot.simulate import simulate_pilot
+    if args.students < 2:
+        raise CommandError("--students must be at least 2")
+    _print_json(simulate_pilot(args.students, args.effect, args.seed, args.design))
+    return 0
+
+
 # --- accounts and privacy (security work): each verb calls app/accounts.py or app/retention.py ---
 
 def _password_from_stdin(args):
@@ -290,6 +299,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--port", type=int, default=0)
     p.set_defaults(func=cmd_bench_sync)
+
+    pilot = verbs.add_parser("pilot", help="adaptive against static homework: simulate or report a pilot")
+    pilot_verbs = pilot.add_subparsers(dest="pilot_verb", required=True)
+    p = pilot_verbs.add_parser("simulate", help="the pilot report for simulated data with a known effect")
+    p.add_argument("--students", type=int, required=True)
+    p.add_argument("--effect", type=float, required=True, help="true effect in SD of the post-test")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--design", choices=("between", "within"), default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pilot_simulate)
 
     add_security_verbs(verbs)
     return parser
