@@ -11,7 +11,15 @@ import pytest
 from app.packs.bundle import MAGIC
 from app.packs.publishing import catalogue, register_publisher_key
 from app.packs.signing import sign_manifest
-from tests.security_fixtures import NGO, NGO_PACK, Ngo, accounts, ngo, sign_in_as, stranger  # noqa: F401
+from tests.security_fixtures import (  # noqa: F401
+    NGO,
+    NGO_PACK,
+    Ngo,
+    accounts,
+    ngo,
+    sign_in_as,
+    stranger,
+)
 from tests.teacher_fixtures import db, world  # noqa: F401
 
 

@@ -9,8 +9,8 @@ import time
 import brotli
 import pytest
 
-from app.classes import add_student, create_class
 from app.db import connect
+from app.teacher.class_records import add_student, create_class
 
 
 @pytest.fixture
