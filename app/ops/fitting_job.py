@@ -4,11 +4,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .adaptive.fit import fit_from_events
-from .db import connect, write
-from .packs.registry import load_catalog
-from .paths import packs_dir
-from .sync.progress import event_log
+from ..adaptive.fit import fit_from_events
+from ..db import connect, write
+from ..packs.registry import load_catalog
+from ..paths import packs_dir
+from ..planning.replay import event_log
 
 
 def fit_and_store(db_path=None, files_dir: Path | None = None) -> dict:
