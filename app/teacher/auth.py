@@ -11,7 +11,7 @@ from ..auth.passwords import check_password, hash_password, needs_rehash
 from ..auth.roles import current_user, sign_in_first
 from ..db import get_db, write
 from ..i18n.web import gettext as _
-from ..web.client_address import client_address
+from ..web.proxy import client_address
 from .blueprint import bp, safe_next
 
 MAX_FAILURES = sign_in_limits.MAX_FAILURES
