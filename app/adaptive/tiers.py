@@ -33,12 +33,6 @@ def tier_why(code: str, args: dict) -> str:
     return TIER_WHY[code].format(**args)
 
 
-def tier_for(state, unit: list, persistent: list, settings: dict) -> tuple:
-    """(tier, why) for a student on a unit; `persistent` lists active misconception ids."""
-    tier, code, args = tier_reason(state, unit, persistent, settings)
-    return tier, tier_why(code, args)
-
-
 def tier_reason(state, unit: list, persistent: list, settings: dict) -> tuple:
     """(tier, reason code, parameters) for a student on a unit; codes are the keys of TIER_WHY."""
     cfg = {**DEFAULT_TIER_SETTINGS, **settings}
