@@ -52,13 +52,22 @@ def get_locale() -> str:
 
 def gettext(message: str, **variables) -> str:
     """Translate `message` into the request's locale and fill %(name)s placeholders."""
-    text = translations_for(get_locale()).gettext(message)
-    return text % variables if variables else text
+    return gettext_in(get_locale(), message, **variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """Translate a counted message with the locale's CLDR plural rule; `num` fills %(num)d, grouped the Indian way."""
-    locale = get_locale()
+    return ngettext_in(get_locale(), singular, plural, num, **variables)
+
+
+def gettext_in(locale: str, message: str, **variables) -> str:
+    """gettext for a named locale, inside a request or not (the English lines stored with a set)."""
+    text = translations_for(locale).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext_in(locale: str, singular: str, plural: str, num: int, **variables) -> str:
+    """ngettext for a named locale, inside a request or not."""
     text = translations_for(locale).ngettext(singular, plural, num).replace("%(num)d", "%(num)s")
     return text % {"num": format_number(num, locale), **variables}
 
