@@ -129,3 +129,9 @@ def test_half_characters_become_fractions_and_mixed_numbers():
     assert to_speakable("½ × 6 × 4", "en").startswith("1 over 2 times")
     assert "2 and 1 over 2" in to_speakable("2½ m", "en")
     assert "¾" not in to_speakable("¾ of 12", "hi")
+
+
+@pytest.mark.parametrize("locale, word", [("en", "degrees"), ("hi", "डिग्री"), ("ta", "டிகிரி"), ("bn", "ডিগ্রি"), ("mr", "अंश")])
+def test_degrees_are_read_as_words(locale, word):
+    spoken = to_speakable("180° − 65° = 115°", locale)
+    assert spoken.count(word) == 3 and "°" not in spoken

@@ -75,6 +75,8 @@ UNIT_WORDS: dict[str, dict[str, str]] = {
     "mr": {"mm²": "चौरस मिलिमीटर", "cm²": "चौरस सेंटिमीटर", "m²": "चौरस मीटर",
            "km²": "चौरस किलोमीटर", "cm³": "घन सेंटिमीटर", "m³": "घन मीटर"},
 }
+DEGREE_WORDS = {"en": "degrees", "hi": "डिग्री", "ta": "டிகிரி", "bn": "ডিগ্রি", "mr": "अंश"}
+_DEGREE = re.compile(r"[ \t]*°")
 _UNIT = re.compile(r"(?<![A-Za-z])(mm²|cm²|km²|m²|cm³|m³)")
 # Vulgar-fraction characters become p/q (a whole number before one makes a mixed number).
 _VULGAR = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3"}
@@ -125,6 +127,7 @@ def to_speakable(text: str, locale: str) -> str:
     words = WORDS[base_locale(locale)]
     out = _normalize(str(text))
     out = _UNIT.sub(lambda m: f" {UNIT_WORDS[base_locale(locale)][m.group(1)]}", out)
+    out = _DEGREE.sub(f" {DEGREE_WORDS[base_locale(locale)]}", out)
     out = _VULGAR_AT.sub(lambda m: (f"{m.group(1)} " if m.group(1) else "") + _VULGAR[m.group(2)], out)
     out = _BLANK_AFTER_OP.sub(" □", out)
     out = _BLANK_BEFORE_OP.sub("□ ", out)
