@@ -135,3 +135,10 @@ def test_half_characters_become_fractions_and_mixed_numbers():
 def test_degrees_are_read_as_words(locale, word):
     spoken = to_speakable("180° − 65° = 115°", locale)
     assert spoken.count(word) == 3 and "°" not in spoken
+
+
+def test_superscript_powers_are_read_as_powers():
+    assert to_speakable("2⁴ = 16", "en") == "2 to the power 4 equals 16"
+    assert "10 की घात 23" in to_speakable("10²³", "hi")
+    assert to_speakable("aᵐ × aⁿ", "en") == "a to the power m times a to the power n"
+    assert to_speakable("5²", "en") == "5 squared"

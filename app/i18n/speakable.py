@@ -77,6 +77,9 @@ UNIT_WORDS: dict[str, dict[str, str]] = {
 }
 DEGREE_WORDS = {"en": "degrees", "hi": "डिग्री", "ta": "டிகிரி", "bn": "ডিগ্রি", "mr": "अंश"}
 _DEGREE = re.compile(r"[ \t]*°")
+# A run of superscripts after a base is a power: 2⁴ -> 2^4, 10²³ -> 10^23, aᵐ -> a^m.
+_SUPER_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵐ", "0123456789-nm")
+_SUPER_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵐ]{2,}|[⁰¹⁴⁵⁶⁷⁸⁹ⁿᵐ]")
 _UNIT = re.compile(r"(?<![A-Za-z])(mm²|cm²|km²|m²|cm³|m³)")
 # Vulgar-fraction characters become p/q (a whole number before one makes a mixed number).
 _VULGAR = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3"}
@@ -127,6 +130,7 @@ def to_speakable(text: str, locale: str) -> str:
     words = WORDS[base_locale(locale)]
     out = _normalize(str(text))
     out = _UNIT.sub(lambda m: f" {UNIT_WORDS[base_locale(locale)][m.group(1)]}", out)
+    out = _SUPER_RUN.sub(lambda m: "^" + _paren_if_signed(m.group().translate(_SUPER_PLAIN)), out)
     out = _DEGREE.sub(f" {DEGREE_WORDS[base_locale(locale)]}", out)
     out = _VULGAR_AT.sub(lambda m: (f"{m.group(1)} " if m.group(1) else "") + _VULGAR[m.group(2)], out)
     out = _BLANK_AFTER_OP.sub(" □", out)
@@ -200,6 +204,10 @@ def indian_number_words(number: int) -> str:
     if rest or not parts:
         parts.append(str(rest))
     return " ".join(parts)
+
+
+def _paren_if_signed(exponent: str) -> str:
+    return f"({exponent})" if exponent.startswith("-") else exponent
 
 
 def _normalize(text: str) -> str:
