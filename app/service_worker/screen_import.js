@@ -56,7 +56,8 @@ export async function importFile(form) {
   const profile = await withLocale();
   const locale = profile ? profile.locale : deviceLocale();
   const file = form.get("bundle");
-  if (!file || typeof file === "string" || !file.size) {
+  // No file chosen (an empty name); an empty file that was chosen is refused below like any other bad file.
+  if (!file || typeof file === "string" || !file.name) {
     return h`<p class="warn" data-result="refused" data-reason="none">${_("Choose a pack file first.")}</p>`.text;
   }
   // Online, fetch the server's current keys (a revoked key is gone); offline, the stored ones.
@@ -69,7 +70,7 @@ export async function importFile(form) {
     let text;
     if (err instanceof BundleError) { reason = err.reason; text = REASONS[reason](); }
     else if (err instanceof PackError && err.kind === "space") { reason = "space"; text = _("Storage is almost full. Ask your teacher before downloading more."); }
-    else throw err;
+    else { reason = "error"; text = ""; } // e.g. the phone's storage failed: still an answer, never a broken screen
     return h`<p class="warn" data-result="refused" data-reason="${reason}">${_("Not imported.")} ${text}</p>
 <p class="muted">${file.name}: ${err.message}</p>`.text;
   }
