@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     security_headers.init_app(app)
-    from . import admin, errors, i18n, packs_delivery, publish_api, publisher, student, sync, teacher
-    for part in (i18n, packs_delivery, publish_api, student, teacher, sync, admin, publisher, errors):
+    from . import admin, errors, health, i18n, ops_log, packs_delivery, publish_api, publisher, student, sync, teacher
+    for part in (ops_log, i18n, packs_delivery, publish_api, student, teacher, sync, admin, publisher, health, errors):
         part.init_app(app)
     return app

@@ -147,11 +147,13 @@ def write(db: sqlite_utils.Database):
             raise sqlite3.OperationalError("database stayed locked; try again")
         try:
             yield db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException:
+            # A full disk can end the transaction itself (SQLite rolls back on SQLITE_FULL): roll back only what is open,
+            # so the caller sees the real failure, not "no transaction is active".
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
 _local = threading.local()
