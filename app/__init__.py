@@ -28,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key()
 
+    from .errors import DatabaseId
+    app.url_map.converters["int"] = DatabaseId  # before any blueprint's rules are built
     db.init_app(app)
     security_headers.init_app(app)
     from . import admin, errors, health, i18n, ops_log, packs_delivery, publish_api, publisher, student, sync, teacher

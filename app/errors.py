@@ -6,7 +6,8 @@ import sqlite3
 
 from flask import current_app, jsonify, request
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 # Plain formatting, not a template: an error page must not depend on what may have failed (database, context).
 PAGE = """<!doctype html>
@@ -89,8 +90,22 @@ def storage_unavailable(error: Exception):
     return response
 
 
+class DatabaseId(IntegerConverter):
+    """<int:...> in a URL: an id the database can hold (64-bit), so /students/99999999999999999999 is a plain 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def number_too_large(_error: OverflowError):
+    """A number from a form that no column can hold: the request is refused, nothing is written."""
+    return http_error(BadRequest("A number in the request is too large."))
+
+
 def init_app(app) -> None:
     """Register the handlers for every HTTP error, for storage faults and for unexpected exceptions."""
+    app.register_error_handler(OverflowError, number_too_large)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
     app.register_error_handler(sqlite3.OperationalError, storage_unavailable)
