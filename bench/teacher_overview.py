@@ -65,8 +65,9 @@ def _one_sync(db, catalog: dict, class_id: int):
     """A function that makes one student's phone sync one new answer through the real sync path."""
     import itertools
     import uuid
+
+    from app.planning.refresh import refresh_student
     from app.sync.devices import device_for_token, issue_token
-    from app.sync.progress import refresh_student
     from app.sync.reconcile import reconcile_batch
     students = [row[0] for row in db.execute("SELECT id FROM students WHERE class_id = ?", [class_id])]
     devices = {sid: device_for_token(db, issue_token(db, sid, "bench")) for sid in students}
@@ -91,9 +92,9 @@ def run(students: int = 60, requests: int = 200) -> dict:
             os.environ.pop(var, None)
         packs = build_packs(instance)
         from app import create_app
+        from app.auth.passwords import hash_password
         from app.db import connect, write
-        from app.demo import publish_packs, seed_class
-        from app.passwords import hash_password
+        from app.ops.demo import publish_packs, seed_class
         app = create_app({"TESTING": True})
         db = connect(app.config["DATABASE"])
         catalog = publish_packs(db)

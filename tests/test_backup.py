@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from app.backup import BackupError, backup_instance, restore_instance
 from app.cli import main
-from app.sync.bench import free_port, make_batch, prepare_instance, start_server, stop_server
+from app.ops.backup import BackupError, backup_instance, restore_instance
+from bench.sync_ingest import free_port, make_batch, prepare_instance, start_server, stop_server
 from tests.teacher_fixtures import db, world  # noqa: F401
 
 
@@ -97,7 +97,8 @@ def test_backup_during_a_sync_storm_holds_every_event_acknowledged_before_it(tmp
 
     def phone(number: int, token: str) -> None:
         import random
-        from app.sync.bench import _send
+
+        from bench.sync_ingest import _send
         rng, seq, conn = random.Random(number), 0, None
         while not stop.is_set():
             batch = make_batch(rng, items, seq, 25)

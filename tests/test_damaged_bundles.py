@@ -20,8 +20,7 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from app.cli import main
 from app.packs.bundle import MAGIC

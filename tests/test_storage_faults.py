@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from app.classes import add_student, create_class
 from app.db import connect
+from app.teacher.class_records import add_student, create_class
 
 UNLIMITED_PAGES = 1073741823
 

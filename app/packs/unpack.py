@@ -87,7 +87,7 @@ def check_envelope(envelope: dict, trusted: dict) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("files"), list):
         raise BundleRefused("tampered", "the signed manifest lists no files")
     if body.get("key_id") != key_id or body.get("publisher") != record.get("publisher"):
-        # A registered key signing for another name: pack_check calls this "wrong publisher".
+        # A registered key signing for another name: publisher/check.py calls this "wrong publisher".
         raise TrustError(f"the manifest claims publisher '{body.get('publisher')}' but is signed by "
                          f"'{record.get('publisher')}'")
     return body

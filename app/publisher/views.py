@@ -6,14 +6,14 @@ from pathlib import Path
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..auth.roles import current_user, role_required
 from ..db import get_db
-from ..errors import http_error
 from ..i18n.web import gettext as _
-from ..pack_check import CheckRefused, check_and_publish, check_bundle
 from ..packs.signing import TrustError
 from ..packs.unpack import BundleRefused
-from ..roles import current_user, role_required
+from ..web.errors import http_error
 from .blueprint import MAX_BUNDLE_UPLOAD, PUBLISHERS, READERS, UPLOADS, bp
+from .check import CheckRefused, check_and_publish, check_bundle
 from .listing import catalogue_view
 
 

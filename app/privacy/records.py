@@ -1,0 +1,93 @@
+"""Privacy: one student's data exported whole or deleted for good; raw answers kept only as long as set."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import zipfile
+
+from ..db import write
+from .csvsafe import safe_cell
+
+STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
+
+
+def export_student(db, student_id: int) -> dict:
+    """Everything Abhyas holds about one student, as plain JSON-ready data."""
+    student = db["students"].get(student_id)
+    fields = ("id", "class_id", "display_name", "locale", "simplified", "audio", "groups", "created_at")
+    data = {"student": {k: student[k] for k in fields},  # not the PIN: a credential, not the student's data
+            "exported_at": time.time()}
+    for table in STUDENT_TABLES:
+        rows = [dict(r) for r in db[table].rows_where("student_id = ?", [student_id])]
+        for row in rows:
+            row.pop("token_hash", None)  # a device token's hash is a credential, not the student's data
+        data[table] = rows
+    data["overrides"] = [dict(r) for r in db["overrides"].rows_where("student_id = ?", [student_id])]
+    return data
+
+
+def export_student_csv(db, student_id: int) -> dict:
+    """The same export as one CSV text per table (formula-safe cells; nested values as JSON)."""
+    out = {}
+    for table, rows in export_student(db, student_id).items():
+        if not isinstance(rows, (list, dict)):
+            continue  # the export's own time is in the zip's name and the JSON, not a table
+        rows = [rows] if isinstance(rows, dict) else rows
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=sorted({k for r in rows for k in r}))
+            writer.writeheader()
+            writer.writerows({k: safe_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+                              for k, v in r.items()} for r in rows)
+        out[table] = buffer.getvalue()
+    return out
+
+
+def export_student_zip(db, student_id: int) -> bytes:
+    """The CSV export as one zip file: a CSV per table (UTF-8 with a BOM, so spreadsheets read Indic scripts)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for table, text in export_student_csv(db, student_id).items():
+            archive.writestr(f"{table}.csv", "\ufeff" + text)
+    return buffer.getvalue()
+
+
+def delete_student(db, student_id: int) -> dict:
+    """Delete a student and everything about them, for good; return how many rows went."""
+    counts = {}
+    # Deleted rows otherwise stay readable in SQLite's free pages; secure_delete overwrites them with zeros.
+    db.execute("PRAGMA secure_delete = ON")
+    with write(db):
+        for table in STUDENT_TABLES + ("overrides",):
+            counts[table] = db.execute(f"DELETE FROM {table} WHERE student_id = ?", [student_id]).rowcount  # noqa: S608
+        counts["students"] = db.execute("DELETE FROM students WHERE id = ?", [student_id]).rowcount
+    # The freed pages must not keep the deleted rows readable in the file.
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return counts
+
+
+def redact_old_raw_answers(db, now: float | None = None) -> int:
+    """Blank typed responses and reflection text older than each class's retention; grades stay for mastery."""
+    now = now or time.time()
+    db.execute("PRAGMA secure_delete = ON")  # the blanked text must not stay readable in freed space
+    with write(db):
+        cursor = db.execute(
+            "UPDATE events SET response = NULL, redacted_at = ?, "
+            "payload = json_remove(payload, '$.r', '$.value') "
+            "WHERE redacted_at IS NULL AND (response IS NOT NULL OR json_extract(payload, '$.value') IS NOT NULL) "
+            "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
+            "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
+        count = cursor.rowcount
+    if count:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return count
+
+
+def record_consent(db, class_id: int, user_id: int, method: str, note: str = "") -> dict:
+    """Record how consent for a class was obtained (e.g. a signed form at a parents' meeting)."""
+    with write(db):
+        db["consents"].insert({"class_id": class_id, "recorded_by": user_id, "method": method.strip()[:200],
+                               "note": (note or "").strip()[:500], "recorded_at": time.time()})
+    return json.loads(json.dumps(list(db["consents"].rows_where("class_id = ?", [class_id]))[-1]))
