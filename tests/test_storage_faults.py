@@ -111,3 +111,20 @@ def test_failed_planning_is_one_countable_line_and_the_acks_still_go_out(app, cl
     assert reply.json["progress_error"]
     line = ops_lines(caplog)[-1]
     assert line["event"] == "progress_error" and line["error"] == "RuntimeError" and line["count"] >= 1
+
+
+def test_a_database_locked_beyond_the_wait_is_503_soon_and_writes_once_the_lock_goes(app, client, phone, monkeypatch):
+    """Another process holds the write lock (a stuck job): the sync is refused well before the phone's 45 s timeout."""
+    import sqlite3
+    monkeypatch.setattr("app.db.WRITE_WAIT_SECONDS", 0.5)  # the production wait is 20 s; the lock below is real
+    holder = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    outbox = batch(10)
+    started = time.monotonic()
+    refused = sync(client, phone["token"], outbox)
+    waited = time.monotonic() - started
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert refused.status_code == 503 and refused.headers["Retry-After"] and waited < 5
+    assert stored(phone["db"], outbox) == set()
+    assert sync(client, phone["token"], outbox).status_code == 200 and len(stored(phone["db"], outbox)) == 10
