@@ -8,9 +8,17 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify
 
 from ..db import MIGRATIONS, get_db
+from .openapi import register_paths
 from .operator_log import ops_counts
 
 bp = Blueprint("health", __name__)
+HEALTH = {"type": "object", "properties": {
+    "database": {"type": "string"}, "schema": {"type": ["integer", "null"]}, "schema_expected": {"type": "integer"},
+    "headroom_bytes": {"type": ["integer", "null"]}, "events": {"type": "object"}}}
+register_paths({"/healthz": {"get": {
+    "summary": "For a load balancer: the database answers, its schema is current, there is room to write",
+    "responses": {"200": {"description": "can serve", "content": {"application/json": {"schema": HEALTH}}},
+                  "503": {"description": "cannot serve, and why", "content": {"application/json": {"schema": HEALTH}}}}}}})
 # Below this much free space a sync might fail half-way through a busy hour: stop taking traffic first.
 MIN_FREE_BYTES = 64 * 1024 * 1024
 
