@@ -23,8 +23,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from app.cli import main
-from app.packs.bundle import MAGIC
+from app.packs.bundle import MAGIC, bundle_pack
 from app.packs.publishing import register_publisher_key
+from tests.audio_fixtures import fake_audio  # noqa: F401
 from tests.security_fixtures import NGO, Ngo, accounts, ngo, sign_in_as  # noqa: F401
 from tests.teacher_fixtures import db, world  # noqa: F401
 
@@ -257,3 +258,22 @@ def test_no_mutation_of_a_real_bundle_crashes_any_door_and_every_door_agrees(doo
     reason = same_reason(doors.all(mutate(good, mutation)))
     event(f"{mutation[0]}: {reason}")
     assert reason in PHRASES + ("accepted",)
+
+
+@pytest.fixture
+def good_with_audio(ngo, fake_audio):  # noqa: F811
+    """A real bundle with read-aloud clips: the manifest signs the audio indexes, the indexes list the clips."""
+    source = ngo.source("1.0.0")
+    return bundle_pack(source, source.parent / "with-audio.abhyas", key_path=ngo.key, audio=True).read_bytes()
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mutation=MUTATIONS)
+def test_a_bundle_with_audio_mutated_anywhere_gets_one_reason_everywhere(doors, good_with_audio, mutation):
+    """The clips are checked through the signed audio indexes at every door, in the same order."""
+    reason = same_reason(doors.all(mutate(good_with_audio, mutation)))
+    event(f"{mutation[0]}: {reason}")
+
+
+def test_the_untouched_bundle_with_audio_is_accepted_everywhere(doors, good_with_audio):
+    assert same_reason(doors.all(good_with_audio)) == "accepted"
