@@ -16,7 +16,7 @@ import { audioClip } from "./pack_audio.js";
 import { installPack, PACK_CACHE, PackError, verifyManifest } from "./packs.js";
 
 const MAGIC = "ABHYAS-PACK-BUNDLE 1\n";
-const MAX_BYTES = 64 * 1024 * 1024;
+export const MAX_BYTES = 64 * 1024 * 1024;
 // No single file of a pack comes near this unpacked; a "file" that does is a zip bomb.
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");

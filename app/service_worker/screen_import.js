@@ -1,7 +1,7 @@
 // "Import a pack file" (replaces #app): a pack passed phone to phone, by SD card or in a chat
 // app arrives as one .abhyas file; it is checked on the phone, offline, before a byte is used.
 
-import { BundleError, importBundle } from "./bundle.js";
+import { BundleError, importBundle, MAX_BYTES } from "./bundle.js";
 import { _, deviceLocale, useLocale } from "./i18n.js";
 import { installed, PackError, publisherKeys } from "./packs.js";
 import { currentProfile } from "./profiles.js";
@@ -64,6 +64,8 @@ export async function importFile(form) {
   const keys = await publisherKeys(navigator.onLine);
   let record;
   try {
+    // A file larger than any pack is refused unread: reading a film into memory could end the worker.
+    if (file.size > MAX_BYTES) throw new BundleError("not-pack", "larger than any pack");
     record = await importBundle(await file.arrayBuffer(), keys);
   } catch (err) {
     let reason = null;
