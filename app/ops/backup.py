@@ -21,6 +21,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from ..paths import default_db_path, instance_dir, keys_dir, packs_dir
 
@@ -168,7 +169,7 @@ def _holds_data(db_path: Path) -> dict:
     """{table: rows} for every table with rows in the database at db_path ({} when there is none)."""
     if not db_path.exists():
         return {}
-    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{quote(str(db_path.resolve()))}?mode=ro", uri=True)
     try:
         return {t: n for t, n in _table_counts(conn).items() if n}
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Blueprint, current_app, jsonify
 
@@ -36,7 +37,7 @@ def _probe(path: str) -> int:
 
     A fresh connection, not the serving one: a file that vanished or was overwritten shows here at once.
     """
-    probe = sqlite3.connect(f"file:{Path(path).resolve()}?mode=rw", uri=True, timeout=2)
+    probe = sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?mode=rw", uri=True, timeout=2)
     try:
         probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return probe.execute("PRAGMA user_version").fetchone()[0]
