@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import db
 from .paths import default_db_path, keys_dir, packs_dir
-from .web import security_headers
+from .web import proxy, security_headers
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseId  # before any blueprint's rules are built
     db.init_app(app)
     security_headers.init_app(app)
+    proxy.init_app(app)
     from . import admin, i18n, publisher, student, sync, teacher
     from .publisher import api as publish_api
     from .student import packs as pack_delivery

@@ -10,8 +10,8 @@ from ..auth.ratelimit import RateLimiter
 from ..db import get_db
 from ..packs.registry import latest_manifests, load_catalog, published_manifest
 from ..planning.refresh import refresh_student
-from ..web.client_address import client_address
 from ..web.operator_log import ops_event
+from ..web.proxy import client_address
 from .bodies import decode_json_body
 from .compression import compress_json_reply
 from .devices import device_for_token
