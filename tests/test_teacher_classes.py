@@ -78,7 +78,8 @@ def test_settings_release_mode_threshold_units_and_tiers_are_saved_and_recorded(
     klass = db["classes"].get(class_id)
     assert (klass["name"], klass["release_mode"], klass["mastery_threshold"]) == ("6B maths", "auto", 0.9)
     import json
-    assert json.loads(klass["settings"]) == {"tier2_below": 0.55, "tier3_below": 0.25, "tier3_misconceptions": 3}
+    assert json.loads(klass["settings"]) == {"tier2_below": 0.55, "tier3_below": 0.25, "tier3_misconceptions": 3,
+                                             "while_waiting": "practice"}
     targets = {row[0]: row[1] for row in db.execute("SELECT target, reason FROM overrides WHERE class_id = ?",
                                                     [class_id])}
     assert {"release_mode", "mastery_threshold", "tier_thresholds"} <= set(targets)
@@ -99,3 +100,20 @@ def test_lifting_the_pin_lockout_clears_failed_joins(asha, world, db, client):
     assert "wrong PINs in the last 15 minutes" in page
     client.post(f"/teacher/classes/{world['class']['id']}/unlock", data={"csrf_token": token})
     assert client.post("/api/v1/join", json={"class_code": code, "pin": world["students"][1]["pin"]}).status_code == 200
+
+
+def test_nothing_until_i_approve_is_a_class_setting_and_recorded(asha, world, db):
+    """The teacher can hold back pre-approved practice; the page shows the choice and the change is recorded."""
+    import json
+    client, token = asha
+    class_id = world["class"]["id"]
+    page = client.get(f"/teacher/classes/{class_id}/settings").get_data(as_text=True)
+    assert 'name="while_waiting" value="practice" checked' in page
+    response = client.post(f"/teacher/classes/{class_id}/settings", data={
+        "csrf_token": token, "release_mode": "approve", "while_waiting": "nothing", "reason": "Exams next week"})
+    assert response.status_code == 302
+    assert json.loads(db["classes"].get(class_id)["settings"])["while_waiting"] == "nothing"
+    assert db.execute("SELECT reason FROM overrides WHERE class_id = ? AND target = 'while_waiting'",
+                      [class_id]).fetchone()[0] == "Exams next week"
+    page = client.get(f"/teacher/classes/{class_id}/settings").get_data(as_text=True)
+    assert 'name="while_waiting" value="nothing" checked' in page

@@ -28,6 +28,7 @@ DEFAULT_SETTINGS = {
     "max_review": 2,              # ... and at most this many spaced-review items
     "review_target": 0.85,        # review before predicted recall falls below this
     "no_repeat_days": 7,          # an item answered correctly this recently is not repeated
+    "no_repeat_helped_days": 7,   # nor one whose answer was shown (a hint, a retry): it would be remembered, not known
     "reserve_size": 3,
     "skills": None,               # the assigned unit's skills; None means the whole catalog
     "diagnostic_first": False,    # a student with no answers yet starts with the diagnostic
@@ -76,8 +77,12 @@ class _Builder:
         if bool(item.get("extension")) != allow_extension:
             return False
         history = self.state.items.get(item_id)
+        if history is None:
+            return True
         recent = self.now - self.cfg["no_repeat_days"] * DAY
-        return not (history and history.last_correct is not None and history.last_correct >= recent)
+        helped = self.now - self.cfg["no_repeat_helped_days"] * DAY
+        return not ((history.last_correct is not None and history.last_correct >= recent)
+                    or (history.last_helped is not None and history.last_helped >= helped))
 
     def best_item(self, candidates, review: bool = False, extension: bool = False):
         """The candidate whose predicted success sits best in the productive zone."""

@@ -46,6 +46,7 @@ class ItemState:
     last_correct: float | None = None
     last_shown: float | None = None
     skips: int = 0
+    last_helped: float | None = None  # the last time its answer was shown: a hint, or the solution after a second miss
 
 
 @dataclass
@@ -161,8 +162,12 @@ def replay(events, catalog: dict, params_by_skill: dict | None = None,
             item_state.last_shown = ts
         elif kind == "skip":
             item_state.skips += 1
+        elif kind == "hint":
+            item_state.last_helped = ts
         elif kind == "answer":
             hints, first = notes[id(event)]
+            if int(event.get("attempt") or 1) >= 2 and not event.get("correct"):
+                item_state.last_helped = ts  # a second miss: the phone shows the worked solution next
             counts = first and not (priors and event.get("diagnostic"))
             _apply_answer(state, catalog, item_id, item_state, event, ts, hints, counts)
     return state

@@ -122,12 +122,22 @@ def _tier(code, args: dict, locale: str | None):
         return _("not enough answers yet to see a difficulty")
     if code == "diagnostic":
         return _("starting with a short diagnostic")
+    if code == "pre_approved":
+        return _("practice you approved by policy, while the next set waits for you")
     if code in ("low_mastery", "on_track") and isinstance(args.get("mean"), (int, float)):
         mean = f"{float(args['mean']):.2f}"
         if code == "low_mastery":
             return _("mean mastery %(mean)s on the skills practised so far", mean=mean)
         return _("mastery %(mean)s: on track", mean=mean)
     return None
+
+
+def pre_approved_label(policy, locale: str | None = None) -> str:
+    """Which standing policy chose a set the student practises while the next one waits for the teacher."""
+    _, _n = _translators(locale)
+    if policy == "spaced_review":
+        return _("review of mastered skills")
+    return _("more of the skills last released")
 
 
 def tier_line(payload: dict, locale: str | None = None) -> str:

@@ -13,6 +13,19 @@ def open_sets(db, student_id: int) -> list:
                       [student_id]).fetchall()
 
 
+# What a student does while the next set waits for the teacher, per class (settings "while_waiting"):
+# "practice" (pre-approved review or more of the last released skills) or "nothing" (wait for the teacher).
+WHILE_WAITING = ("practice", "nothing")
+
+
+def needs_holding_set(db, student_id: int, settings: dict) -> bool:
+    """True when a proposal waits, the class allows pre-approved practice, and none is open already."""
+    if settings.get("while_waiting", "practice") != "practice":
+        return False
+    statuses = [(status, json.loads(payload).get("pre_approved")) for _id, payload, status in open_sets(db, student_id)]
+    return any(s == "proposed" for s, _ in statuses) and not any(policy for _s, policy in statuses)
+
+
 def diagnostic_finished(tree: dict | None, first_answers: dict) -> bool:
     """Walk the diagnostic tree with the first answer to each item; finished when the walk ends."""
     node = tree

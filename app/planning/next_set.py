@@ -4,13 +4,14 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ..adaptive.holding import holding_set_for
 from ..adaptive.selection import next_set_for
 from ..i18n.explain import with_english_lines
 from .decisions import adjust_proposal, overridden_state
 
 
-def _set_id(student_id: int, based_on: int, now: float) -> str:
-    return "s" + hashlib.sha256(f"{student_id}:{based_on}:{now}".encode()).hexdigest()[:15]
+def _set_id(student_id: int, based_on: int, now: float, kind: str = "") -> str:
+    return "s" + hashlib.sha256(f"{student_id}:{based_on}:{now}{kind}".encode()).hexdigest()[:15]
 
 
 def plan_next_set(db, student_id: int, state, catalog: dict, settings: dict, now: float, events_count: int) -> None:
@@ -27,3 +28,28 @@ def plan_next_set(db, student_id: int, state, catalog: dict, settings: dict, now
                            "tier": str(proposal.get("tier", "")), "payload": json.dumps(dict(proposal, id=set_id)),
                            "created_at": now, "released_at": now if auto else None,
                            "based_on_events": events_count})
+
+
+def last_released_set(db, student_id: int) -> dict | None:
+    """The newest set the teacher released (or a diagnostic): what pre-approved practice continues."""
+    row = db.execute("SELECT payload FROM sets WHERE student_id = ? AND released_at IS NOT NULL "
+                     "AND json_extract(payload, '$.pre_approved') IS NULL ORDER BY released_at DESC, created_at DESC "
+                     "LIMIT 1", [student_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def plan_holding_set(db, student_id: int, state, catalog: dict, settings: dict, now: float, events_count: int) -> bool:
+    """Release a short pre-approved practice set while a proposal waits for the teacher (inside the caller's write).
+
+    Released at once and kept like any set (who, when, which policy), so the teacher's pages show it.
+    """
+    plan = overridden_state(db, student_id, state)
+    holding = holding_set_for(plan, catalog, now, settings, last_released_set(db, student_id))
+    if not holding:
+        return False
+    holding = with_english_lines(holding, catalog)
+    set_id = _set_id(student_id, events_count, now, "holding")
+    db["sets"].insert({"id": set_id, "student_id": student_id, "status": "released", "tier": str(holding["tier"]),
+                       "payload": json.dumps(dict(holding, id=set_id)), "created_at": now, "released_at": now,
+                       "based_on_events": events_count})
+    return True

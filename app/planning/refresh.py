@@ -7,10 +7,11 @@ from ..db import write
 from .life_cycle import (
     answered_items_by_set,
     close_finished_sets,
+    needs_holding_set,
     needs_next_set,
     open_sets,
 )
-from .next_set import plan_next_set
+from .next_set import plan_holding_set, plan_next_set
 from .replay import class_settings, state_for, store_mastery
 
 
@@ -29,3 +30,6 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
         store_mastery(db, student_id, state, now)
         if needs_next_set(close_finished_sets(db, sets, done)):
             plan_next_set(db, student_id, state, catalog, settings, now, events_count)
+        # Never nothing to do: while the teacher has not yet looked, practice the teacher approved by policy.
+        if needs_holding_set(db, student_id, settings):
+            plan_holding_set(db, student_id, state, catalog, settings, now, events_count)

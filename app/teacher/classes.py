@@ -170,6 +170,8 @@ def save_class_settings(class_id):
     reason = request.form.get("reason", "").strip()[:200] or _("Class settings")
     old_settings = json.loads(klass["settings"] or "{}")
     settings = dict(old_settings, **tier_settings(request.form, old_settings))
+    # While a set waits for approval: pre-approved practice (the default), or nothing until the teacher approves.
+    settings["while_waiting"] = "nothing" if request.form.get("while_waiting") == "nothing" else "practice"
     with write(db):
         db.execute("UPDATE classes SET name = ?, release_mode = ?, mastery_threshold = ?, settings = ? WHERE id = ?",
                    [name, mode, threshold, json.dumps(settings), class_id])
@@ -181,6 +183,7 @@ def save_class_settings(class_id):
         for target, old, new in (("release_mode", klass["release_mode"], mode),
                                  ("mastery_threshold", klass["mastery_threshold"], threshold),
                                  ("units", sorted(current), sorted(units)),
+                                 ("while_waiting", old_settings.get("while_waiting", "practice"), settings["while_waiting"]),
                                  ("tier_thresholds", {k: old_settings.get(k) for k in TIER_KEYS},
                                   {k: settings.get(k) for k in TIER_KEYS})):
             if old != new:
