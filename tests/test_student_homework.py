@@ -119,6 +119,6 @@ def test_reflection_then_extension_then_done(steps):
 
 
 def test_summary_counts_right_answers(steps):
-    """Queue a, r1, b, c, d (r1 replaced e): a and d right; r1 and c skipped; b wrong twice."""
+    """Queue a, r1, b, c, d (r1 replaced e): a right at the first try, d right after a hint (practice); r1 and c skipped."""
     summary = steps["summary"]["value"]
-    assert summary["total"] == 5 and summary["correct"] == 2 and summary["firstTime"] == 1 and summary["hints"] == 2
+    assert summary["total"] == 5 and summary["right"] == 1 and summary["practised"] == 1 and summary["hints"] == 2

@@ -62,8 +62,10 @@ def test_a_new_student_starts_with_the_diagnostic_then_gets_five_by_one(world):
     _, view = sync(db, catalog, device, events, now + 60)
     statuses = {s["id"]: s["status"] for s in view["sets"]}
     assert diagnostic["id"] not in statuses, "a walked diagnostic is complete"
-    [proposed] = [s for s in view["sets"] if s["kind"] == "practice"]
+    [proposed] = [s for s in view["sets"] if s["kind"] == "practice" and not s.get("pre_approved")]
     assert proposed["status"] == "proposed", "approve mode waits for the teacher"
+    [holding] = [s for s in view["sets"] if s.get("pre_approved")]
+    assert holding["status"] == "released", "meanwhile, practice the teacher approved by policy"
     assert len(proposed["items"]) <= 5 and proposed["items"]
     for entry in proposed["items"]:
         assert entry["reason"] in {"misconception_remediation", "productive_practice", "prerequisite_gap",

@@ -46,3 +46,34 @@ def test_sparkline_scales_to_the_box():
     assert sparkline([0.0, 1.0]) == "0,27 120,1"
     assert sparkline([0.5]) == "0,14 120,14"
     assert sparkline([]) == ""
+
+
+def test_a_retry_after_the_shown_answer_is_practice_not_right(asha, world):
+    """Right means right at the first try without help: a right retry is marked as practice on the teacher's page."""
+    import re
+    import time
+
+    from tests.teacher_fixtures import answer
+    client, _ = asha
+    manu = world["students"][2]
+    now = time.time()
+    world["phones"][manu["id"]].send(world["catalog"], [
+        {"type": "shown", "item": "sample-eq-1", "t": int((now - 300) * 1000)},
+        answer("sample-eq-1", "1/4", ts=now - 250),
+        answer("sample-eq-1", "1/3", ts=now - 200, attempt=2),
+        answer("sample-eq-1", "1/2", ts=now - 150, attempt=3)], now)
+    html = client.get(f"/teacher/students/{manu['id']}").get_data(as_text=True)
+    marks = re.findall(r'<span class="(ok|bad|practice)">', html.split('id="answers"')[1].split("</section>")[0])
+    assert marks[:3] == ["practice", "bad", "bad"]  # newest first
+    assert "right after help: practice" in html
+
+
+def test_pre_approved_practice_is_shown_on_the_student_page(asha, world, db):
+    """A set the policy released while another waits is named as such, with its policy."""
+    kiran = world["students"][0]
+    holding = [r for r in db.execute("SELECT payload FROM sets WHERE student_id = ? AND status = 'released'",
+                                     [kiran["id"]]) if '"pre_approved"' in r[0]]
+    assert holding
+    client, _ = asha
+    html = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
+    assert "Practice while a set waits for you (pre-approved:" in html

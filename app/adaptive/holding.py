@@ -16,7 +16,10 @@ HOLDING_SIZE = 3  # short: the approved set should not wait behind a long one
 
 def holding_set_for(state, catalog: dict, now: float, settings: dict | None = None,
                     last_released: dict | None = None) -> dict | None:
-    """A short pre-approved practice set (review first, then the last released set's skills), or None."""
+    """A short pre-approved practice set (review first, then the last released set's skills), or None.
+
+    With nothing released yet, "the last skills" are the ones the student practised last.
+    """
     b = _Builder(state, catalog, now, settings)
     size = min(HOLDING_SIZE, b.cfg["set_size"])
     items: list = []
@@ -33,6 +36,10 @@ def holding_set_for(state, catalog: dict, now: float, settings: dict | None = No
     for entry in (last_released or {}).get("items", []):
         if entry.get("skill") in state.skills and entry["skill"] not in last_skills:
             last_skills.append(entry["skill"])
+    if not last_skills:  # nothing released yet: more of what the student already practised, newest first
+        unit = b.cfg["skills"] or sorted(state.skills)
+        last_skills = sorted((s for s in unit if s in state.skills and state.skills[s].attempts),
+                             key=lambda s: (-(state.skills[s].last_practised or 0), s))[:2]
     while len(items) < size and last_skills:
         progressed = False
         for skill in last_skills:  # interleaved, as the selector does

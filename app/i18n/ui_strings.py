@@ -44,7 +44,6 @@ MESSAGES = [
     N_("Not started"),
     N_("Homework"),
     N_("Question %(n)d of %(total)d"),
-    N_("Well done! Set complete."),
     N_("Storage is almost full. Ask your teacher before downloading more."),
     N_("How sure were you?"),
     N_("Extension (optional)"),

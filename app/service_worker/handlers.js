@@ -106,8 +106,7 @@ async function homework(profile, state, options = {}) {
   let active = hw.activeSet(state);
   if (!active) {
     const content = await contentFor({}, profile.locale);
-    return emptyScreen({ profile }, { waiting: hw.waitingSets(state).length > 0, storageShort: await storageShort(),
-                                      missing: false, content });
+    return emptyScreen({ profile }, { waiting: hw.waitingFor(state), storageShort: await storageShort(), missing: false, content });
   }
   if (!active.progress) {
     const content = await contentFor({}, profile.locale);
@@ -123,7 +122,7 @@ async function homework(profile, state, options = {}) {
 
 async function renderProgress(profile, state, progress, options = {}) {
   const ctx = await itemContext(profile, state, progress);
-  if (progress.stage === "done") return doneScreen(ctx, !!hw.activeSet(state));
+  if (progress.stage === "done") return doneScreen(ctx, !!hw.activeSet(state), { waiting: hw.waitingFor(state) });
   if (progress.stage === "reflection") return reflectionScreen(ctx);
   if (!progress.current || !ctx.content.item(progress.current)) {
     return emptyScreen({ profile }, { missing: true, storageShort: await storageShort() });

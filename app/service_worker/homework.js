@@ -23,8 +23,17 @@ export function waitingSets(state) {
   return (state.sets || []).filter((s) => s.status === "proposed");
 }
 
+/** {askedAt} when a set waits for the teacher (asked when it was made), else null. */
+export function waitingFor(state) {
+  const waiting = waitingSets(state);
+  if (!waiting.length) return null;
+  const at = Math.min(...waiting.map((s) => Number(s.generated_at) || Infinity));
+  return { askedAt: Number.isFinite(at) ? at * 1000 : null };
+}
+
 function itemState() {
-  return { attempts: 0, correct: false, hints: 0, solution: false, last: null, shownAt: 0, secs: 0, finished: false };
+  return { attempts: 0, correct: false, firstRight: false, hints: 0, solution: false, last: null, shownAt: 0, secs: 0,
+           finished: false };
 }
 
 /** Start a set: pin the pack versions it is played with, show its first item. Returns [progress, events]. */
@@ -103,8 +112,13 @@ export function check(progress, item, raw, now = Date.now()) {
     return [progress, [], st.last];
   }
   st.attempts += 1;
+  // "Right" means right at the first try without help, here as on the server: a later right
+  // answer (after feedback, a hint or the worked solution) is practice, and says so.
+  const helped = st.attempts > 1 || st.hints > 0;
+  if (st.attempts === 1) st.firstRight = grade.correct && st.hints === 0;
   st.correct = st.correct || grade.correct;
-  st.last = { status: grade.status, mc: grade.misconception, r: text };
+  st.last = { status: grade.correct && helped ? "practice" : grade.status, mc: grade.misconception, r: text,
+              shown: grade.correct && helped ? !!st.solution : undefined };
   if (!grade.correct && st.attempts >= 2) st.solution = true;
   if (st.attempts === 1 && progress.stage === "items") {
     progress.answers.push({ item: id, correct: grade.correct, misconception: grade.misconception });
@@ -165,17 +179,33 @@ export function reflect(progress, value, now = Date.now()) {
   return [progress, events.concat(more)];
 }
 
-/** How the set went: answered, right first time, hints used. */
+/**
+ * How the set went: `right` counts first tries without help (the one definition of right),
+ * `practised` the items got right later, after feedback, a hint or the worked solution.
+ */
 export function summary(progress) {
   // The optional extension counts once the student tried it: it is work they did.
   const ext = progress.set.extension && progress.set.extension.item;
   const tried = ext && progress.items[ext] && progress.items[ext].attempts ? [ext] : [];
   const queue = [...plan(progress).queue.filter((id) => id !== ext), ...tried];
   const states = queue.map((id) => progress.items[id] || itemState());
+  // Sets begun before firstRight was kept: their first answers say it (hints then counted as help).
+  const first = new Map((progress.answers || []).map((a) => [a.item, a]));
+  queue.forEach((id, i) => {
+    if (states[i].firstRight === undefined) states[i] = { ...states[i], firstRight: !!(first.get(id) || {}).correct && !states[i].hints };
+  });
   return {
     total: queue.length,
-    correct: states.filter((s) => s.correct).length,
-    firstTime: progress.answers.filter((a) => a.correct).length,
+    right: states.filter((s) => s.firstRight).length,
+    practised: states.filter((s) => s.correct && !s.firstRight).length,
+    skipped: states.filter((s) => !s.attempts).length,
     hints: states.reduce((sum, s) => sum + s.hints, 0),
   };
+}
+
+/** The kind of end a set had, for a message that fits it: "all", "most", "some" or "none" right at the first try. */
+export function outcome(s) {
+  if (!s.total || s.right === 0) return "none";
+  if (s.right === s.total) return "all";
+  return s.right * 5 >= s.total * 3 ? "most" : "some";
 }

@@ -76,7 +76,6 @@ export const MESSAGES = [
   N_("Too many tries. Wait 15 minutes, or ask your teacher."),
   N_("Type a number."),
   N_("Type your answer first."),
-  N_("Well done! Set complete."),
   N_("What mastery looks like"),
   N_("Why this item"),
   N_("Worked solution"),
@@ -86,12 +85,25 @@ export const MESSAGES = [
   N_("Your answer"),
   N_("Your homework needs a download. Connect to the internet, then tap Sync now."),
   N_("Your progress shows here after your first homework."),
-  N_("Your teacher is checking your next homework. Tap Sync now later."),
+  N_("A quick check of what you already know"),
+  N_("All right at the first try. Set complete."),
+  N_("Good work. Set complete."),
+  N_("It comes with the next sync after that."),
+  N_("Meanwhile, look back at what you learned:"),
+  N_("Practice your teacher allows while your next homework waits for them."),
+  N_("Read the worked solutions again: your next homework brings these skills back, step by step."),
+  N_("Right this time. It counts as practice, not as right at the first try."),
+  N_("Set complete. Some of these need more practice."),
+  N_("Set complete. These were hard for you today."),
+  N_("That matches the worked solution. It counts as practice, not as right at the first try."),
+  N_("Your teacher is checking your next homework."),
+  N_("Your teacher was asked on %(when)s to check your next homework."),
 ];
 
 /** Counted msgids (singular, plural). */
 export const PLURALS = [
-  ngettext("%(num)d answer right out of %(total)d.", "%(num)d answers right out of %(total)d.", 0),
+  ngettext("%(num)d of %(total)d right at the first try.", "%(num)d of %(total)d right at the first try.", 0),
+  ngettext("%(num)d more right after help: that is practice.", "%(num)d more right after help: that is practice.", 0),
   ngettext("%(num)d answer so far", "%(num)d answers so far", 0),
   ngettext("%(num)d answer waiting to sync", "%(num)d answers waiting to sync", 0),
 ];

@@ -1,8 +1,8 @@
 // The homework screens (replace #app): an item with its answer box, feedback, hints and
 // worked solution; the reflection prompt; the end of a set; and "no homework yet".
 
-import { _, ngettext } from "./i18n.js";
-import { entryFor, position, summary } from "./homework.js";
+import { _, currentLocale, ngettext } from "./i18n.js";
+import { entryFor, outcome, position, summary } from "./homework.js";
 import { h, raw, screen, warning } from "./render.js";
 
 /** The "why this item" line in the student's language, from the entry's reason code. */
@@ -22,6 +22,7 @@ export function whyLine(entry, content, locale) {
     case "spaced_review": return _("A quick review of %(skill)s, so you keep it.", { skill: skillName });
     case "extension": return _("A challenge in %(skill)s, if you want one.", { skill: skillName });
     case "teacher": return _("Your teacher chose this item for you");
+    case "diagnostic": return _("A quick check of what you already know");
     default: return entry.why || "";
   }
 }
@@ -30,6 +31,10 @@ function feedback(last, item, text, mcFeedback) {
   if (!last) return "";
   switch (last.status) {
     case "correct": return h`<p class="fb ok" role="alert">${_("Correct!")}</p>`;
+    // Right, but not at the first try without help: honest about it, and still worth doing.
+    case "practice": return h`<p class="fb practice" role="alert">${last.shown
+      ? _("That matches the worked solution. It counts as practice, not as right at the first try.")
+      : _("Right this time. It counts as practice, not as right at the first try.")}</p>`;
     case "misconception":
       return h`<p class="fb" role="alert">${mcFeedback(last.mc) || _("Not quite. Try again.")}</p>`;
     case "not_simplified": return h`<p class="fb" role="alert">${_("Right value! Now write it in lowest terms.")}</p>`;
@@ -83,6 +88,7 @@ export function itemScreen(ctx, { draft = "", notices = [] } = {}) {
 ${extension ? h`<h1 tabindex="-1" ${focusHeading}>${_("Extension (optional)")}</h1>`
     : h`<h1 tabindex="-1" ${focusHeading}>${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}</h1>
 <progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
+${progress.set.pre_approved ? h`<p class="note">${_("Practice your teacher allows while your next homework waits for them.")}</p>` : ""}
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
 <div class="card" data-item="${id}" data-kind="${item.kind}">
 <p class="q" lang="${text.roman ? `${locale}-Latn` : locale}">${question}</p>
@@ -135,23 +141,52 @@ ${field}
   return screen(profile, "reflection", main, { title: _("Homework"), nav: "start" });
 }
 
-/** The end of a set: how it went, and where to go next. */
-export function doneScreen(ctx, hasNext) {
+/** "n of total right at the first try", the one definition of right everywhere. */
+export function rightLine(s) {
+  return ngettext("%(num)d of %(total)d right at the first try.", "%(num)d of %(total)d right at the first try.",
+                  s.right, { total: s.total });
+}
+
+// A message that fits the result: praise only for what went well, effort and a next step otherwise.
+const HEADLINES = {
+  all: () => _("All right at the first try. Set complete."),
+  most: () => _("Good work. Set complete."),
+  some: () => _("Set complete. Some of these need more practice."),
+  none: () => _("Set complete. These were hard for you today."),
+};
+
+/** The end of a set: how it went, honestly, and what to do next. */
+export function doneScreen(ctx, hasNext, { waiting = null } = {}) {
   const { profile, progress } = ctx;
   const s = summary(progress);
-  const main = h`<h1 tabindex="-1" autofocus>${_("Well done! Set complete.")}</h1>
-<p>${ngettext("%(num)d answer right out of %(total)d.", "%(num)d answers right out of %(total)d.", s.correct, { total: s.total })}</p>
-${hasNext ? h`<div class="row"><button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button></div>` : ""}`;
+  const result = outcome(s);
+  const step = result === "all" || result === "most" ? ""
+    : h`<p>${_("Read the worked solutions again: your next homework brings these skills back, step by step.")}</p>`;
+  const main = h`<h1 tabindex="-1" autofocus>${HEADLINES[result]()}</h1>
+<p>${rightLine(s)}</p>
+${s.practised ? h`<p>${ngettext("%(num)d more right after help: that is practice.", "%(num)d more right after help: that is practice.", s.practised)}</p>` : ""}
+${step}
+${hasNext ? h`<div class="row"><button type="button" class="primary" hx-get="/app/start" hx-target="#app">${_("Next")}</button></div>`
+    : waitingLine(waiting)}`;
   return screen(profile, "done", main, { refresh: "/app/start", title: _("Homework"), nav: "start" });
 }
 
+/** When the teacher was asked to check the next set, and what the student can do meanwhile. */
+function waitingLine(waiting) {
+  if (!waiting) return h`<p>${_("No homework right now. Tap Sync now when you are online.")}</p>`;
+  const when = waiting.askedAt ? new Intl.DateTimeFormat(`${currentLocale()}-IN`, { day: "numeric", month: "short", hour: "numeric",
+                                                                           minute: "2-digit" }).format(new Date(waiting.askedAt)) : "";
+  return h`<p>${when ? _("Your teacher was asked on %(when)s to check your next homework.", { when })
+    : _("Your teacher is checking your next homework.")} ${_("It comes with the next sync after that.")}</p>
+<p>${_("Meanwhile, look back at what you learned:")}</p>
+<div class="row"><button type="button" class="primary" hx-get="/app/progress" hx-target="#app">${_("My progress")}</button></div>`;
+}
+
 /** No set to do: waiting for the teacher, for a download, or for the next sync. */
-export function emptyScreen(ctx, { waiting = false, missing = false, storageShort = false } = {}) {
+export function emptyScreen(ctx, { waiting = null, missing = false, storageShort = false } = {}) {
   const { profile } = ctx;
   const main = h`<h1 tabindex="-1" autofocus>${_("Homework")}</h1>
 ${storageShort ? warning(_("Storage is almost full. Ask your teacher before downloading more.")) : ""}
-<p>${missing ? _("Your homework needs a download. Connect to the internet, then tap Sync now.")
-    : waiting ? _("Your teacher is checking your next homework. Tap Sync now later.")
-      : _("No homework right now. Tap Sync now when you are online.")}</p>`;
+${missing ? h`<p>${_("Your homework needs a download. Connect to the internet, then tap Sync now.")}</p>` : waitingLine(waiting)}`;
   return screen(profile, "empty", main, { refresh: "/app/start", title: _("Homework"), nav: "start" });
 }

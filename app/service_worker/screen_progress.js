@@ -2,6 +2,7 @@
 // what mastery means. The server's mastery, moved on by answers not yet synced (bkt.js).
 
 import { DEFAULT_PARAMS, MASTERY_THRESHOLD, updateMastery } from "./bkt.js";
+import { rightLine } from "./screen_item.js";
 import { summary } from "./homework.js";
 import { _, currentLocale, ngettext } from "./i18n.js";
 import { h, screen, warning } from "./render.js";
@@ -76,8 +77,7 @@ ${skills.length ? h`<ul class="plain">${bars}</ul>` : h`<p>${_("Your progress sh
 ${unsynced ? h`<p class="muted">${_("Some answers are not synced yet; these bars already count them.")}</p>` : ""}
 ${finished.length ? h`<h2>${_("Finished homework")}</h2><ul class="done-sets">${finished.map((p) => {
     const sum = summary(p);
-    return h`<li data-set="${p.id}">${day.format(new Date(p.ended || p.started))}: ${ngettext("%(num)d answer right out of %(total)d.",
-      "%(num)d answers right out of %(total)d.", sum.correct, { total: sum.total })}</li>`;
+    return h`<li data-set="${p.id}">${day.format(new Date(p.ended || p.started))}: ${rightLine(sum)}</li>`;
   })}</ul>` : ""}
 <h2>${_("Next steps")}</h2>
 ${ready.length ? h`<ul>${ready.map((s) => h`<li>${_("Practise %(skill)s.", { skill: name(s) })}</li>`)}</ul>`

@@ -16,7 +16,8 @@ DAY = 86400
 EVENT_COLUMNS = (
     "e.student_id, e.type, e.item_id, e.set_id, e.correct, e.misconception, e.response, "
     "json_extract(e.payload, '$.secs'), json_extract(e.payload, '$.hint'), e.server_ts, "
-    "json_extract(e.payload, '$.prompt'), json_extract(e.payload, '$.value'), e.device_id, e.seq")
+    "json_extract(e.payload, '$.prompt'), json_extract(e.payload, '$.value'), e.device_id, e.seq, "
+    "json_extract(e.payload, '$.attempt')")
 IN_CLASS = "e.student_id IN (SELECT id FROM students WHERE class_id = ?)"
 CACHED_CLASSES = 16
 _cache: OrderedDict = OrderedDict()
@@ -48,24 +49,31 @@ def load_students(db, class_id: int) -> list:
 
 
 def _event(row) -> dict:
-    (sid, kind, item, set_id, correct, mc, response, secs, hint, ts, prompt, value, device, seq) = row
+    (sid, kind, item, set_id, correct, mc, response, secs, hint, ts, prompt, value, device, seq, attempt) = row
     event = {"type": kind, "item": item, "set": set_id, "ts": ts, "correct": None if correct is None else bool(correct),
              "misconception": mc, "response": response, "seconds": float(secs or 0.0), "hints": int(hint or 0),
-             "order": (ts, device, seq)}
+             "attempt": int(attempt or 1), "order": (ts, device, seq)}
     if kind == "reflection":
         event.update(prompt=prompt, value=value)
     return event
 
 
 def _with_hints(events: list) -> list:
-    """Events in log order, each answer carrying the hints used on its item before it."""
+    """Events in log order, each answer carrying the hints used on its item before it and whether it counts as right.
+
+    Right means right at the first try without help, as on the phone and in mastery: a later
+    right answer (after feedback, a hint or the worked solution) is practice.
+    """
     events.sort(key=lambda e: e["order"])
     hints_on: dict = {}
     for event in events:
-        if event["type"] == "hint":
+        if event["type"] == "shown":
+            hints_on.pop(event["item"], None)
+        elif event["type"] == "hint":
             hints_on[event["item"]] = max(hints_on.get(event["item"], 0), event["hints"] or 1)
         elif event["type"] == "answer":
-            event["hints"] = max(event["hints"], hints_on.pop(event["item"], 0))
+            event["hints"] = max(event["hints"], hints_on.get(event["item"], 0))
+            event["first_try"] = event.get("attempt", 1) == 1 and not event["hints"]
     return events
 
 
