@@ -6,10 +6,22 @@ from playwright.sync_api import expect
 from .phone import Answers, answer_item, current_item, expect_waiting, join
 
 
-def _switch_to(page, name):
+def _switch_to(page, student):
     page.get_by_role("button", name="Switch student").click()
-    page.get_by_role("button", name=name, exact=True).click()
-    expect(page.locator("#bar .who")).to_have_text(name)
+    page.get_by_role("button", name=student["name"], exact=True).click()
+    _enter_pin(page, student)
+
+
+def _enter_pin(page, student):
+    # A shared phone is not a shared login: a wrong PIN switches nobody, the student's own does.
+    wrong = "0000" if student["pin"] != "0000" else "1111"
+    page.get_by_role("textbox", name="PIN").fill(wrong)
+    page.get_by_role("button", name="Switch", exact=True).click()
+    expect(page.locator("#app [role=alert]")).to_contain_text("That PIN is not right")
+    expect(page.locator("#bar .who")).not_to_have_text(student["name"])
+    page.get_by_role("textbox", name="PIN").fill(student["pin"])
+    page.get_by_role("button", name="Switch", exact=True).click()
+    expect(page.locator("#bar .who")).to_have_text(student["name"])
 
 
 def test_two_profiles_on_one_phone(server, students, phone, since):
@@ -29,7 +41,7 @@ def test_two_profiles_on_one_phone(server, students, phone, since):
     second_item = answer_item(page, server.item_index, second_answers, wrong_first=False)
     expect_waiting(page, 1)
 
-    _switch_to(page, first["name"])
+    _switch_to(page, first)
     expect_waiting(page, 0)  # the second student's answer is not the first's
     first_answers = Answers()
     answer_item(page, server.item_index, first_answers, wrong_first=True)
@@ -40,7 +52,7 @@ def test_two_profiles_on_one_phone(server, students, phone, since):
     expect(rows.filter(has_text=first["name"])).to_contain_text("2 answers waiting to sync")
     expect(rows.filter(has_text=second["name"])).to_contain_text("1 answer waiting to sync")
     page.get_by_role("button", name=second["name"], exact=True).click()
-    expect(page.locator("#bar .who")).to_have_text(second["name"])
+    _enter_pin(page, second)
     assert current_item(page) == second_item
     expect(page.locator("#app .fb.ok")).to_be_visible()  # the item as the second student left it
     expect_waiting(page, 1)

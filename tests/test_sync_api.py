@@ -57,6 +57,29 @@ def test_join_gives_a_token_for_that_student(client, roster):
     assert response.json["student"]["name"] == "Bala" and len(response.json["token"]) > 30
 
 
+def test_a_join_the_phone_could_not_store_leaves_no_device(client, roster):
+    """Storage full after the server said yes: the phone undoes the join, and no device stays registered."""
+    db = roster["db"]
+    before = db.execute("SELECT count(*) FROM devices").fetchone()[0]
+    token = token_for(client, roster, 1)
+    assert db.execute("SELECT count(*) FROM devices").fetchone()[0] == before + 1
+    response = client.post("/api/v1/join/undo", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json == {"forgotten": True}
+    assert db.execute("SELECT count(*) FROM devices").fetchone()[0] == before
+    assert sync(client, token, {"events": []}).status_code == 401
+    assert client.post("/api/v1/join/undo", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_undoing_a_join_that_sent_answers_keeps_them(client, roster):
+    """A device that already sent events is revoked, never deleted: its answers stay the student's."""
+    db = roster["db"]
+    token = token_for(client, roster, 1)
+    assert sync(client, token, {"events": [answer("undo0000000000000001")]}).status_code == 200
+    assert client.post("/api/v1/join/undo", headers={"Authorization": f"Bearer {token}"}).json == {"forgotten": False}
+    assert db.execute("SELECT count(*) FROM events WHERE id = 'undo0000000000000001'").fetchone()[0] == 1
+    assert sync(client, token, {"events": []}).status_code == 401
+
+
 def test_join_carries_what_a_first_sync_would_answer(client, roster):
     joined = client.post("/api/v1/join", json={"class_code": roster["code"], "pin": roster["pins"][0],
                                                "packs": {"sample-6": "1.0.0"}}).json

@@ -6,13 +6,13 @@ import { _, deviceLocale, ngettext, useLocale } from "./i18n.js";
 import { answersWaiting, heldInMemory, onHeldChange, pending, record, withHeld } from "./outbox.js";
 import { audioUrl, collectGarbage, dropAudio } from "./pack_audio.js";
 import { contentFor } from "./packs.js";
-import { currentProfile, join, JoinError, listProfiles, switchTo, updateProfile } from "./profiles.js";
+import { currentProfile, join, JoinError, listProfiles, pinMatches, switchTo, updateProfile } from "./profiles.js";
 import { joinScreen } from "./screen_join.js";
 import { doneScreen, emptyScreen, itemScreen, reflectionScreen } from "./screen_item.js";
-import { profilesScreen } from "./screen_profiles.js";
+import { pinScreen, profilesScreen } from "./screen_profiles.js";
 import { progressScreen } from "./screen_progress.js";
 import { get } from "./store.js";
-import { flushAll, installAudioFor, pinnedPackKeys, takeJoinReply } from "./sync.js";
+import { flushAll, installAudioFor, onSyncChange, pinnedPackKeys, takeJoinReply } from "./sync.js";
 import { knownVoices } from "./device.js";
 
 const lastScreen = new Map();       // profile id -> "start" | "progress" | "profiles"
@@ -90,6 +90,7 @@ async function currentStatus() {
   if (profile.needsJoin) return _("Join again with your PIN so your answers can be sent.");
   const waiting = await answersWaiting(profile.id);
   let text = waiting ? ngettext("%(num)d answer waiting to sync", "%(num)d answers waiting to sync", waiting) : _("All answers synced");
+  if (unreachable) text = `${_("No connection now. Your answers are safe on this phone and are sent when a connection returns.")} ${text}`;
   if (heldInMemory.length) text += ` ${_("Storage is full: your work is not saved on this phone yet. Keep Abhyas open and tap Sync now.")}`;
   return text;
 }
@@ -219,29 +220,53 @@ export async function profiles() {
   return profilesScreen(profile, all, waiting);
 }
 
-/** POST /app/profiles/switch: show another student's homework. */
+// Wrong PINs on this phone: after a few, switching waits a minute, so a sibling cannot simply try them all.
+const PIN_TRIES = 5;
+const PIN_WAIT_MS = 60 * 1000;
+let pinFailures = { count: 0, until: 0 };
+
+/** POST /app/profiles/switch: show another student's homework, after their PIN (a shared phone is not a shared login). */
 export async function switchProfile(form) {
-  await switchTo(form.get("profile"));
+  const current = await currentProfile();
+  const target = (await listProfiles()).find((p) => p.id === form.get("profile"));
+  if (!target) return profiles();
+  if (!current || target.id === current.id || !target.pinHash) {
+    await switchTo(target.id);
+    statusChanged();
+    return start();
+  }
+  await useLocale(current.locale);
+  if (!form.has("pin")) return pinScreen(current, target);
+  if (Date.now() < pinFailures.until) return pinScreen(current, target, "wait");
+  if (!(await pinMatches(target, form.get("pin")))) {
+    pinFailures.count += 1;
+    if (pinFailures.count >= PIN_TRIES) pinFailures = { count: 0, until: Date.now() + PIN_WAIT_MS };
+    return pinScreen(current, target, "wrong");
+  }
+  pinFailures = { count: 0, until: 0 };
+  await switchTo(target.id);
   statusChanged();
   return start();
 }
 
-/** GET /app/join: the join form (another student on this phone). */
-export async function joinForm() {
+/** GET /app/join: the join form (another student on this phone), in the language chosen on it. */
+export async function joinForm(form) {
   const profile = await currentProfile();
-  await useLocale(profile ? profile.locale : deviceLocale());
-  return joinScreen(profile, { cancel: !!profile });
+  const chosen = form && form.get && form.get("locale");
+  await useLocale(chosen || (profile ? profile.locale : deviceLocale()));
+  return joinScreen(profile, { cancel: !!profile, classCode: (form && form.get && form.get("class_code")) || "" });
 }
 
 /** POST /app/join: join online, fetch the first set and the packs, then show the homework. */
 export async function joinClass(form) {
   const classCode = String(form.get("class_code") || "");
+  const chosen = String(form.get("locale") || "") || null;
   let profile, reply;
   try {
-    ({ profile, reply } = await join(classCode, String(form.get("pin") || "")));
+    ({ profile, reply } = await join(classCode, String(form.get("pin") || ""), chosen));
   } catch (err) {
     const current = await currentProfile();
-    await useLocale(current ? current.locale : deviceLocale());
+    await useLocale(chosen || (current ? current.locale : deviceLocale()));
     if (err instanceof JoinError) return joinScreen(current, { problem: err.kind, classCode, cancel: !!current });
     throw err;
   }
@@ -269,9 +294,16 @@ export async function settings(form) {
   return start();
 }
 
-/** POST /app/sync: Sync now, ignoring any backoff. */
+/** POST /app/sync: Sync now, ignoring any backoff; without a connection, say the answers wait safely. */
 export async function syncNow() {
-  await flushAll({ force: true, reason: "button" });
+  const results = await flushAll({ force: true, reason: "button" });
+  unreachable = Object.values(results || {}).some((r) => r && r.failed && !r.status) || (self.navigator && navigator.onLine === false);
   statusChanged();
   return "";
 }
+
+// Sync now found no connection: the status line says so until a sync gets through.
+let unreachable = false;
+onSyncChange((change) => {
+  if (change.status === "synced") unreachable = false;
+});

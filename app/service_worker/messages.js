@@ -98,6 +98,13 @@ export const MESSAGES = [
   N_("That matches the worked solution. It counts as practice, not as right at the first try."),
   N_("Your teacher is checking your next homework."),
   N_("Your teacher was asked on %(when)s to check your next homework."),
+  N_("Cancel"),
+  N_("No connection now. Your answers are safe on this phone and are sent when a connection returns."),
+  N_("Switch"),
+  N_("Switch to %(name)s"),
+  N_("That PIN is not right. Ask your teacher if you forgot it."),
+  N_("This phone's storage is full, so Abhyas cannot keep your homework. Delete some photos, videos or apps you do not need, then tap Join again."),
+  N_("Too many wrong PINs. Wait a minute, then try again."),
 ];
 
 /** Counted msgids (singular, plural). */

@@ -1,7 +1,7 @@
 // The profile switcher (replaces #app): everyone who uses this phone, and "Add student".
 
 import { _, ngettext } from "./i18n.js";
-import { h, screen } from "./render.js";
+import { h, screen, warning } from "./render.js";
 
 /** One button per student on this phone; each keeps their own answers and progress. */
 export function profilesScreen(profile, profiles, waitingByProfile) {
@@ -16,4 +16,19 @@ export function profilesScreen(profile, profiles, waitingByProfile) {
 <ul class="plain">${rows}</ul>
 <div class="row"><button type="button" hx-get="/app/join" hx-target="#app">${_("Add student")}</button></div>`;
   return screen(profile, "profiles", main, { refresh: "/app/profiles", title: _("Switch student") });
+}
+
+/** Switching to another student asks for their PIN, so nobody answers as someone else. */
+export function pinScreen(profile, target, problem = null) {
+  const main = h`<h1 tabindex="-1" autofocus>${_("Switch to %(name)s", { name: target.name })}</h1>
+${problem === "wrong" ? warning(_("That PIN is not right. Ask your teacher if you forgot it.")) : ""}
+${problem === "wait" ? warning(_("Too many wrong PINs. Wait a minute, then try again.")) : ""}
+<form hx-post="/app/profiles/switch" hx-target="#app" hx-disabled-elt="#app form button">
+  <input type="hidden" name="profile" value="${target.id}">
+  <label for="switch-pin">${_("PIN")}</label>
+  <input id="switch-pin" name="pin" required maxlength="12" inputmode="numeric" autocomplete="off">
+  <div class="row"><button type="submit" class="primary">${_("Switch")}</button>
+  <button type="button" hx-get="/app/profiles" hx-target="#app">${_("Cancel")}</button></div>
+</form>`;
+  return screen(profile, "pin", main, { title: _("Switch student"), nav: "profiles" });
 }

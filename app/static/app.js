@@ -103,10 +103,11 @@
       if (status && status.textContent !== data.text) status.textContent = data.text;
       keepWorkerAwake(data.held > 0);
     } else if (data.type === "refresh-if-idle") {
-      // New sets or mastery arrived: redraw only a screen the student is not working on.
+      // New sets or mastery arrived: redraw only a screen the student is not working on. The
+      // Sync now button's own request is still open when its news arrives: it does not count.
       const screen = document.querySelector("#app [data-screen]");
       const url = screen && screen.dataset.refresh;
-      if (url && !document.querySelector(".htmx-request")) htmx.ajax("GET", url, { target: "#app", swap: "innerHTML" });
+      if (url && !document.querySelector("#app .htmx-request, #app.htmx-request")) htmx.ajax("GET", url, { target: "#app", swap: "innerHTML" });
     } else if (data.type === "persist") {
       askPersist();
     }

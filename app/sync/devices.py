@@ -38,3 +38,17 @@ def revoke_device(db, device_id: int) -> None:
     """Revoke one device token; the phone must join again."""
     with write(db):
         db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [time.time(), device_id])
+
+
+def forget_unused_device(db, device_id: int) -> bool:
+    """Undo a join the phone could not store: delete the device when it never sent an event (else revoke it).
+
+    Returns True when the device is gone without a trace.
+    """
+    with write(db):
+        used = db.execute("SELECT 1 FROM events WHERE device_id = ? LIMIT 1", [device_id]).fetchone()
+        if used:
+            db.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [time.time(), device_id])
+            return False
+        db.execute("DELETE FROM devices WHERE id = ?", [device_id])
+        return True

@@ -65,6 +65,15 @@ PATHS = {
             "401": {"description": "class code or PIN not recognised", "content": {"application/json": {"schema": ERROR}}},
             "429": {"description": "too many wrong PINs", "content": {"application/json": {"schema": ERROR}}},
         }}},
+    "/api/v1/join/undo": {"post": {
+        "summary": "Forget the device a join just made, when the phone could not store it (storage full)",
+        "security": [{"deviceToken": []}],
+        "responses": {
+            "200": {"description": "forgotten: true when the device is gone; false when it had sent events and is revoked instead",
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "forgotten": {"type": "boolean"}}}}}},
+            "401": {"description": "missing or revoked token", "content": {"application/json": {"schema": ERROR}}},
+        }}},
     "/api/v1/sync": {"post": {
         "summary": "Send up to 50 queued events; receive acks, refusals, mastery, sets and packs to fetch",
         "security": [{"deviceToken": []}],

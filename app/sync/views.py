@@ -14,7 +14,7 @@ from ..web.operator_log import ops_event
 from ..web.proxy import client_address
 from .bodies import decode_json_body
 from .compression import compress_json_reply
-from .devices import device_for_token
+from .devices import device_for_token, forget_unused_device
 from .errors import ApiError
 from .join import join_class
 from .openapi import openapi_document
@@ -92,6 +92,15 @@ def join():
     ahead = whats_next(db, joined["student"]["id"], catalog, _known_packs(body), time.time(), changed=False)
     ahead["student"] = {**ahead.get("student", {}), **joined["student"]}  # the join's carries the student's id
     return jsonify({**ahead, **joined})
+
+
+@bp.post("/join/undo")
+def undo_join():
+    """Forget the device a join just made, when the phone could not store it (a full disk): no ghost device stays."""
+    device = _bearer_device()
+    if device is None:
+        return problem(401, "missing, unknown or revoked device token")
+    return jsonify({"forgotten": forget_unused_device(get_db(), device["device_id"])})
 
 
 def _known_packs(payload) -> dict:
