@@ -36,9 +36,12 @@ def cmd_pack_build(args) -> int:
 
 
 def cmd_pack_stats(args) -> int:
-    """Print a pack's completeness counts."""
-    from .packs.stats import pack_stats
-    _print_json(pack_stats(Path(args.path)))
+    """Print a pack's completeness counts; for a folder of packs, each pack's and their total."""
+    from .packs.stats import all_packs_stats, is_pack_folder, pack_stats
+    path = Path(args.path)
+    if not path.is_dir():
+        raise CommandError(f"{path}: not a folder")
+    _print_json(pack_stats(path) if is_pack_folder(path) else all_packs_stats(path))
     return 0
 
 

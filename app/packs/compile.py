@@ -1,7 +1,10 @@
 """Turning a validated pack source into the JSON documents phones and the server read."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..grading import format_value, parse_answer
+from . import worked_examples
 from .validate import LoadedPack
 
 
@@ -37,6 +40,7 @@ def meta_document(pack: LoadedPack) -> dict:
         "skills": [{
             "id": s["id"],
             "prerequisites": _plain(s.get("prerequisites") or []),
+            "worked_examples": worked_examples.meta_entries(s),
             "misconceptions": [{"id": m["id"], "remediation": _plain(m.get("remediation") or [])}
                                for m in s.get("misconceptions") or []],
         } for s in own],
@@ -60,9 +64,43 @@ def item_record(item) -> dict:
     }
     if kind == "choice":
         record["choices"] = [str(c["key"]).lower() for c in item["choices"]]
+    elif needs_slash_key(item):
+        record["keypad"] = "fraction"
+    if item.get("figure"):
+        record["figure"] = str(item["figure"]["kind"])
     if item.get("template"):
         record["template"] = item["template"]
     return record
+
+
+def _not_a_decimal(raw) -> bool:
+    value = parse_answer(str(raw), "numeric")
+    if value is None:
+        return False
+    denominator = Fraction(value).denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator != 1
+
+
+def needs_slash_key(item) -> bool:
+    """A numeric item whose answer, accepted forms or wrong answers only a fraction can write (80/3)."""
+    raws = [item.get("answer")] + list(item.get("accept") or []) + [w.get("answer") for w in item.get("wrong") or []
+                                                                   if isinstance(w, dict)]
+    return item.get("kind") == "numeric" and any(_not_a_decimal(r) for r in raws if r is not None)
+
+
+def figure_entry(block, locale: str) -> dict | None:
+    """A block's figure drawn for one locale: its SVG, alt text and speakable description; None without one."""
+    from ..i18n.speakable import to_speakable
+    from .figure_draw import draw_figure
+    figure = block.get("figure")
+    if not figure:
+        return None
+    alt = _text(figure["alt"], locale)
+    speak = _text(figure["speak"], locale) if figure.get("speak") else to_speakable(alt, locale)
+    return {"svg": draw_figure(figure, locale, alt), "alt": alt, "speak": speak}
 
 
 def items_document(pack: LoadedPack) -> dict:
@@ -83,6 +121,9 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         }
         if item["kind"] == "choice":
             entry["choices"] = {str(c["key"]).lower(): _text(c["text"], locale) for c in item["choices"]}
+        figure = figure_entry(item, locale)
+        if figure:
+            entry["figure"] = figure
         items[item["id"]] = entry
     own = [pack.skills[sid] for sid in pack.own_skill_ids]
     return {
@@ -94,6 +135,7 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         "misconceptions": {m["id"]: {"name": _text(m["name"], locale), "feedback": _text(m["feedback"], locale)}
                            for s in own for m in s.get("misconceptions") or []},
         "items": items,
+        "worked_examples": worked_examples.text_entries(pack, locale, _text, figure_entry),
         "reflections": {r["id"]: {"text": _text(r["text"], locale),
                                   "options": [_text(o, locale) for o in r.get("options") or []]}
                         for r in pack.source.reflections},
