@@ -62,6 +62,7 @@ def meta_entries(skill) -> list:
 
 def text_entries(pack, locale: str, text_of, figure_of) -> dict:
     """Worked examples per skill in one locale: problem, simplified and speak forms, steps, figure."""
+    from ..i18n.speakable import to_speakable
     out = {}
     for sid in pack.own_skill_ids:
         examples = []
@@ -73,6 +74,9 @@ def text_entries(pack, locale: str, text_of, figure_of) -> dict:
             figure = figure_of(example, locale)
             if figure:
                 entry["figure"] = figure
+            # What the phone's voice reads: the picture, the problem, then each step in words (like hints).
+            entry["said"] = " ".join(([figure["speak"]] if figure else []) + [entry["speak"]] +
+                                     [to_speakable(step, locale) for step in entry["steps"]])
             examples.append(entry)
         if examples:
             out[sid] = examples
