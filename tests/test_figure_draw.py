@@ -88,9 +88,9 @@ def test_bar_graph_heights_follow_the_values_and_labels_follow_the_locale():
     assert "8" in texts and "0" in texts     # the scale
 
 
-def test_pictograph_draws_count_over_key_symbols_with_a_part_symbol():
+def test_pictograph_draws_count_symbols_with_a_part_symbol_and_the_key():
     root, texts = drawn({"kind": "pictograph", "key": 10, "symbol": "circle",
-                         "rows": [{"label": {"en": "A"}, "count": 30}, {"label": {"en": "B"}, "count": 25}]})
+                         "rows": [{"label": {"en": "A"}, "count": 3}, {"label": {"en": "B"}, "count": 2.5}]})
     circles = list(root.iter("{http://www.w3.org/2000/svg}circle"))
     assert len(circles) == 3 + 3 + 1          # 3, then 2 and a half, then the key's symbol
     part = [s for s in root.iter("{http://www.w3.org/2000/svg}svg")][1:]

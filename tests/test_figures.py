@@ -37,8 +37,8 @@ GOOD = {
     "polygon": "  kind: polygon\n  sides: 5\n  labels: [a, b, c, d, e]\n",
     "bar_graph": "  kind: bar_graph\n  bars:\n    - {label: {en: Mon, hi: सोम}, value: 4}\n    - {label: {en: Tue, hi: मंगल}, value: 6}\n"
                  "  axis: {en: Books, hi: किताबें}\n  scale: 2\n",
-    "pictograph": "  kind: pictograph\n  key: 5\n  symbol: star\n  rows:\n    - {label: {en: Mon, hi: सोम}, count: 15}\n"
-                  "    - {label: {en: Tue, hi: मंगल}, count: 7.5}\n",
+    "pictograph": "  kind: pictograph\n  key: 5\n  symbol: star\n  rows:\n    - {label: {en: Mon, hi: सोम}, count: 3}\n"
+                  "    - {label: {en: Tue, hi: मंगल}, count: 1.5}\n",
     "svg": "  kind: svg\n  svg: '<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><circle cx=\"5\" cy=\"5\" r=\"4\"/></svg>'\n",
 }
 
@@ -72,7 +72,7 @@ BAD = [
      "'bars[2].label' of figure of item 'x' has no 'hi' text"),
     ("  kind: bar_graph\n  bars:\n    - {label: {en: A, hi: अ}, value: -3}\n    - {label: {en: B, hi: ब}, value: 2}\n", 4,
      "'bars[1].value' is -3; it must be at least 0"),
-    ("  kind: pictograph\n  rows: [{label: {en: A, hi: अ}, count: 300}]\n  key: 5\n", 3, "needs 60 symbols; at most 20 fit"),
+    ("  kind: pictograph\n  rows: [{label: {en: A, hi: अ}, count: 60}]\n  key: 5\n", 3, "'rows[1].count' is 60; it must be from 0 to 20"),
     ("  kind: pictograph\n  rows: [{label: {en: A, hi: अ}, count: 3}]\n  key: 1\n  symbol: heart\n", 5, "symbol must be one of"),
     ("  kind: angle\n  degrees: 30\n  colour: red\n", 4, "unknown field 'colour'"),
 ]

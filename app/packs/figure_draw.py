@@ -271,7 +271,7 @@ def _pictograph(f, locale, top):
     size, left, y = 20, 120, top + 8
     body = []
     for row in f["rows"]:
-        symbols = number(row["count"]) / key
+        symbols = number(row["count"])
         body.append(_text(left - 10, y + 15, label_text(row["label"], locale), anchor="end"))
         whole = int(symbols)
         for i in range(whole):

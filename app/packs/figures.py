@@ -212,7 +212,7 @@ class FigureChecker:
 
     def _pictograph(self):
         rows = self.figure.get("rows")
-        key = self.num("key", low=Fraction(1, 1000))
+        self.num("key", low=Fraction(1, 1000))
         if not isinstance(rows, list) or not 1 <= len(rows) <= 8:
             self.add("rows", "'rows' must be a list of 1 to 8 {label, count}")
             return
@@ -221,10 +221,8 @@ class FigureChecker:
                 self.add("rows", f"rows[{i + 1}] must be {{label, count}}")
                 continue
             self.text(row, "label", required=True, label=f"rows[{i + 1}].label")
-            count = self.num("count", low=Fraction(0), block=row, label=f"rows[{i + 1}].count")
-            if count is not None and key and count / key > 20:
-                self.problems.add(row, "count", f"{self.what}: rows[{i + 1}] needs {count / key} symbols; "
-                                                "at most 20 fit, so raise key")
+            # count is the number of symbols drawn (a part symbol allowed, e.g. 2.5); the row stands for count x key.
+            self.num("count", low=Fraction(0), high=Fraction(20), block=row, label=f"rows[{i + 1}].count")
         if self.figure.get("symbol", "circle") not in SYMBOLS:
             self.add("symbol", f"symbol must be one of {', '.join(SYMBOLS)}")
 
