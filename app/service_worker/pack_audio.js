@@ -3,7 +3,8 @@
 // manifest, so finding a version's clips means reading its indexes.
 
 import { del, done, put, transact } from "./store.js";
-import { fetchVerified, forgetDocs, freeSpace, installed, MARGIN, newestVersions, PACK_CACHE, PackError, readDoc } from "./packs.js";
+import { fetchVerified, forgetDocs, freeSpace, installed, MARGIN, newestVersions, PACK_CACHE, PackError, publisherKeys,
+  readDoc, verifyManifest } from "./packs.js";
 
 /** The per-locale audio index entries of a manifest body (the manifest's signature covers their SHA-256). */
 function audioIndexes(body) {
@@ -54,6 +55,32 @@ async function clipUrls(cache, record, { locales = null, fetchMissing = false } 
     }
   }
   return urls;
+}
+
+const AMEND_EVERY_MS = 5 * 60 * 1000;
+const lastAsked = new Map(); // "pack@version" -> when its manifest was last asked for audio
+
+/**
+ * A version installed before its audio was rendered (the server renders audio after it starts
+ * serving) gains it later under the same version: ask again, at most every five minutes, and
+ * take the new manifest only when it is signed and lists exactly the same documents.
+ */
+export async function withAudioAmendment(record, now = Date.now()) {
+  if (record.body.audio || now - (lastAsked.get(record.key) || 0) < AMEND_EVERY_MS) return record;
+  lastAsked.set(record.key, now);
+  const response = await fetch(`/packs/${record.pack}/${record.version}/manifest.json`, { cache: "no-store" }).catch(() => null);
+  if (!response || !response.ok) return record;
+  const envelope = await response.json();
+  const body = await verifyManifest(envelope, await publisherKeys());
+  const sameFiles = JSON.stringify(body.files) === JSON.stringify(record.body.files);
+  if (!body.audio || body.pack !== record.pack || body.version !== record.version || !sameFiles) return record;
+  const amended = { ...record, body, envelope };
+  await transact(["packs"], "readwrite", async (s) => {
+    const fresh = await done(s.packs.get(record.key));
+    if (fresh) await done(s.packs.put({ ...fresh, body, envelope }));
+  });
+  forgetDocs();
+  return amended;
 }
 
 /**

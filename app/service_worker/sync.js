@@ -6,7 +6,7 @@ import { pending, settle } from "./outbox.js";
 import { installId, listProfiles, updateProfile } from "./profiles.js";
 import { done, transact } from "./store.js";
 import { needsAudio } from "./device.js";
-import { collectGarbage, installAudio } from "./pack_audio.js";
+import { collectGarbage, installAudio, withAudioAmendment } from "./pack_audio.js";
 import { installPack, newestVersions, PackError, installed, publisherKeys } from "./packs.js";
 
 export const BATCH = 50;
@@ -130,7 +130,10 @@ export async function installAudioFor(profile, locale = profile.locale) {
   if (!(await needsAudio(locale))) return 0;
   const ids = await itemsOnPhone(profile.id);
   let fetched = 0;
-  for (const record of await installed()) fetched += await installAudio(record, locale, ids).catch(() => 0);
+  for (const record of await installed()) {
+    const current = await withAudioAmendment(record).catch(() => record);
+    fetched += await installAudio(current, locale, ids).catch(() => 0);
+  }
   return fetched;
 }
 
