@@ -67,7 +67,7 @@ def item_record(item) -> dict:
     elif needs_slash_key(item):
         record["keypad"] = "fraction"
     if item.get("figure"):
-        record["figure"] = str(item["figure"]["kind"])
+        record["figure"] = {"kind": str(item["figure"]["kind"])}
     if item.get("template"):
         record["template"] = item["template"]
     return record
@@ -91,21 +91,57 @@ def needs_slash_key(item) -> bool:
     return item.get("kind") == "numeric" and any(_not_a_decimal(r) for r in raws if r is not None)
 
 
-def figure_entry(block, locale: str) -> dict | None:
-    """A block's figure drawn for one locale: its SVG, alt text and speakable description; None without one."""
-    from ..i18n.speakable import to_speakable
+def _drawn(figure, locale: str) -> str:
     from .figure_draw import draw_figure
+    drawn = getattr(figure, "drawn", None)
+    if drawn is None:
+        drawn = {}
+        try:
+            figure.drawn = drawn  # a build draws each figure once per locale, however often it is asked
+        except AttributeError:
+            pass
+    if locale not in drawn:
+        drawn[locale] = draw_figure(figure, locale, None)
+    return drawn[locale]
+
+
+def shared_figure_svg(block, locales) -> str | None:
+    """The figure's SVG when it is the same in every locale (no words on it): stored once, in the items document."""
+    figure = block.get("figure")
+    if not figure:
+        return None
+    drawn = {_drawn(figure, loc) for loc in locales}
+    return drawn.pop() if len(drawn) == 1 else None
+
+
+def figure_entry(block, locale: str, shared: bool = False) -> dict | None:
+    """A block's figure for one locale: alt text, speakable description and, unless shared, its SVG; None without one.
+
+    The SVG carries role="img"; the phone names it with `alt` (aria-label) as it shows it, so
+    one drawing can serve every locale.
+    """
+    from ..i18n.speakable import to_speakable
     figure = block.get("figure")
     if not figure:
         return None
     alt = _text(figure["alt"], locale)
     speak = _text(figure["speak"], locale) if figure.get("speak") else to_speakable(alt, locale)
-    return {"svg": draw_figure(figure, locale, alt), "alt": alt, "speak": speak}
+    entry = {"alt": alt, "speak": speak}
+    if not shared:
+        entry["svg"] = _drawn(figure, locale)
+    return entry
 
 
 def items_document(pack: LoadedPack) -> dict:
     """Every item of the pack, templates expanded, without text."""
-    return {"pack": pack.source.pack_id, "items": [item_record(i) for i in pack.items]}
+    records = []
+    for item in pack.items:
+        record = item_record(item)
+        svg = shared_figure_svg(item, pack.locales)
+        if svg:
+            record["figure"]["svg"] = svg
+        records.append(record)
+    return {"pack": pack.source.pack_id, "items": records}
 
 
 def text_document(pack: LoadedPack, locale: str) -> dict:
@@ -121,7 +157,7 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         }
         if item["kind"] == "choice":
             entry["choices"] = {str(c["key"]).lower(): _text(c["text"], locale) for c in item["choices"]}
-        figure = figure_entry(item, locale)
+        figure = figure_entry(item, locale, shared=shared_figure_svg(item, pack.locales) is not None)
         if figure:
             entry["figure"] = figure
         items[item["id"]] = entry

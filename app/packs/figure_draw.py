@@ -11,7 +11,6 @@ WIDTH = 400
 INK = "#111111"           # 18:1 on white: text and outlines
 FILL = "#1f5fa8"          # shaded parts, bars: 6.4:1 on white
 GRID = "#767676"          # gridlines and unshaded edges: 4.5:1 on white
-FONT = 'font-family="sans-serif" font-size="15" fill="#111111"'
 
 
 def label_text(value, locale: str) -> str:
@@ -45,18 +44,21 @@ def _n(x) -> str:
 
 
 def _text(x, y, content, anchor="middle", extra=""):
-    return f'<text x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" {FONT}{extra}>{escape(content)}</text>'
+    anchor_attr = "" if anchor == "middle" else f' text-anchor="{anchor}"'
+    return f'<text x="{_n(x)}" y="{_n(y)}"{anchor_attr}{extra}>{escape(content)}</text>'
 
 
 def _svg(height, body, alt, title=""):
     head = _text(WIDTH / 2, 20, title, extra=' font-weight="bold"') if title else ""
+    label = f" aria-label={quoteattr(alt)}" if alt is not None else ""
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(height)}" width="100%" '
-            f'class="fig" style="max-width:400px;height:auto" role="img" aria-label={quoteattr(alt)}>'
-            f'<rect width="{WIDTH}" height="{_n(height)}" fill="#ffffff"/>{head}{"".join(body)}</svg>')
+            f'class="fig" style="max-width:400px;height:auto" role="img"{label}>'
+            f'<rect width="{WIDTH}" height="{_n(height)}" fill="#ffffff"/>'
+            f'<g font-family="sans-serif" font-size="15" fill="{INK}" text-anchor="middle">{head}{"".join(body)}</g></svg>')
 
 
-def draw_figure(figure, locale: str, alt: str) -> str:
-    """The SVG of one figure in one locale; `alt` names it for screen readers."""
+def draw_figure(figure, locale: str, alt: str | None) -> str:
+    """The SVG of one figure in one locale; `alt` names it for screen readers (None: the phone adds the name)."""
     kind = figure["kind"]
     if kind == "svg":
         from .svg_safety import accessible_svg

@@ -61,7 +61,7 @@ def svg_problems(markup: str) -> list:
     return list(dict.fromkeys(found))
 
 
-def accessible_svg(markup: str, alt: str) -> str:
+def accessible_svg(markup: str, alt: str | None) -> str:
     """Safe SVG markup made to fit the phone: full width up to 400 px, role=img named by the alt text."""
     root, _reason = parse_svg(markup)
     for name in [n for n in root.attrib if _local(n) in ("width", "height", "role", "aria-label", "style")]:
@@ -69,7 +69,8 @@ def accessible_svg(markup: str, alt: str) -> str:
     root.set("width", "100%")
     root.set("style", "max-width:400px;height:auto")
     root.set("role", "img")
-    root.set("aria-label", alt)
+    if alt is not None:  # None: the phone names it, per locale, as it shows it
+        root.set("aria-label", alt)
     root.set("class", "fig")
     for title in [c for c in root if _local(c.tag) == "title"]:
         root.remove(title)

@@ -4,6 +4,7 @@
 import { _, ngettext } from "./i18n.js";
 import { entryFor, position, summary } from "./homework.js";
 import { h, raw, screen, warning } from "./render.js";
+import { figureHtml } from "./figure.js";
 import { examplesFor, workedExampleBlock } from "./worked_example.js";
 
 /** The "why this item" line in the student's language, from the entry's reason code. */
@@ -92,7 +93,7 @@ ${extension ? h`<h1 tabindex="-1" ${focusHeading}>${_("Extension (optional)")}</
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
 ${workedExampleBlock(ctx, id, fresh, voices.has(locale))}
 <div class="card" data-item="${id}" data-kind="${item.kind}">
-${figure ? h`<div class="figure" lang="${locale}">${raw(figure.svg)}</div>` : ""}
+${figureHtml(figure, item.figure && item.figure.svg, locale)}
 <p class="q" lang="${text.roman ? `${locale}-Latn` : locale}">${question}</p>
 ${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${spoken}"
   ${raw(ctx.audioUrl ? 'data-audio="say-audio"' : "")}>${_("Read aloud")}</button>${ctx.audioUrl

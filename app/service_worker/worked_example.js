@@ -3,6 +3,7 @@
 // no event (the outbox has no event type for it).
 
 import { _ } from "./i18n.js";
+import { figureHtml } from "./figure.js";
 import { h, raw } from "./render.js";
 
 /** Below this probability of knowing a skill, its worked example is offered again. */
@@ -43,7 +44,7 @@ export function workedExampleBlock(ctx, itemId, open, sayable) {
   const parts = examples.map((ex) => {
     const said = ex.said || [ex.speak, ...(ex.steps || [])].join(" ");
     return h`<section class="example" data-example="${ex.id}" lang="${locale}">
-${ex.figure ? h`<div class="figure">${raw(ex.figure.svg)}</div>` : ""}
+${figureHtml(ex.figure, null, locale)}
 <p class="q">${simple && ex.simplified ? ex.simplified : ex.problem}</p>
 <ol class="steps">${(ex.steps || []).map((s) => h`<li>${s}</li>`)}</ol>
 ${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${said}">${_("Read aloud")}</button></p>` : ""}

@@ -1,0 +1,13 @@
+// A pack figure on the phone: the build's SVG (drawn once when it has no words, else per
+// locale), named for screen readers with the alt text of the student's language.
+
+import { esc, h, raw } from "./render.js";
+
+/** The figure block above a question or worked example, or "" when there is none. */
+export function figureHtml(figure, sharedSvg, locale) {
+  const svg = figure && (figure.svg || sharedSvg);
+  if (!svg) return "";
+  // The drawing has role="img"; its name is the alt text in this locale.
+  const named = String(svg).replace(/^<svg /, `<svg aria-label="${esc(figure.alt || "")}" `);
+  return h`<div class="figure" lang="${locale}">${raw(named)}</div>`;
+}
