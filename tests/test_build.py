@@ -200,14 +200,15 @@ def test_figures_are_drawn_into_each_locale_text_and_numeric_items_needing_a_sla
     from app.packs.source import Problems
     from app.packs.validate import load_pack
     pack = load_pack(ROOT / "tests" / "fixtures" / "packs" / "figures-6", Problems())
-    bn = text_document(pack, "bn")["items"]["fig-graph-1"]["figure"]
-    assert bn["alt"].startswith("পড়া বইয়ের স্তম্ভলেখ") and "সোম" in bn["svg"] and 'role="img"' in bn["svg"]
-    assert "aria-label" not in bn["svg"]               # the phone names it with the alt text as it shows it
-    # A figure without words is drawn once, in the items document; each locale carries only its alt and speak.
     records = {r["id"]: r for r in items_document(pack)["items"]}
-    assert records["fig-bar-1"]["figure"]["kind"] == "fraction_bar" and records["fig-bar-1"]["figure"]["svg"].startswith("<svg")
-    assert "svg" not in text_document(pack, "hi")["items"]["fig-bar-1"]["figure"] and "svg" not in records["fig-graph-1"]["figure"]
-    assert bn["speak"] == bn["alt"]                   # no speak given: the alt text is read
+    # One drawing for every locale, in the items document; its words are tokens each locale's text fills.
+    shared = records["fig-graph-1"]["figure"]["svg"]
+    assert shared.startswith("<svg") and 'role="img"' in shared and "aria-label" not in shared and "সোম" not in shared
+    bn = text_document(pack, "bn")["items"]["fig-graph-1"]["figure"]
+    assert "svg" not in bn and bn["labels"] == ["পড়া বই", "সোম", "মঙ্গল", "বুধ", "বই"]
+    assert shared.count("\ue000") == len(bn["labels"])
+    assert bn["alt"].startswith("পড়া বইয়ের স্তম্ভলেখ") and bn["speak"] == bn["alt"]   # no speak given: the alt is read
+    assert records["fig-bar-1"]["figure"]["kind"] == "fraction_bar" and "labels" not in text_document(pack, "hi")["items"]["fig-bar-1"]["figure"]
     assert text_document(pack, "en")["items"]["fig-bar-1"]["figure"]["speak"] == "A bar cut into 5 equal parts. 3 parts are shaded."
     numeric = {"id": "n", "skill": "s", "kind": "numeric", "difficulty": 1, "seconds": 9, "answer": "15"}
     assert "keypad" not in item_record({**numeric, "wrong": [{"answer": "5", "misconception": "m"}, {"answer": "2.5", "misconception": "m"}]})

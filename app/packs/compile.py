@@ -91,44 +91,52 @@ def needs_slash_key(item) -> bool:
     return item.get("kind") == "numeric" and any(_not_a_decimal(r) for r in raws if r is not None)
 
 
-def _drawn(figure, locale: str) -> str:
+def _drawings(figure, locales) -> dict:
+    """locale -> (SVG with its words as tokens, the words); drawn once per figure and build."""
     from .figure_draw import draw_figure
-    drawn = getattr(figure, "drawn", None)
-    if drawn is None:
-        drawn = {}
-        try:
-            figure.drawn = drawn  # a build draws each figure once per locale, however often it is asked
-        except AttributeError:
-            pass
-    if locale not in drawn:
-        drawn[locale] = draw_figure(figure, locale, None)
-    return drawn[locale]
+    cached = getattr(figure, "drawings", None)
+    if cached is not None and set(cached) >= set(locales):
+        return cached
+    drawings = {}
+    for loc in locales:
+        words = []
+        drawings[loc] = (draw_figure(figure, loc, None, words), words)
+    try:
+        figure.drawings = drawings  # asked for by the items document and by every locale's text
+    except AttributeError:
+        pass
+    return drawings
 
 
 def shared_figure_svg(block, locales) -> str | None:
-    """The figure's SVG when it is the same in every locale (no words on it): stored once, in the items document."""
+    """The figure's SVG when one drawing serves every locale (its words sent per locale): stored once, in the items document."""
     figure = block.get("figure")
     if not figure:
         return None
-    drawn = {_drawn(figure, loc) for loc in locales}
-    return drawn.pop() if len(drawn) == 1 else None
+    svgs = {svg for svg, _words in _drawings(figure, locales).values()}
+    return svgs.pop() if len(svgs) == 1 else None
 
 
-def figure_entry(block, locale: str, shared: bool = False) -> dict | None:
-    """A block's figure for one locale: alt text, speakable description and, unless shared, its SVG; None without one.
+def figure_entry(block, locale: str, locales=None) -> dict | None:
+    """A block's figure for one locale: alt text, speakable description, and its words (shared drawing) or SVG.
 
-    The SVG carries role="img"; the phone names it with `alt` (aria-label) as it shows it, so
-    one drawing can serve every locale.
+    The SVG carries role="img"; the phone names it with `alt` (aria-label) as it shows it and
+    puts each locale's words into a shared drawing's tokens.
     """
     from ..i18n.speakable import to_speakable
+    from .figure_draw import draw_figure
     figure = block.get("figure")
     if not figure:
         return None
     alt = _text(figure["alt"], locale)
     speak = _text(figure["speak"], locale) if figure.get("speak") else to_speakable(alt, locale)
     entry = {"alt": alt, "speak": speak}
-    if not shared:
-        entry["svg"] = _drawn(figure, locale)
+    if locales and shared_figure_svg(block, locales) is not None:
+        words = _drawings(figure, locales)[locale][1]
+        if words:
+            entry["labels"] = words
+    else:
+        entry["svg"] = draw_figure(figure, locale, None)
     return entry
 
 
@@ -157,7 +165,7 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         }
         if item["kind"] == "choice":
             entry["choices"] = {str(c["key"]).lower(): _text(c["text"], locale) for c in item["choices"]}
-        figure = figure_entry(item, locale, shared=shared_figure_svg(item, pack.locales) is not None)
+        figure = figure_entry(item, locale, pack.locales)
         if figure:
             entry["figure"] = figure
         items[item["id"]] = entry

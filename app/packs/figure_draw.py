@@ -1,6 +1,7 @@
 """Drawing a validated figure as SVG, per locale: plain shapes, dark ink on white, sized by a viewBox."""
 from __future__ import annotations
 
+import contextvars
 import math
 from fractions import Fraction
 from xml.sax.saxutils import escape, quoteattr
@@ -13,10 +14,21 @@ FILL = "#1f5fa8"          # shaded parts, bars: 6.4:1 on white
 GRID = "#767676"          # gridlines and unshaded edges: 4.5:1 on white
 
 
+# While set, words from locale maps are drawn as numbered tokens and collected here, so one
+# drawing serves every locale and each locale sends only its words (the phone puts them back).
+_collected = contextvars.ContextVar("collected_labels", default=None)
+TOKEN_OPEN, TOKEN_CLOSE = "\ue000", "\ue001"
+
+
 def label_text(value, locale: str) -> str:
     """A label as shown in one locale: a locale map's text, a number in display form, or the text."""
     if isinstance(value, dict):
-        return str(value.get(locale, value.get("en", "")))
+        text = str(value.get(locale, value.get("en", "")))
+        collected = _collected.get()
+        if collected is None:
+            return text
+        collected.append(text)
+        return f"{TOKEN_OPEN}{len(collected) - 1}{TOKEN_CLOSE}"
     if isinstance(value, Fraction) or isinstance(value, (int, float)) and not isinstance(value, bool):
         return show(number(value))
     return str(value)
@@ -57,12 +69,24 @@ def _svg(height, body, alt, title=""):
             f'<g font-family="sans-serif" font-size="15" fill="{INK}" text-anchor="middle">{head}{"".join(body)}</g></svg>')
 
 
-def draw_figure(figure, locale: str, alt: str | None) -> str:
-    """The SVG of one figure in one locale; `alt` names it for screen readers (None: the phone adds the name)."""
+def draw_figure(figure, locale: str, alt: str | None, labels: list | None = None) -> str:
+    """The SVG of one figure in one locale; `alt` names it for screen readers (None: the phone adds the name).
+
+    With `labels` (a list), words from locale maps are drawn as tokens and appended to it instead.
+    """
+    reset = _collected.set(labels)
+    try:
+        return _draw(figure, locale, alt)
+    finally:
+        _collected.reset(reset)
+
+
+def _draw(figure, locale: str, alt: str | None) -> str:
     kind = figure["kind"]
     if kind == "svg":
         from .svg_safety import accessible_svg
-        return accessible_svg(label_text(figure["svg"], locale), alt)
+        markup = figure["svg"]
+        return accessible_svg(str(markup.get(locale, "")) if isinstance(markup, dict) else str(markup), alt)
     title = label_text(figure["title"], locale) if figure.get("title") else ""
     top = 34 if title else 8
     height, body = DRAWERS[kind](figure, locale, top)
@@ -200,9 +224,9 @@ def _triangle(f, locale, top):
 
 def _rectangle(f, locale, top):
     width, height = float(number(f["width"])), float(number(f["height"]))
-    scale = min(300 / width, 200 / height)
+    scale = min(250 / width, 200 / height)
     w, h = width * scale, height * scale
-    x, y = (WIDTH - w) / 2, top + 28
+    x, y = 30 + (250 - w) / 2, top + 28   # room on the right for the side's label ("240 cm")
     labels = f.get("labels") or []
     body = [f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" fill="#ffffff" stroke="{INK}" stroke-width="2.5"/>']
     if labels:
@@ -243,7 +267,8 @@ def _bar_graph(f, locale, top):
         x = left + slot * i + slot * 0.2
         body.append(f'<rect x="{_n(x)}" y="{_n(y_of(value))}" width="{_n(slot * 0.6)}" height="{_n(base - y_of(value))}" '
                     f'fill="{FILL}" stroke="{INK}"/>')
-        body.append(_text(x + slot * 0.3, base + 20, label_text(bar["label"], locale)))
+        small = ' font-size="12"' if len(bars) > 5 else ""   # eight labels share 330 px
+        body.append(_text(x + slot * 0.3, base + 20, label_text(bar["label"], locale), extra=small))
     body.append(f'<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{INK}" stroke-width="2"/>')
     body.append(f'<line x1="{left}" y1="{base}" x2="{left}" y2="{top + 20}" stroke="{INK}" stroke-width="2"/>')
     if f.get("axis"):

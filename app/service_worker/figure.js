@@ -7,7 +7,10 @@ import { esc, h, raw } from "./render.js";
 export function figureHtml(figure, sharedSvg, locale) {
   const svg = figure && (figure.svg || sharedSvg);
   if (!svg) return "";
-  // The drawing has role="img"; its name is the alt text in this locale.
-  const named = String(svg).replace(/^<svg /, `<svg aria-label="${esc(figure.alt || "")}" `);
+  // The drawing has role="img"; its name is the alt text in this locale. A drawing shared by
+  // every locale holds its words as numbered tokens; this locale's words take their places.
+  const words = figure.labels || [];
+  const named = String(svg).replace(/^<svg /, `<svg aria-label="${esc(figure.alt || "")}" `)
+    .replace(/\ue000(\d+)\ue001/g, (_m, n) => esc(words[Number(n)] ?? ""));
   return h`<div class="figure" lang="${locale}">${raw(named)}</div>`;
 }
