@@ -57,12 +57,12 @@ async function clipUrls(cache, record, { locales = null, fetchMissing = false } 
   return urls;
 }
 
-const AMEND_EVERY_MS = 5 * 60 * 1000;
+const AMEND_EVERY_MS = 30 * 1000;
 const lastAsked = new Map(); // "pack@version" -> when its manifest was last asked for audio
 
 /**
  * A version installed before its audio was rendered (the server renders audio after it starts
- * serving) gains it later under the same version: ask again, at most every five minutes, and
+ * serving) gains it later under the same version: ask again, at most every 30 seconds, and
  * take the new manifest only when it is signed and lists exactly the same documents.
  */
 export async function withAudioAmendment(record, now = Date.now()) {
