@@ -78,3 +78,10 @@ def test_examples_reach_the_documents_in_each_locale(pack):
     assert example["figure"]["alt"] == "4টি সমান অংশের পট্টি, 3টি রং করা।" and 'role="img"' in example["figure"]["svg"]
     said = text_document(loaded, "hi")["worked_examples"]["fig.fractions"][0]["said"]
     assert said.startswith("4 बराबर भागों वाली पट्टी") and "3 बटा 4" in said and "/" not in said
+
+
+def test_examples_are_in_the_roman_letters_document_too(pack):
+    from app.packs.compile import roman_document
+    loaded = load_pack(pack, Problems())
+    roman = roman_document(text_document(loaded, "bn"))["worked_examples"]["fig.fractions"][0]
+    assert roman["id"] == "fig-we-bar-1" and roman["problem"].isascii() and len(roman["steps"]) == 2

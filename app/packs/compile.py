@@ -206,4 +206,7 @@ def roman_document(text_doc: dict) -> dict:
         "skills": {sid: roman(name) for sid, name in text_doc["skills"].items()},
         "glossary": [{"id": g["id"], "term": roman(g["term"]), "definition": roman(g["definition"])}
                      for g in text_doc["glossary"]],
+        "worked_examples": {sid: [{"id": ex["id"], "problem": roman(ex["problem"]), "simplified": roman(ex["simplified"]),
+                                   "steps": [roman(step) for step in ex["steps"]]} for ex in examples]
+                            for sid, examples in text_doc.get("worked_examples", {}).items()},
     }

@@ -28,7 +28,11 @@ export function examplesFor(ctx, itemId) {
   const doc = content.packOf(itemId);
   if (!item || !doc) return { examples: [], fresh: false };
   const text = doc.text[profile.locale] || doc.text.en;
-  const examples = ((text && text.worked_examples) || {})[item.skill] || [];
+  const native = ((text && text.worked_examples) || {})[item.skill] || [];
+  // In Roman letters when the student reads them (speech stays in the native script).
+  const roman = profile.roman && doc.roman && doc.roman[profile.locale] && doc.roman[profile.locale].worked_examples;
+  const romanOf = (ex) => ((roman && roman[item.skill]) || []).find((r) => r.id === ex.id);
+  const examples = native.map((ex) => (romanOf(ex) ? { ...ex, ...romanOf(ex), roman: true } : ex));
   const fresh = skillIsNew(state || {}, content, item.skill);
   const mastery = ((state && state.mastery) || {})[item.skill];
   const low = !!mastery && typeof mastery.p === "number" && mastery.p < LOW_MASTERY;
@@ -43,7 +47,7 @@ export function workedExampleBlock(ctx, itemId, open, sayable) {
   const simple = ctx.profile.simplified;
   const parts = examples.map((ex) => {
     const said = ex.said || [ex.speak, ...(ex.steps || [])].join(" ");
-    return h`<section class="example" data-example="${ex.id}" lang="${locale}">
+    return h`<section class="example" data-example="${ex.id}" lang="${ex.roman ? `${locale}-Latn` : locale}">
 ${figureHtml(ex.figure, null, locale)}
 <p class="q">${simple && ex.simplified ? ex.simplified : ex.problem}</p>
 <ol class="steps">${(ex.steps || []).map((s) => h`<li>${s}</li>`)}</ol>

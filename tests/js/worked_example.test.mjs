@@ -32,3 +32,15 @@ test("the block shows the steps, the simple-words problem when asked, and reads 
   assert.match(html, /data-say-text="What is 1 over 2 plus 1 over 4\? 1 over 2 equals 2 over 4"/);
   assert.equal(String(workedExampleBlock({ state: { mastery: { "s.a": { p: 0.9, attempts: 9 } } }, content, profile }, "a1", false, true)), "");
 });
+
+test("in Roman letters when the student reads them, speech staying native", () => {
+  const romanDoc = { ...doc, roman: { hi: { worked_examples: { "s.a": [{ id: "we-1", problem: "1/2 + 1/4 kya hai?", simplified: "1/2 + 1/4 = ?",
+                                                                          steps: ["pahle", "phir"] }] } } },
+                     text: { hi: { worked_examples: { "s.a": [{ ...example, problem: "1/2 + 1/4 क्या है?" }] } } } };
+  const ctx = { state: {}, content: { ...content, packOf: () => romanDoc }, profile: { locale: "hi", roman: true } };
+  const html = String(workedExampleBlock(ctx, "a1", true, true));
+  assert.match(html, /lang="hi-Latn"/);
+  assert.match(html, /1\/2 \+ 1\/4 kya hai\?/);
+  assert.match(html, /<li>pahle<\/li><li>phir<\/li>/);
+  assert.match(html, /data-say-text="What is 1 over 2 plus 1 over 4\? 1 over 2 equals 2 over 4"/);
+});
