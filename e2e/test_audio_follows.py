@@ -80,5 +80,12 @@ def test_a_phone_that_joined_before_the_audio_fetches_it_afterwards(tmp_path, co
             page.wait_for_timeout(500)
         expect(read_aloud).to_be_visible()
         assert page.locator("#say-audio").get_attribute("src").startswith("/packs/files/")
+        # The next item starts a skill with a worked example: its clip came down with the set's.
+        page.get_by_role("textbox", name=ui_text("bn", "Answer")).fill("3")
+        page.get_by_role("button", name=ui_text("bn", "Check")).click()
+        page.get_by_role("button", name=ui_text("bn", "Next")).click()
+        example_button = page.locator("details.worked [data-say]")
+        expect(example_button).to_have_attribute("data-audio", "example-audio-0")
+        assert page.locator("#example-audio-0").get_attribute("src").startswith("/packs/files/")
     finally:
         srv.stop()

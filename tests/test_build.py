@@ -224,3 +224,13 @@ def test_the_read_aloud_clip_describes_the_figure_before_the_question():
     said = {(key, locale): text for key, text, locale in audio_entries(pack)}
     assert said[("fig-bar-1.speak", "hi")] == "5 बराबर भागों में बँटी पट्टी। 3 भाग रंगे हैं। पट्टी का कितना भाग रंगा है?"
     assert said[("fig-graph-1.speak", "en")].startswith("A bar graph of books read: Monday 4")
+
+
+def test_worked_examples_have_a_clip_per_skill_and_number():
+    from app.packs.audio import audio_entries
+    from app.packs.source import Problems
+    from app.packs.validate import load_pack
+    pack = load_pack(ROOT / "tests" / "fixtures" / "packs" / "figures-6", Problems())
+    said = {(key, locale): text for key, text, locale in audio_entries(pack)}
+    assert said[("fig.fractions.example1", "hi")].startswith("4 बराबर भागों वाली पट्टी, 3 भाग रंगे। पट्टी का कितना भाग रंगा है?")
+    assert "3 बटा 4" in said[("fig.fractions.example1", "hi")] and not [k for k, _ in said if k.startswith("fig.shapes.example")]

@@ -14,7 +14,7 @@ from .signing import TrustError
 
 
 def audio_entries(pack) -> list:
-    """(key, text, locale) for everything a student may hear: item text, hints, feedback."""
+    """(key, text, locale) for everything a student may hear: item text, hints, feedback, worked examples."""
     entries = []
     for locale in pack.locales:
         for item in pack.items:
@@ -24,6 +24,8 @@ def audio_entries(pack) -> list:
         for sid in pack.own_skill_ids:
             for mc in pack.skills[sid].get("misconceptions") or []:
                 entries.append((f"{mc['id']}.feedback", str(mc["feedback"][locale]), locale))
+        from .worked_examples import clip_entries
+        entries += [(key, text, locale) for key, text in clip_entries(pack, locale)]
     return entries
 
 

@@ -55,6 +55,24 @@ def worked_example_count(pack) -> int:
     return sum(len(_examples(pack.skills[sid])) for sid in pack.own_skill_ids)
 
 
+def said_text(example, locale: str) -> str:
+    """What the phone's voice (or the example's clip) reads: the picture, the problem, then each step in words, like hints."""
+    from ..i18n.speakable import to_speakable
+    figure = example.get("figure")
+    parts = []
+    if figure:
+        parts.append(str(figure["speak"][locale]) if figure.get("speak") else to_speakable(str(figure["alt"][locale]), locale))
+    parts.append(str(example["speak"][locale]))
+    parts += [to_speakable(str(step[locale]), locale) for step in example["steps"]]
+    return " ".join(parts)
+
+
+def clip_entries(pack, locale: str) -> list:
+    """(key, text) of each worked example's clip: `<skill>.example<n>`, so a phone finds them from its sets' skills."""
+    return [(f"{sid}.example{n}", said_text(example, locale))
+            for sid in pack.own_skill_ids for n, example in enumerate(_examples(pack.skills[sid]), 1)]
+
+
 def meta_entries(skill) -> list:
     """The ids of a skill's worked examples, for the locale-neutral meta document."""
     return [str(e["id"]) for e in _examples(skill)]
@@ -62,7 +80,6 @@ def meta_entries(skill) -> list:
 
 def text_entries(pack, locale: str, text_of, figure_of) -> dict:
     """Worked examples per skill in one locale: problem, simplified and speak forms, steps, figure."""
-    from ..i18n.speakable import to_speakable
     out = {}
     for sid in pack.own_skill_ids:
         examples = []
@@ -74,9 +91,7 @@ def text_entries(pack, locale: str, text_of, figure_of) -> dict:
             figure = figure_of(example, locale)
             if figure:
                 entry["figure"] = figure
-            # What the phone's voice reads: the picture, the problem, then each step in words (like hints).
-            entry["said"] = " ".join(([figure["speak"]] if figure else []) + [entry["speak"]] +
-                                     [to_speakable(step, locale) for step in entry["steps"]])
+            entry["said"] = said_text(example, locale)
             examples.append(entry)
         if examples:
             out[sid] = examples

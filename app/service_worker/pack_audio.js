@@ -89,15 +89,18 @@ export async function withAudioAmendment(record, now = Date.now()) {
  * The chain of trust: the manifest's signature covers the locale's audio index's SHA-256;
  * the index gives each clip's SHA-256; fetchVerified checks both before caching.
  */
-export async function installAudio(record, locale, itemIds) {
+export async function installAudio(record, locale, itemIds, skills = []) {
   const indexEntry = audioIndexes(record.body).find((f) => f.locale === locale);
   if (!indexEntry) return 0;
   const cache = await caches.open(PACK_CACHE);
   await fetchVerified(cache, indexEntry);
   const index = await readDoc(indexEntry.path);
   const wanted = new Map();
-  for (const id of itemIds) {
-    const file = audioClip((index.clips || {})[`${id}.speak`]);
+  // Each item's question, and the worked examples of the sets' skills (<skill>.example1, ...).
+  const keys = [...itemIds.map((id) => `${id}.speak`),
+    ...skills.flatMap((skill) => [1, 2, 3].map((n) => `${skill}.example${n}`))];
+  for (const key of keys) {
+    const file = audioClip((index.clips || {})[key]);
     if (file) wanted.set(file.sha256, file);
   }
   const need = [...wanted.values()].reduce((sum, f) => sum + f.bytes, 0);
@@ -115,14 +118,26 @@ export async function installAudio(record, locale, itemIds) {
 }
 
 /** The cached audio URL of an item's speakable text in a locale (from the audio index), or null. */
-export async function audioUrl(content, itemId, locale) {
-  const d = content.packOf(itemId);
+export function audioUrl(content, itemId, locale) {
+  return clipUrl(content.packOf(itemId), `${itemId}.speak`, locale);
+}
+
+/** The cached audio URLs of the worked examples of an item's skill, in order ([] when none is on the phone). */
+export async function exampleAudioUrls(content, itemId, locale) {
+  const item = content.item(itemId);
+  if (!item) return [];
+  const urls = [];
+  for (const n of [1, 2, 3]) urls.push(await clipUrl(content.packOf(itemId), `${item.skill}.example${n}`, locale));
+  return urls;
+}
+
+async function clipUrl(d, key, locale) {
   if (!d || !(d.audio && d.audio[locale])) return null;
   const indexEntry = audioIndexes(d.body).find((f) => f.locale === locale);
   if (!indexEntry) return null;
   if (!d.audioIndex) d.audioIndex = {};
   if (!d.audioIndex[locale]) d.audioIndex[locale] = await readDoc(indexEntry.path).catch(() => ({ clips: {} }));
-  const file = audioClip((d.audioIndex[locale].clips || {})[`${itemId}.speak`]);
+  const file = audioClip((d.audioIndex[locale].clips || {})[key]);
   if (!file) return null;
   const url = `/packs/${file.path}`;
   return (await caches.match(url)) ? url : null;

@@ -39,19 +39,26 @@ export function examplesFor(ctx, itemId) {
   return { examples: fresh || low ? examples : [], fresh };
 }
 
-/** The "See how it's done" disclosure: open on a skill's first item, folded when it comes back for low mastery. */
-export function workedExampleBlock(ctx, itemId, open, sayable) {
+/**
+ * The "See how it's done" disclosure: open on a skill's first item, folded when it comes back
+ * for low mastery. Read aloud by the phone's voice (`hasVoice`), else by the example's clip.
+ */
+export function workedExampleBlock(ctx, itemId, open, hasVoice) {
   const { examples } = examplesFor(ctx, itemId);
   if (!examples.length) return "";
   const locale = ctx.profile.locale;
   const simple = ctx.profile.simplified;
-  const parts = examples.map((ex) => {
+  const parts = examples.map((ex, i) => {
     const said = ex.said || [ex.speak, ...(ex.steps || [])].join(" ");
+    const clip = (ctx.exampleAudio || [])[i];
+    const sayable = hasVoice || clip;
     return h`<section class="example" data-example="${ex.id}" lang="${ex.roman ? `${locale}-Latn` : locale}">
 ${figureHtml(ex.figure, null, locale)}
 <p class="q">${simple && ex.simplified ? ex.simplified : ex.problem}</p>
 <ol class="steps">${(ex.steps || []).map((s) => h`<li>${s}</li>`)}</ol>
-${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${said}">${_("Read aloud")}</button></p>` : ""}
+${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${said}"
+  ${raw(clip ? `data-audio="example-audio-${i}"` : "")}>${_("Read aloud")}</button>${clip
+    ? h`<audio id="example-audio-${i}" preload="none" src="${clip}"></audio>` : ""}</p>` : ""}
 </section>`;
   });
   return h`<details class="worked" ${raw(open ? "open" : "")}><summary>${_("See how it's done")}</summary>${parts}</details>`;
