@@ -31,11 +31,9 @@ packs: install catalogs system-deps
 	done
 	@echo "built packs into $(PACK_OUT)"
 
-# The text of every pack (seconds); `make run` serves on these and renders the audio afterwards.
+# The text of every pack, a pack per core at once; `make run` serves on these and renders the audio afterwards.
 packs-text: install catalogs
-	@for pack in content_packs/*/; do \
-		$(BIN)/abhyas pack build "$$pack" --out $(PACK_OUT) >/dev/null || exit 1; \
-	done
+	@ls -d content_packs/*/ | xargs -P "$$(nproc)" -I{} sh -c '$(BIN)/abhyas pack build "{}" --out $(PACK_OUT) >/dev/null'
 	@echo "built the text of the packs into $(PACK_OUT); audio follows once the server is up"
 
 demo: packs
