@@ -179,8 +179,39 @@ class FigureChecker:
     def _triangle(self):
         self.labels("sides", 3)
         self.labels("angles", 3)
-        if self.figure.get("shape", "scalene") not in TRIANGLE_SHAPES:
+        shape = self.figure.get("shape", "scalene")
+        if shape not in TRIANGLE_SHAPES:
             self.add("shape", f"shape must be one of {', '.join(TRIANGLE_SHAPES)}")
+            return
+        self._triangle_sides(shape)
+        self._triangle_angles(shape)
+
+    def _triangle_sides(self, shape):
+        """Side lengths written as numbers with one unit must fit the drawing: a is B-C, b is C-A, c is A-B."""
+        lengths = _measures(self.figure.get("sides"))
+        if lengths is None:
+            return
+        a, b, c = lengths
+        order = "sides are [BC (the base), CA (the right side), AB (the left side)]"
+        if not (a < b + c and b < a + c and c < a + b):
+            self.add("sides", f"no triangle has sides {_show(a)}, {_show(b)} and {_show(c)}; check the lengths")
+        elif shape == "right" and b < max(a, c):
+            self.add("sides", f"the right angle is at B, so the longest side is CA; {order}: "
+                              "write [base, longest side, upright side]")
+        elif shape == "isosceles" and b != c:
+            self.add("sides", f"an isosceles triangle is drawn with CA = AB; {order}: write [base, equal side, equal side]")
+        elif shape == "equilateral" and not a == b == c:
+            self.add("sides", "an equilateral triangle has three equal sides")
+
+    def _triangle_angles(self, shape):
+        """Angles written in degrees must add up to 180, with 90 at B for a right triangle."""
+        degrees = _measures(self.figure.get("angles"), unit="°")
+        if degrees is None:
+            return
+        if sum(degrees) != 180:
+            self.add("angles", f"the angles add up to {_show(sum(degrees))}°, not 180°")
+        elif shape == "right" and degrees[1] != 90:
+            self.add("angles", "the right angle is drawn at B: give 90° as the second angle")
 
     def _rectangle(self):
         self.num("width", low=Fraction(0))
@@ -262,6 +293,29 @@ def check_figure(block, locales, problems, what: str) -> None:
             problems.add(block, "figure", f"figure of {what} must be a block with kind:, its fields and alt:")
             return
         FigureChecker(figure, locales, problems, what).check()
+
+
+MEASURE = re.compile(r"^\s*(-?\d+(?:\.\d+)?(?:/\d+)?)\s*(\S*)\s*$")
+
+
+def _measures(labels, unit=None):
+    """Three labels as numbers when all three are a number with the same unit ("5 cm", "65°"); else None."""
+    if not isinstance(labels, list) or len(labels) != 3:
+        return None
+    values, units = [], set()
+    for label in labels:
+        if isinstance(label, (int, float, Fraction)) and not isinstance(label, bool):
+            values.append(Fraction(str(label)))
+            units.add("")
+            continue
+        match = MEASURE.match(str(label)) if isinstance(label, str) else None
+        if not match:
+            return None
+        values.append(Fraction(match.group(1)))
+        units.add(match.group(2))
+    if len(units) != 1 or (unit is not None and units != {unit}):
+        return None
+    return values
 
 
 def _show(value: Fraction) -> str:
