@@ -140,3 +140,26 @@ def test_template_figures_are_filled_per_expansion_before_they_are_checked(tmp_p
     template.write_text(text.replace('step: "{s}"', 'step: "{t}"'), encoding="utf-8")
     found = [str(p) for p in validate_pack(pack)]
     assert any("figure: placeholder {t} names nothing" in p for p in found), found
+
+
+def test_a_signed_pack_with_unsafe_figure_markup_is_refused_on_publish(instance, tmp_path):
+    """The validator runs on the publisher's machine; the server checks the built figures again."""
+    import json as jsonlib
+
+    from app.db import connect
+    from app.packs.build import build_pack, canonical_json, write_content_file
+    from app.packs.registry import publish, trusted_keys_for
+    from app.packs.signing import TrustError, instance_key, sign_manifest
+    from app.paths import keys_dir
+    out = tmp_path / "out"
+    manifest = build_pack(FIGURES_PACK, out)
+    body = jsonlib.loads(jsonlib.loads(manifest.read_text())["body"])
+    entry = next(f for f in body["files"] if f["role"] == "text" and f["locale"] == "bn")
+    document = jsonlib.loads((out / entry["path"]).read_bytes())
+    document["items"]["fig-bar-1"]["figure"]["svg"] = '<svg viewBox="0 0 9 9"><a href="https://evil.example/"><text>x</text></a></svg>'
+    forged = write_content_file(out / "files", canonical_json(document))
+    body["files"] = [dict(forged, role="text", locale="bn") if f is entry else f for f in body["files"]]
+    manifest.write_bytes(sign_manifest(body, instance_key(body["publisher"])))
+    db = connect(instance / "abhyas.db")
+    with pytest.raises(TrustError, match="the figure of item fig-bar-1 is unsafe: href="):
+        publish(db, manifest, out / "files", trusted_keys_for(db, keys_dir()))

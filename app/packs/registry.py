@@ -31,11 +31,26 @@ def verify_artifact(manifest_bytes: bytes, files_dir: Path, trusted: dict) -> di
         return data
 
     for entry in body.get("files", []) + body.get("audio", {}).get("files", []):
-        checked(entry)
+        data = checked(entry)
+        if entry.get("role") in ("items", "text"):
+            _refuse_unsafe_figures(data, Path(entry["path"]).name)
     # Signature -> index SHA-256 (checked above, and again as it is read) -> each clip's SHA-256.
     for clip in audio_clip_entries(body, checked):
         checked(clip)
     return body
+
+
+def _refuse_unsafe_figures(data: bytes, name: str) -> None:
+    """A signed pack whose figures hold unsafe markup is refused, as the validator would have refused its source."""
+    from .svg_safety import unsafe_figures
+    try:
+        document = json.loads(data)
+    except ValueError:
+        raise TrustError(f"{name}: a pack document that is not JSON") from None
+    found = unsafe_figures(document) if isinstance(document, dict) else []
+    if found:
+        where, reason = found[0]
+        raise TrustError(f"{name}: the figure of {where} is unsafe: {reason}")
 
 
 def publish(db, manifest_path: Path, files_dir: Path, trusted: dict, user_id=None) -> dict:

@@ -75,3 +75,32 @@ def accessible_svg(markup: str, alt: str | None) -> str:
     for title in [c for c in root if _local(c.tag) == "title"]:
         root.remove(title)
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def unsafe_figures(document: dict) -> list:
+    """(where, reason) for each figure SVG in a built items or text document that the validator would refuse.
+
+    A server checks published packs with this too: the validator runs on the publisher's machine,
+    and a figure is the one piece of pack text the phone shows as markup.
+    """
+    found = []
+
+    def check(where, figure):
+        svg = figure.get("svg") if isinstance(figure, dict) else None
+        if svg is None:
+            return
+        problems = svg_problems(svg) if isinstance(svg, str) else ["the SVG is not text"]
+        found.extend((where, reason) for reason in problems)
+
+    items = document.get("items")
+    for record in items if isinstance(items, list) else []:
+        if isinstance(record, dict):
+            check(f"item {record.get('id')}", record.get("figure"))
+    for iid, entry in (items.items() if isinstance(items, dict) else []):
+        if isinstance(entry, dict):
+            check(f"item {iid}", entry.get("figure"))
+    for sid, examples in (document.get("worked_examples") or {}).items():
+        for example in examples if isinstance(examples, list) else []:
+            if isinstance(example, dict):
+                check(f"worked example {example.get('id')}", example.get("figure"))
+    return found

@@ -19,3 +19,12 @@ test("a locale's own drawing wins over the shared one; no drawing, no figure", (
   assert.equal(figureHtml(null, shared, "en"), "");
   assert.equal(figureHtml({ alt: "x" }, null, "en"), "");
 });
+
+test("markup that could run code or lead elsewhere is not shown", () => {
+  for (const bad of ['<svg viewBox="0 0 1 1"><script>x()</script></svg>', '<svg viewBox="0 0 1 1" onload="x()"></svg>',
+    '<svg viewBox="0 0 1 1"><a href="https://evil.example/">x</a></svg>', '<svg><foreignObject></foreignObject></svg>',
+    '<img src="x">']) {
+    assert.equal(figureHtml({ alt: "x", svg: bad }, null, "en"), "", bad);
+  }
+  assert.notEqual(figureHtml({ alt: "x", svg: '<svg viewBox="0 0 1 1"><use href="#a"/></svg>' }, null, "en"), "");
+});
