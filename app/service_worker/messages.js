@@ -55,6 +55,7 @@ export const MESSAGES = [
   N_("Question %(n)d of %(total)d"),
   N_("Read aloud"),
   N_("Read in Roman letters"),
+  N_("See how it's done"),
   N_("Right value! Now write it in lowest terms."),
   N_("Simple words"),
   N_("Some answers are not synced yet; these bars already count them."),
