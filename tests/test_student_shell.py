@@ -172,3 +172,26 @@ def test_static_files_are_inside_the_static_folder_only(client):
     assert client.get("/static/../__init__.py").status_code == 404
     assert client.get("/static/icons/nope.png").status_code == 404
     assert Path(static_dir(), "app.js").exists()
+
+
+def test_sizes_are_in_rem_and_labels_break_only_between_words(client):
+    """The phone's font setting scales every size (only hairline borders stay in px); no word is split to fit."""
+    import re
+    html = client.get("/").get_data(as_text=True)
+    css = html[html.index("<style>"):html.index("</style>")]
+    for rule in re.findall(r"[^{}]+\{[^}]*\}", css):
+        for prop, value in re.findall(r"([\w-]+):([^;}]+)", rule):
+            for px in re.findall(r"(\d+(?:\.\d+)?)px", value):
+                assert prop in ("border", "border-left", "outline", "outline-offset") or prop.startswith("border"), \
+                    f"{prop}:{value} in {rule.strip()[:60]}"
+                assert float(px) <= 6, f"{prop}:{value}"
+    assert "overflow-wrap:anywhere" not in css, "anywhere lets a label break inside a word"
+    assert re.search(r"button,\.btn\{[^}]*overflow-wrap:normal", css)
+
+
+def test_the_first_visit_join_form_offers_a_language(client):
+    """A new student picks the language before joining; the browser's language is chosen to start with."""
+    html = client.get("/", headers={"Accept-Language": "ta-IN,ta;q=0.9"}).get_data(as_text=True)
+    form = html[html.index('data-origin="server"'):html.index("</form>")]
+    assert 'name="locale"' in form and '<option value="ta" lang="ta" selected>தமிழ்</option>' in form
+    assert 'hx-get="/app/join"' in form
