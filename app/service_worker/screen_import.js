@@ -73,8 +73,11 @@ export async function importFile(form) {
     if (err instanceof BundleError) { reason = err.reason; text = REASONS[reason](); }
     else if (err instanceof PackError && err.kind === "space") { reason = "space"; text = _("Storage is almost full. Ask your teacher before downloading more."); }
     else { reason = "error"; text = ""; } // e.g. the phone's storage failed: still an answer, never a broken screen
+    // The technical reason (the same line the CLI gives) is for developers, in an attribute and the
+    // console: not an English line under the student's language.
+    console.warn("import", file.name, err && err.message);
     return h`<p class="warn" data-result="refused" data-reason="${reason}">${_("Not imported.")} ${text}</p>
-<p class="muted">${file.name}: ${err.message}</p>`.text;
+<p class="muted" data-detail="${String(err && err.message || "")}">${file.name}</p>`.text;
   }
   return h`<p class="ok" data-result="imported" data-pack="${record.pack}" data-version="${record.version}">${_("Imported %(title)s, version %(version)s. Its questions are ready, even offline.", { title: titleOf(record.body, locale), version: record.version })}</p>
 <div id="import-packs" hx-swap-oob="true">${packList(await installed(), locale)}</div>`.text;
