@@ -97,7 +97,8 @@ def answer_item(page: Page, items: dict, answers: Answers, wrong_first: bool = T
             page.locator("#app button[hx-post='/app/hint']").click()
     _submit(page, item, item["answer"])
     answers.add(item_id, item["answer"])
-    expect(page.locator("#app .fb.ok")).to_be_visible()
+    # Right at the first try without help is "right"; after a miss or a hint it is practice, and says so.
+    expect(page.locator("#app .fb.practice" if wrong_first or hint else "#app .fb.ok")).to_be_visible()
     return item_id
 
 

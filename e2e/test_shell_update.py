@@ -143,7 +143,7 @@ def test_shell_update_waits_for_an_idle_screen_and_keeps_the_set(deployable, pho
         # Check and Next are item screens too: the new worker still waits.
         _submit_draft(page)
         answers.add(item_id, str(item["answer"]))
-        expect(page.locator("#app .fb.ok")).to_be_visible()
+        expect(page.locator("#app .fb.practice")).to_be_visible()  # right after a miss: practice
         go_next(page)
         settled(page)
         assert screen(page) in ("item", "reflection")
