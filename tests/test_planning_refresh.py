@@ -107,3 +107,32 @@ def test_an_item_whose_answer_was_shown_is_not_served_again_soon(app, db):
     later = [s for s in _sets(db, student["id"]) if s["kind"] == "practice" and s["id"] != first["id"]]
     assert later
     assert all(item not in {e["item"] for e in s["items"] + s.get("reserve", [])} for s in later)
+
+
+
+def test_the_diagnostic_asks_about_the_assigned_unit_and_what_it_builds_on(app):
+    """With part of the catalog assigned, no diagnostic item comes from outside the unit and its prerequisites."""
+    from app.adaptive.graph import ancestors
+    from app.adaptive.selection import next_set_for
+    from app.adaptive.state import replay
+    catalog = catalog_of(app)
+    for skill in sorted(catalog["skills"]):
+        scope = {skill} | ancestors(catalog, skill)
+        if scope == set(catalog["skills"]):
+            continue
+        proposal = next_set_for(replay([], catalog), catalog, time.time(), {"diagnostic_first": True, "skills": [skill]})
+        assert proposal["kind"] == "diagnostic"
+        assert {e["skill"] for e in proposal["items"]} <= scope, skill
+        return
+    pytest.fail("the sample catalog has no skill short of the whole graph")
+
+
+def test_nothing_is_planned_ahead_of_an_open_diagnostic(app, db, klass):
+    """A sync during the diagnostic (its first answers) plans no second diagnostic beside it."""
+    catalog = catalog_of(app)
+    student = _student(db, klass, catalog)
+    [diagnostic] = _sets(db, student["id"])
+    phone, now = Phone(db, student["id"]), time.time()
+    phone.send(catalog, [{"type": "shown", "item": diagnostic["tree"]["item"], "set": diagnostic["id"],
+                          "t": int((now - 5) * 1000)}], now)
+    assert [s["id"] for s in _sets(db, student["id"])] == [diagnostic["id"]]

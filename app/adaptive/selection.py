@@ -138,8 +138,14 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
     b = _Builder(state, catalog, now, settings)
     cfg = b.cfg
     unit = [s for s in (cfg["skills"] or sorted(catalog["skills"])) if s in state.skills]
-    if cfg["diagnostic_first"] and diagnostic_pool(catalog) and not any(state.skills[s].attempts for s in unit):
-        return diagnostic_set(catalog, now)
+    if cfg["diagnostic_first"]:
+        # The diagnostic asks about the assigned unit and what it builds on, nothing else: answers
+        # elsewhere would leave the unit untried and bring the diagnostic back after it ends.
+        scope = set(unit).union(*(b.ancestors[s] for s in unit))
+        scoped = dict(catalog, items={i: it for i, it in catalog["items"].items() if it["skill"] in scope},
+                      diagnostic=[i for i in catalog.get("diagnostic", []) if catalog["items"].get(i, {}).get("skill") in scope])
+        if diagnostic_pool(scoped) and not any(state.skills[s].attempts for s in scope if s in state.skills):
+            return diagnostic_set(scoped, now)
     active = b.active_misconceptions()
     tier, tier_code, tier_args = tier_reason(state, unit, [mc for mc, _ in active], cfg)
     size = cfg["set_size"]

@@ -66,3 +66,9 @@ def close_finished_sets(db, sets: list, answered_by_set: dict) -> list:
 def needs_next_set(still_open: list) -> bool:
     """True when nothing waits for the teacher and fewer than SETS_AHEAD + 1 sets are out on the phone."""
     return "proposed" not in still_open and still_open.count("released") <= SETS_AHEAD
+
+
+def diagnostic_open(db, student_id: int) -> bool:
+    """True while a diagnostic is out: the set after it depends on its answers, so none is planned ahead of it."""
+    return db.execute("SELECT 1 FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
+                      "AND json_extract(payload, '$.kind') = 'diagnostic' LIMIT 1", [student_id]).fetchone() is not None

@@ -7,6 +7,7 @@ from ..db import write
 from .life_cycle import (
     answered_items_by_set,
     close_finished_sets,
+    diagnostic_open,
     needs_holding_set,
     needs_next_set,
     open_sets,
@@ -28,7 +29,8 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
     events_count = db.execute("SELECT count(*) FROM events WHERE student_id = ?", [student_id]).fetchone()[0]
     with write(db):
         store_mastery(db, student_id, state, now)
-        if needs_next_set(close_finished_sets(db, sets, done)):
+        still_open = close_finished_sets(db, sets, done)
+        if needs_next_set(still_open) and not diagnostic_open(db, student_id):
             plan_next_set(db, student_id, state, catalog, settings, now, events_count)
         # Never nothing to do: while the teacher has not yet looked, practice the teacher approved by policy.
         if needs_holding_set(db, student_id, settings):

@@ -183,8 +183,9 @@ ${hasNext ? h`<div class="row"><button type="button" class="primary" hx-get="/ap
 /** When the teacher was asked to check the next set, and what the student can do meanwhile. */
 function waitingLine(waiting) {
   if (!waiting) return h`<p>${_("No homework right now. Tap Sync now when you are online.")}</p>`;
-  const when = waiting.askedAt ? new Intl.DateTimeFormat(`${currentLocale()}-IN`, { day: "numeric", month: "short", hour: "numeric",
-                                                                           minute: "2-digit" }).format(new Date(waiting.askedAt)) : "";
+  // A 24-hour clock: "AM" would be English inside the student's sentence.
+  const when = waiting.askedAt ? new Intl.DateTimeFormat(`${currentLocale()}-IN`, { day: "numeric", month: "short", hour: "2-digit",
+                                                                           minute: "2-digit", hourCycle: "h23" }).format(new Date(waiting.askedAt)) : "";
   return h`<p>${when ? _("Your teacher was asked on %(when)s to check your next homework.", { when })
     : _("Your teacher is checking your next homework.")} ${_("It comes with the next sync after that.")}</p>
 <p>${_("Meanwhile, look back at what you learned:")}</p>

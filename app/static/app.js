@@ -103,14 +103,24 @@
       if (status && status.textContent !== data.text) status.textContent = data.text;
       keepWorkerAwake(data.held > 0);
     } else if (data.type === "refresh-if-idle") {
-      // New sets or mastery arrived: redraw only a screen the student is not working on. The
-      // Sync now button's own request is still open when its news arrives: it does not count.
-      const screen = document.querySelector("#app [data-screen]");
-      const url = screen && screen.dataset.refresh;
-      if (url && !document.querySelector("#app .htmx-request, #app.htmx-request")) htmx.ajax("GET", url, { target: "#app", swap: "innerHTML" });
+      refreshWanted = true;
+      refreshIfIdle();
     } else if (data.type === "persist") {
       askPersist();
     }
+  }
+
+  // New sets or mastery arrived: redraw only a screen the student is not working on. News that
+  // arrives while a screen is on its way (the last Next of a set) waits for it, then redraws it if
+  // that screen is idle: an approval never needs a tab tap. Sync now's own open request does not count.
+  let refreshWanted = false;
+  function refreshIfIdle() {
+    if (!refreshWanted) return;
+    if (document.querySelector("#app .htmx-request, #app.htmx-request, #app form .htmx-request")) return;
+    const screen = document.querySelector("#app [data-screen]");
+    const url = screen && screen.dataset.refresh;
+    refreshWanted = false;
+    if (url) htmx.ajax("GET", url, { target: "#app", swap: "innerHTML" });
   }
 
   // While answers are held only in the worker's memory (the disk was full), a message every
@@ -199,6 +209,7 @@
     if (document.querySelector("#app [data-answer-saved]")) askPersist();
     applyUpdateIfIdle();
   });
+  document.addEventListener("htmx:afterSettle", () => setTimeout(refreshIfIdle, 0));
 
   window.addEventListener("online", () => post({ type: "flush", reason: "online" }));
   window.addEventListener("offline", () => post({ type: "offline" }));
