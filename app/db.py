@@ -89,6 +89,15 @@ MIGRATIONS = [
     CREATE TABLE sign_in_failures (client TEXT NOT NULL, username TEXT NOT NULL, at REAL NOT NULL);
     CREATE INDEX sign_in_failures_client ON sign_in_failures (client, at);
     """),
+    # Incremental mastery: a student's replayed state stored at a position in the log (one row per UTC day of
+    # that position, the latest few days kept), so a sync folds in only its new events.
+    (5, """
+    CREATE TABLE checkpoints (
+        student_id INTEGER NOT NULL REFERENCES students(id), day INTEGER NOT NULL,
+        pos_ts REAL NOT NULL, pos_device INTEGER NOT NULL, pos_seq INTEGER NOT NULL, pos_id TEXT NOT NULL,
+        events INTEGER NOT NULL, basis TEXT NOT NULL, state BLOB NOT NULL, saved_at REAL NOT NULL,
+        PRIMARY KEY (student_id, day));
+    """),
 ]
 
 _writer_lock = threading.Lock()

@@ -11,6 +11,8 @@ from .csvsafe import safe_cell
 from .db import write
 
 STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
+# Derived from the tables above (stored replays of the log): deleted with the student, not exported.
+DERIVED_TABLES = ("checkpoints",)
 
 
 def export_student(db, student_id: int) -> dict:
@@ -60,7 +62,7 @@ def delete_student(db, student_id: int) -> dict:
     # Deleted rows otherwise stay readable in SQLite's free pages; secure_delete overwrites them with zeros.
     db.execute("PRAGMA secure_delete = ON")
     with write(db):
-        for table in STUDENT_TABLES + ("overrides",):
+        for table in STUDENT_TABLES + DERIVED_TABLES + ("overrides",):
             counts[table] = db.execute(f"DELETE FROM {table} WHERE student_id = ?", [student_id]).rowcount  # noqa: S608
         counts["students"] = db.execute("DELETE FROM students WHERE id = ?", [student_id]).rowcount
     # The freed pages must not keep the deleted rows readable in the file.

@@ -1,4 +1,4 @@
-"""After a sync: replay the student's log into mastery, close finished sets, propose the next one."""
+"""After a sync: fold the student's new events into mastery, close finished sets, propose the next one."""
 from __future__ import annotations
 
 import hashlib
@@ -10,10 +10,13 @@ from ..adaptive.diagnostic import seed_priors
 from ..adaptive.selection import next_set_for
 from ..adaptive.state import replay
 from ..db import write
+from .checkpoints import current_fold
+from .log import count_events, read_log
 from ..teacher.decisions import adjust_proposal, apply_overrides, overridden_state
 
 OPEN_STATUSES = ("proposed", "released")
 SETS_AHEAD = 1  # one set beyond the current one, so a week offline does not run dry
+SET_CLOCK_MARGIN = 2 * 86400  # how far before a set was made a phone's corrected clock may still stamp its answers
 
 
 def class_settings(db, student_id: int, catalog: dict | None = None) -> dict:
@@ -39,18 +42,7 @@ def skill_params(db) -> dict:
 
 def event_log(db, student_id: int) -> list:
     """The student's events in the server's canonical order: trusted time, then device and sequence."""
-    # json_extract runs in SQLite's C code: far cheaper than json.loads per event in Python.
-    rows = db.execute(
-        "SELECT id, type, item_id, set_id, server_ts, correct, misconception, device_id, seq, "
-        "json_extract(payload, '$.hint'), json_extract(payload, '$.secs'), json_extract(payload, '$.attempt'), "
-        "json_extract(payload, '$.prompt'), json_extract(payload, '$.value') "
-        "FROM events WHERE student_id = ? ORDER BY server_ts, device_id, seq, id", [student_id]).fetchall()
-    return [{"id": event_id, "type": kind, "item": item, "set": set_id, "ts": ts,
-             "correct": None if correct is None else bool(correct), "misconception": misconception,
-             "hints": (hint or 0) if kind == "hint" else 0, "seconds": secs or 0.0, "attempt": attempt or 1,
-             "prompt": prompt, "value": value, "device": device_id, "seq": seq}
-            for (event_id, kind, item, set_id, ts, correct, misconception, device_id, seq,
-                 hint, secs, attempt, prompt, value) in rows]
+    return read_log(db, student_id)
 
 
 def diagnostic_set_ids(db, student_id: int) -> set:
@@ -59,8 +51,11 @@ def diagnostic_set_ids(db, student_id: int) -> set:
                                          "'diagnostic'", [student_id])}
 
 
-def state_for(db, student_id: int, catalog: dict, settings: dict | None = None):
-    """The student's state as a pure function of the event log (plus fitted parameters and diagnostic priors)."""
+def state_from_log(db, student_id: int, catalog: dict, settings: dict | None = None):
+    """The student's state replayed from the whole event log (plus fitted parameters and diagnostic priors).
+
+    The definition the stored checkpoints must always agree with; syncs use `state_for`.
+    """
     settings = settings or class_settings(db, student_id)
     params = skill_params(db)
     log = event_log(db, student_id)
@@ -72,6 +67,16 @@ def state_for(db, student_id: int, catalog: dict, settings: dict | None = None):
         answers = [e for e in log if e["diagnostic"] and e["type"] == "answer" and e["attempt"] == 1]
         priors = seed_priors(answers, catalog, params) if answers else None
     return replay(log, catalog, params, threshold=settings["mastery_threshold"], priors=priors)
+
+
+def state_for(db, student_id: int, catalog: dict, settings: dict | None = None, total_events: int | None = None,
+              now: float | None = None):
+    """The student's state as a pure function of the event log, folded on from the latest stored checkpoint."""
+    settings = settings or class_settings(db, student_id)
+    total = count_events(db, student_id) if total_events is None else total_events
+    fold = current_fold(db, student_id, catalog, skill_params(db), settings["mastery_threshold"],
+                        diagnostic_set_ids(db, student_id), total, now)
+    return fold.state
 
 
 def diagnostic_finished(tree: dict | None, first_answers: dict) -> bool:
@@ -88,28 +93,42 @@ def _set_id(student_id: int, based_on: int, now: float) -> str:
     return "s" + hashlib.sha256(f"{student_id}:{based_on}:{now}".encode()).hexdigest()[:15]
 
 
-def _answered_items_by_set(db, student_id: int) -> dict:
-    """Per set: item -> whether its first answer was right (a skip counts as answered, wrong)."""
+def _answered_items_by_set(db, student_id: int, open_sets: list) -> dict:
+    """Per open set: item -> whether its first answer was right (a skip counts as answered, wrong).
+
+    Only events since the oldest open set was made are read (less a margin for phones' clocks):
+    a set's answers cannot come before the phone had the set, and a year of older events
+    would otherwise be read on every sync.
+    """
+    if not open_sets:
+        return {}
+    ids = [row[0] for row in open_sets]
+    since = min(row[3] for row in open_sets) - SET_CLOCK_MARGIN
     done: dict = {}
     for set_id, item, correct in db.execute(
-            "SELECT set_id, item_id, correct FROM events WHERE student_id = ? AND set_id IS NOT NULL "
-            "AND type IN ('answer', 'skip') ORDER BY server_ts, device_id, seq", [student_id]):
+            "SELECT set_id, item_id, correct FROM events WHERE student_id = ? AND server_ts >= ? "  # noqa: S608
+            f"AND set_id IN ({','.join('?' * len(ids))}) AND type IN ('answer', 'skip') "
+            "ORDER BY server_ts, device_id, seq", [student_id, since, *ids]):
         done.setdefault(set_id, {}).setdefault(item, bool(correct))
     return done
 
 
-def refresh_student(db, student_id: int, catalog: dict, now: float | None = None, changed: bool = True) -> None:
-    """Recompute mastery from the log when it changed; complete finished sets; keep the next set ready."""
+def refresh_student(db, student_id: int, catalog: dict, now: float | None = None, changed: bool = True,
+                    more: bool = False) -> None:
+    """Bring mastery up to date with the log; complete finished sets; keep the next set ready.
+
+    `more`: the phone has further batches queued right behind this one, so sets are closed and
+    planned once, on its last batch; mastery is still brought up to date for every batch.
+    """
     now = now or time.time()
     has_mastery = db.execute("SELECT 1 FROM mastery WHERE student_id = ? LIMIT 1", [student_id]).fetchone()
-    open_sets = db.execute("SELECT id, payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released')",
-                           [student_id]).fetchall()
+    open_sets = db.execute("SELECT id, payload, status, created_at FROM sets WHERE student_id = ? "
+                           "AND status IN ('proposed', 'released')", [student_id]).fetchall()
     if not changed and has_mastery and open_sets:
         return
     settings = class_settings(db, student_id, catalog)
-    state = state_for(db, student_id, catalog, settings)
-    done = _answered_items_by_set(db, student_id)
-    events_count = db.execute("SELECT count(*) FROM events WHERE student_id = ?", [student_id]).fetchone()[0]
+    events_count = count_events(db, student_id)
+    state = state_for(db, student_id, catalog, settings, total_events=events_count, now=now)
     day = time.strftime("%Y-%m-%d", time.gmtime(now))
     with write(db):
         db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at, p_next) "
@@ -118,8 +137,11 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
                              for skill, st in state.skills.items()])
         db.conn.executemany("INSERT OR REPLACE INTO mastery_history (student_id, skill_id, day, p_known) VALUES (?, ?, ?, ?)",
                             [(student_id, skill, day, round(st.mastery, 4)) for skill, st in state.skills.items() if st.attempts])
+        if more and open_sets:
+            return  # the phone still has sets to work on; plan on its last batch
+        done = _answered_items_by_set(db, student_id, open_sets)
         still_open = []
-        for set_id, payload, status in open_sets:
+        for set_id, payload, status, _created in open_sets:
             doc = json.loads(payload)
             answered = done.get(set_id, {})
             if doc.get("kind") == "diagnostic":

@@ -1,0 +1,57 @@
+"""A school year of realistic history for one student, stored through the same code a sync uses.
+
+The year-scale benchmarks need students who already hold thousands of events: each day the
+phone shows items of one set, the student sometimes asks for a hint, answers (right about
+two times in three), and the events reach the server in 50-event batches, as a phone sends
+them. Nothing is written around `reconcile_batch`, so what is stored is what a sync stores.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+
+from .reconcile import reconcile_batch
+
+DAY = 86400
+EVENTS_PER_DAY = 50
+BATCH = 50
+
+
+def history_events(rng: random.Random, items: list, count: int, end_ts: float, seq_start: int = 0) -> list:
+    """`count` events of a phone's day-by-day practice ending before `end_ts` (epoch seconds), oldest first.
+
+    `items` are (item id, right answer) pairs; each day practises one set of items.
+    """
+    days = max(1, -(-count // EVENTS_PER_DAY))
+    events, seq = [], seq_start
+    for day in range(days):
+        day_start = end_ts - (days - day) * DAY + 15 * 3600  # an afternoon's homework
+        set_id = f"hist-{seq_start}-{day}"
+        clock = day_start
+        while len(events) < count and len(events) < (day + 1) * EVENTS_PER_DAY:
+            item, answer = rng.choice(items)
+            steps = [("shown", {})]
+            if rng.random() < 0.15:
+                steps.append(("hint", {"hint": 1}))
+            right = rng.random() < 0.65
+            steps.append(("answer", {"r": answer if right else "7/9", "secs": round(rng.uniform(5, 90), 1),
+                                     "attempt": 1}))
+            for kind, extra in steps:
+                if len(events) >= count or len(events) >= (day + 1) * EVENTS_PER_DAY:
+                    break
+                clock += rng.uniform(5, 40)
+                events.append({"id": uuid.UUID(int=rng.getrandbits(128)).hex[:22], "seq": seq, "type": kind,
+                               "item": item, "set": set_id, "t": int(clock * 1000), **extra})
+                seq += 1
+    return events
+
+
+def seed_history(db, device: dict, catalog_items: dict, count: int, end_ts: float, rng: random.Random) -> int:
+    """Store `count` history events for the device's student through `reconcile_batch`; return how many were stored."""
+    choices = [(item_id, str(item["answer"])) for item_id, item in sorted(catalog_items.items())
+               if item.get("kind") != "choice" and "answer" in item]
+    events = history_events(rng, choices, count, end_ts)
+    stored = 0
+    for start in range(0, len(events), BATCH):
+        stored += reconcile_batch(db, device, {"events": events[start:start + BATCH]}, catalog_items, end_ts)["stored"]
+    return stored
