@@ -76,9 +76,8 @@ def redact_old_raw_answers(db, now: float | None = None) -> int:
     db.execute("PRAGMA secure_delete = ON")  # the blanked text must not stay readable in freed space
     with write(db):
         cursor = db.execute(
-            "UPDATE events SET response = NULL, redacted_at = ?, "
-            "payload = json_remove(payload, '$.r', '$.value') "
-            "WHERE redacted_at IS NULL AND (response IS NOT NULL OR json_extract(payload, '$.value') IS NOT NULL) "
+            "UPDATE events SET response = NULL, value = NULL, redacted_at = ? "
+            "WHERE redacted_at IS NULL AND (response IS NOT NULL OR value IS NOT NULL) "
             "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
             "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
         count = cursor.rowcount

@@ -7,14 +7,19 @@ them. Nothing is written around `reconcile_batch`, so what is stored is what a s
 """
 from __future__ import annotations
 
+import base64
 import random
-import uuid
 
 from .reconcile import reconcile_batch
 
 DAY = 86400
 EVENTS_PER_DAY = 50
 BATCH = 50
+
+
+def phone_event_id(rng: random.Random) -> str:
+    """An event id as a phone makes one: 16 URL-safe characters from 96 random bits."""
+    return base64.urlsafe_b64encode(rng.getrandbits(96).to_bytes(12, "big")).decode()
 
 
 def history_events(rng: random.Random, items: list, count: int, end_ts: float, seq_start: int = 0) -> list:
@@ -26,7 +31,7 @@ def history_events(rng: random.Random, items: list, count: int, end_ts: float, s
     events, seq = [], seq_start
     for day in range(days):
         day_start = end_ts - (days - day) * DAY + 15 * 3600  # an afternoon's homework
-        set_id = f"hist-{seq_start}-{day}"
+        set_id = "s" + rng.getrandbits(60).to_bytes(8, "big").hex()[1:]  # as the server names a set
         clock = day_start
         while len(events) < count and len(events) < (day + 1) * EVENTS_PER_DAY:
             item, answer = rng.choice(items)
@@ -34,13 +39,14 @@ def history_events(rng: random.Random, items: list, count: int, end_ts: float, s
             if rng.random() < 0.15:
                 steps.append(("hint", {"hint": 1}))
             right = rng.random() < 0.65
-            steps.append(("answer", {"r": answer if right else "7/9", "secs": round(rng.uniform(5, 90), 1),
-                                     "attempt": 1}))
+            # As the phone records an answer: whole seconds on the item, its own provisional grade.
+            steps.append(("answer", {"r": answer if right else "7/9", "secs": rng.randint(5, 90), "attempt": 1,
+                                     "ok": int(right)}))
             for kind, extra in steps:
                 if len(events) >= count or len(events) >= (day + 1) * EVENTS_PER_DAY:
                     break
                 clock += rng.uniform(5, 40)
-                events.append({"id": uuid.UUID(int=rng.getrandbits(128)).hex[:22], "seq": seq, "type": kind,
+                events.append({"id": phone_event_id(rng), "seq": seq, "type": kind,
                                "item": item, "set": set_id, "t": int(clock * 1000), **extra})
                 seq += 1
     return events
