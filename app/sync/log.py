@@ -15,11 +15,13 @@ def _event(row) -> dict:
             "prompt": prompt, "value": value, "device": device_id, "seq": seq}
 
 
-def read_log(db, student_id: int, after: tuple | None = None) -> list:
-    """The student's events in canonical order; with `after` (an `order_key`), only those that sort after it."""
+def read_log(db, student_id: int, after: tuple | None = None, since: float | None = None) -> list:
+    """The student's events in canonical order; with `after` (an `order_key`), only those that sort after it;
+    with `since` (epoch seconds), only those from then on."""
     if after is None:
-        rows = db.execute(f"SELECT {LOG_COLUMNS} FROM events WHERE student_id = ? {LOG_ORDER}",  # noqa: S608
-                          [student_id]).fetchall()
+        where, args = ("AND server_ts >= ?", [student_id, since]) if since is not None else ("", [student_id])
+        rows = db.execute(f"SELECT {LOG_COLUMNS} FROM events WHERE student_id = ? {where} {LOG_ORDER}",  # noqa: S608
+                          args).fetchall()
         return [_event(row) for row in rows]
     # The index (student_id, server_ts, ...) finds the tail; ties on the time are settled in Python.
     rows = db.execute(f"SELECT {LOG_COLUMNS} FROM events WHERE student_id = ? AND server_ts >= ? {LOG_ORDER}",  # noqa: S608
