@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PACK_OUT := instance/packs
 
-.PHONY: install run test system-deps test-deps packs catalogs demo clean bench
+.PHONY: install run test lint system-deps test-deps packs catalogs demo clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,10 @@ demo: packs
 run: install packs demo
 	$(BIN)/abhyas serve --host $(HOST) --port $(PORT)
 
-test: install test-deps catalogs
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint test-deps catalogs
 	@bash scripts/run_tests.sh
 
 bench: install packs

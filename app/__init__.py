@@ -5,8 +5,9 @@ import os
 
 from flask import Flask
 
-from . import db, security_headers
+from . import db
 from .paths import default_db_path, keys_dir, packs_dir
+from .web import security_headers
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,14 +24,17 @@ def create_app(config: dict | None = None) -> Flask:
     # Behind the TLS proxy every deployment has, cookies must never travel over plain HTTP.
     app.config["SESSION_COOKIE_SECURE"] = os.environ.get("ABHYAS_HTTPS", "") == "1"
     app.config.update(config or {})
-    from .secrets import load_secret_key
+    from .auth.secrets import load_secret_key
     app.config.setdefault("SECRET_KEY", None)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key()
 
     db.init_app(app)
     security_headers.init_app(app)
-    from . import admin, errors, i18n, packs_delivery, publish_api, publisher, student, sync, teacher
-    for part in (i18n, packs_delivery, publish_api, student, teacher, sync, admin, publisher, errors):
+    from . import admin, i18n, publisher, student, sync, teacher
+    from .publisher import api as publish_api
+    from .student import packs as pack_delivery
+    from .web import errors
+    for part in (i18n, pack_delivery, publish_api, student, teacher, sync, admin, publisher, errors):
         part.init_app(app)
     return app

@@ -87,7 +87,7 @@ def cmd_serve(args) -> int:
 
 def cmd_demo(args) -> int:
     """Seed the demo once and print how to sign in."""
-    from .demo import seed_demo
+    from .ops.demo import seed_demo
     result = seed_demo(db_path=args.db)
     if args.json:
         _print_json(result)
@@ -99,7 +99,7 @@ def cmd_demo(args) -> int:
 
 def cmd_stats(args) -> int:
     """Print counts of students, events and sets."""
-    from .stats import database_stats
+    from .ops.stats import database_stats
     _print_json(database_stats(args.db))
     return 0
 
@@ -113,15 +113,34 @@ def cmd_kt_eval(args) -> int:
 
 def cmd_fit(args) -> int:
     """Fit BKT parameters per skill from the event log and store them."""
-    from .fitting_job import fit_and_store
+    from .ops.fitting_job import fit_and_store
     _print_json(fit_and_store(args.db))
     return 0
 
 
 def cmd_bench_sync(args) -> int:
     """Drive the production server with simulated phones and print the figures."""
-    from .sync.bench import run_sync_bench
-    _print_json(run_sync_bench(clients=args.clients, batches=args.batches, port=args.port))
+    import importlib.util
+
+    from .paths import PROJECT_ROOT
+    # The benchmark is a tool of the source checkout (bench/), not part of the served app.
+    script = PROJECT_ROOT / "bench" / "sync_ingest.py"
+    if not script.exists():
+        print(f"error: the sync benchmark ships with the source checkout ({script} is missing)", file=sys.stderr)
+        return 2
+    spec = importlib.util.spec_from_file_location("sync_ingest", script)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port))
+    return 0
+
+
+def cmd_pilot_simulate(args) -> int:
+    """Run the real pilot analysis on a simulated pilot with a known true effect."""
+    from .pilot.simulate import simulate_pilot
+    if args.students < 2:
+        raise CommandError("--students must be at least 2")
+    _print_json(simulate_pilot(args.students, args.effect, args.seed, args.design))
     return 0
 
 
@@ -136,7 +155,7 @@ def _password_from_stdin(args):
 
 def cmd_users_add(args) -> int:
     """Create an account and print its password once."""
-    from .accounts import create_user
+    from .auth.accounts import create_user
     from .db import connect
     user, password = create_user(connect(args.db), args.username, args.role, password=_password_from_stdin(args),
                                  display_name=args.display_name, publisher=args.publisher)
@@ -152,7 +171,7 @@ def cmd_users_add(args) -> int:
 
 def cmd_users_password(args) -> int:
     """Give an account a new password (random unless piped in) and print it once; its sessions end."""
-    from .accounts import find_user, set_password
+    from .auth.accounts import find_user, set_password
     from .db import connect
     db = connect(args.db)
     user = find_user(db, args.username)
@@ -165,7 +184,7 @@ def cmd_users_password(args) -> int:
 
 def cmd_users_list(args) -> int:
     """Print every account: username, role, publisher name."""
-    from .accounts import list_users
+    from .auth.accounts import list_users
     from .db import connect
     for user in list_users(connect(args.db)):
         print(f"{user['username']}\t{user['role']}\t{user['publisher'] or ''}")
@@ -174,7 +193,7 @@ def cmd_users_list(args) -> int:
 
 def cmd_privacy_redact(args) -> int:
     """Blank typed answers older than each class's retention (for cron when not using `abhyas serve`)."""
-    from .retention import run_once
+    from .privacy.retention import run_once
     _print_json({"redacted": run_once(args.db)})
     return 0
 
@@ -290,6 +309,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--port", type=int, default=0)
     p.set_defaults(func=cmd_bench_sync)
+
+    pilot = verbs.add_parser("pilot", help="adaptive against static homework: simulate or report a pilot")
+    pilot_verbs = pilot.add_subparsers(dest="pilot_verb", required=True)
+    p = pilot_verbs.add_parser("simulate", help="the pilot report for simulated data with a known effect")
+    p.add_argument("--students", type=int, required=True)
+    p.add_argument("--effect", type=float, required=True, help="true effect in SD of the post-test")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--design", choices=("between", "within"), default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pilot_simulate)
 
     add_security_verbs(verbs)
     return parser

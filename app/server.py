@@ -26,7 +26,7 @@ class AbhyasServer(BaseApplication):
 
 def _start_retention(_arbiter) -> None:
     """Gunicorn's when_ready hook: blank typed answers past retention now and daily."""
-    from .retention import start
+    from .privacy.retention import start
     start(os.environ.get("ABHYAS_DB") or None)
 
 

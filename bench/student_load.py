@@ -156,7 +156,7 @@ WATCH_TAP_AND_QUESTION = """() => {
   new MutationObserver((_, observer) => {
     if (window.__tapAt && usable()) { window.__questionAt = performance.now(); observer.disconnect(); }
   }).observe(document.getElementById("app"), {childList: true, subtree: true, attributes: true});
-}""" % QUESTION_USABLE_JS
+}""" % QUESTION_USABLE_JS  # noqa: UP031 - % keeps the JavaScript's braces literal
 
 
 def usable_question(page, timeout_ms: int = 120000) -> None:

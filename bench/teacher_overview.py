@@ -66,8 +66,9 @@ def _one_sync(db, catalog: dict, class_id: int):
     """A function that makes one student's phone sync one new answer through the real sync path."""
     import itertools
     import uuid
+
+    from app.planning.refresh import refresh_student
     from app.sync.devices import device_for_token, issue_token
-    from app.sync.progress import refresh_student
     from app.sync.reconcile import reconcile_batch
     students = [row[0] for row in db.execute("SELECT id FROM students WHERE class_id = ?", [class_id])]
     devices = {sid: device_for_token(db, issue_token(db, sid, "bench")) for sid in students}
@@ -87,9 +88,10 @@ def _seed_year(db, catalog: dict, class_id: int, per_student: int) -> float:
     """Give every student `per_student` older events (a school year before the demo's weeks), stored as syncs store
     them, and fold each student's log once as their next sync would; return the seconds it took."""
     import random
+
+    from app.planning.refresh import refresh_student
     from app.sync.devices import device_for_token, issue_token
     from app.sync.history import seed_history
-    from app.sync.progress import refresh_student
     started = time.perf_counter()
     rng = random.Random(14)
     ends = time.time() - 15 * 86400  # the demo's own history covers the last two weeks
@@ -115,9 +117,9 @@ def run(students: int = 60, requests: int = 200, history: int = 0) -> dict:
             os.environ.pop(var, None)
         packs = build_packs(instance)
         from app import create_app
+        from app.auth.passwords import hash_password
         from app.db import connect, write
-        from app.demo import publish_packs, seed_class
-        from app.passwords import hash_password
+        from app.ops.demo import publish_packs, seed_class
         app = create_app({"TESTING": True})
         db = connect(app.config["DATABASE"])
         catalog = publish_packs(db)

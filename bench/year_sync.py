@@ -77,19 +77,19 @@ def run() -> dict:
         for var in ("ABHYAS_DB", "ABHYAS_PACKS", "ABHYAS_KEYS"):
             os.environ.pop(var, None)
         from app import create_app
-        from app.classes import add_student, create_class
         from app.db import connect, write
         from app.packs.build import build_pack
         from app.packs.registry import load_catalog
         from app.sync.devices import device_for_token, issue_token
         from app.sync.history import seed_history
+        from app.teacher.class_records import add_student, create_class
         build_pack(SAMPLE_PACK, instance / "packs")
         app = create_app({"TESTING": True, "SYNC_RATE": (1000.0, 1000)})
         db = connect(app.config["DATABASE"])
         with write(db):
             db["users"].insert({"username": "bench", "password_hash": "x", "role": "teacher", "created_at": time.time()})
         klass = create_class(db, 1, "Year bench", release_mode="auto")
-        from app.demo import publish_packs
+        from app.ops.demo import publish_packs
         publish_packs(db)
         catalog = load_catalog(db, instance / "packs" / "files")
         items = [(i, str(it["answer"])) for i, it in sorted(catalog["items"].items()) if it["kind"] != "choice"]

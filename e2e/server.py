@@ -140,8 +140,8 @@ class AbhyasServer:
 
     def add_student(self, name: str, locale: str) -> dict:
         """A new student in the demo class (a teacher's roster edit), with a fresh PIN."""
-        from app.classes import add_student
         from app.db import connect
+        from app.teacher.class_records import add_student
         db = connect(self.db_path)
         try:
             class_id = db.execute("SELECT id FROM classes WHERE code = ?", [self.demo["class_code"]]).fetchone()[0]

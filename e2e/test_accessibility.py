@@ -39,7 +39,7 @@ def _walk_screens(page, server, student) -> list:
     problems += _problems(page, "item with feedback and hint")
     go_next(page)
     item = server.item_index[page.locator("#app [data-item]").get_attribute("data-item")]
-    for attempt in range(2):  # two wrong answers bring the worked solution
+    for _attempt in range(2):  # two wrong answers bring the worked solution
         wrong = "999" if item["kind"] != "choice" else next(c for c in item["choices"] if c != item["answer"])
         if item["kind"] == "choice":
             page.locator(f"#app input[type=radio][value='{wrong}']").check()

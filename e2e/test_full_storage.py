@@ -13,8 +13,7 @@ import re
 from playwright.sync_api import expect
 
 from .flaky_proxy import FlakyProxy
-from .phone import (Answers, answer_item, current_item, expect_waiting, go_next, join, screen, service_worker_of,
-                    ui_text)
+from .phone import Answers, answer_item, current_item, expect_waiting, go_next, join, screen, service_worker_of, ui_text
 
 FULL_MESSAGE = "Storage is full: your work is not saved on this phone yet. Keep Abhyas open and tap Sync now."
 

@@ -19,8 +19,19 @@ from app.student.shell_files import shell_version
 
 from .conftest import _catalogs_exported
 from .flaky_proxy import FlakyProxy
-from .phone import (CHROMIUM, Answers, _submit, current_item, expect_waiting, finish_set, go_next, join, screen,
-                    settled, wrong_response)
+from .phone import (
+    CHROMIUM,
+    Answers,
+    _submit,
+    current_item,
+    expect_waiting,
+    finish_set,
+    go_next,
+    join,
+    screen,
+    settled,
+    wrong_response,
+)
 from .server import BIN, ROOT, AbhyasServer
 
 VERSION = "() => document.querySelector('meta[name=abhyas-version]').content"

@@ -7,7 +7,6 @@ writes with a QuotaExceededError, as a full phone does. Everything else runs as 
 """
 from __future__ import annotations
 
-
 from playwright.sync_api import expect
 
 from .phone import Answers, answer_item, expect_waiting, go_next, join, service_worker_of, ui_text

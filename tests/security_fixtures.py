@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.accounts import create_user
+from app.auth.accounts import create_user
 from app.packs.bundle import bundle_pack
 from app.packs.signing import new_key
 from tests.conftest import SAMPLE_PACK

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.classes import add_student, create_class
+from app.auth.passwords import hash_password
 from app.db import connect, write
-from app.passwords import hash_password
+from app.teacher.class_records import add_student, create_class
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -56,7 +56,7 @@ class Phone:
 
     def send(self, catalog: dict, events: list, now: float | None = None) -> dict:
         """Reconcile a batch of events and refresh the student, as /api/v1/sync does."""
-        from app.sync.progress import refresh_student
+        from app.planning.refresh import refresh_student
         from app.sync.reconcile import reconcile_batch
         now = now or time.time()
         out = []

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from app import cli
-from app.accounts import AccountError, create_user, role_home, set_password
+from app.auth.accounts import AccountError, create_user, role_home, set_password
 from app.db import connect
 from tests.security_fixtures import NGO, accounts, sign_in_as  # noqa: F401
 from tests.teacher_fixtures import PASSWORD, csrf_from, db, world  # noqa: F401
@@ -29,7 +29,7 @@ def test_cli_reads_a_password_from_stdin_and_never_prints_it(instance, capsys, m
     assert cli.main(["users", "add", "sahayak", "--role", "publisher", "--publisher", NGO, "--password-stdin"]) == 0
     out = capsys.readouterr().out
     assert "a long enough secret" not in out and f"publishes as '{NGO}'" in out
-    from app.passwords import check_password
+    from app.auth.passwords import check_password
     row = connect().execute("SELECT password_hash, publisher FROM users WHERE username = 'sahayak'").fetchone()
     assert check_password(row[0], "a long enough secret") and row[1] == NGO
 
@@ -100,7 +100,7 @@ def test_a_new_password_ends_every_older_session(app, client, accounts, world, d
 def test_sign_in_limits_hold_across_workers(app, client, world):
     """Failures are counted in the database: a second app on the same database (another worker) refuses too."""
     from app import create_app
-    from app.sign_in_limits import MAX_FAILURES
+    from app.auth.sign_in_limits import MAX_FAILURES
     token = csrf_from(client)
     for _ in range(MAX_FAILURES):
         client.post("/teacher/sign-in", data={"username": "asha", "password": "wrong", "csrf_token": token})
@@ -115,7 +115,7 @@ def test_sign_in_limits_hold_across_workers(app, client, world):
 
 def test_one_address_trying_many_accounts_is_stopped(client, world):
     """Thirty failures across usernames from one address block that address's sign-ins for a while."""
-    from app.sign_in_limits import MAX_FAILURES_PER_CLIENT
+    from app.auth.sign_in_limits import MAX_FAILURES_PER_CLIENT
     token = csrf_from(client)
     for n in range(MAX_FAILURES_PER_CLIENT):
         client.post("/teacher/sign-in", data={"username": f"guess{n}", "password": "x", "csrf_token": token})
@@ -125,7 +125,7 @@ def test_one_address_trying_many_accounts_is_stopped(client, world):
 
 def test_behind_the_proxy_each_client_has_its_own_limit(client, world, monkeypatch):
     """The proxy's X-Forwarded-For separates clients; a forged one from an untrusted peer is ignored."""
-    from app.sign_in_limits import MAX_FAILURES_PER_CLIENT
+    from app.auth.sign_in_limits import MAX_FAILURES_PER_CLIENT
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
     token = csrf_from(client)
     for n in range(MAX_FAILURES_PER_CLIENT):

@@ -4,8 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from app.adaptive.bkt import (BKTParams, is_mastered, item_guess_slip, posterior_known,
-                              predict_correct, update_mastery)
+from app.adaptive.bkt import (
+    BKTParams,
+    is_mastered,
+    item_guess_slip,
+    posterior_known,
+    predict_correct,
+    update_mastery,
+)
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "bkt.json").read_text(encoding="utf-8"))
 

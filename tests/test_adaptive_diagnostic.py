@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from app.adaptive.diagnostic import diagnostic_pool, diagnostic_set, diagnostic_tree, next_diagnostic_item, seed_priors
+from app.adaptive.diagnostic import (
+    diagnostic_pool,
+    diagnostic_set,
+    diagnostic_tree,
+    next_diagnostic_item,
+    seed_priors,
+)
 from app.adaptive.graph import ancestors, descendants
 
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))

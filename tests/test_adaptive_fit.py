@@ -50,8 +50,8 @@ def test_next_answer_auc_beats_the_skill_base_rate_on_held_out_students():
     catalog = synthetic_catalog(n_skills=6, seed=1)
     events = [e for e in answer_events(catalog, 400, days=20, seed=1) if e["type"] == "answer"]
     test_ids = {f"s{i:04d}" for i in range(1, 401, 5)}
-    rows = lambda part: [(e["student"], e["skill"], int(e["correct"])) for e in events
-                         if (e["student"] in test_ids) == part]
+    def rows(part):
+        return [(e["student"], e["skill"], int(e["correct"])) for e in events if (e["student"] in test_ids) == part]
     train, test = rows(False), rows(True)
     params = {skill: f.params for skill, f in fit_skills(train).items()}
     model_auc = auc([c for *_, c in test], predict_next(test, params))

@@ -31,7 +31,8 @@ def test_events_carry_what_the_seeder_needs_in_time_order():
 
 def test_students_learn_over_time():
     students = make_students(CATALOG, 200, seed=4)
-    knows = lambda: sum(s.known["k01"] for s in students) + sum(s.known["k02"] for s in students)
+    def knows():
+        return sum(s.known["k01"] for s in students) + sum(s.known["k02"] for s in students)
     before = knows()
     events = [e for e in answer_events(CATALOG, students, days=20, seed=4) if e["type"] == "answer"]
     assert knows() > before + 40

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from app.admin.keys import parse_public_key
-from app.accounts import AccountError
-from app.passwords import check_password
+from app.auth.accounts import AccountError
+from app.auth.passwords import check_password
 from tests.security_fixtures import NGO, accounts, ngo, sign_in_as, stranger  # noqa: F401
 from tests.teacher_fixtures import db, world  # noqa: F401
 

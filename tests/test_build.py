@@ -179,7 +179,7 @@ def test_a_changed_audio_index_is_caught(built_audio, instance):
 
 def test_an_index_naming_a_clip_by_another_path_is_refused(built_audio, instance):
     """Even a signed index may only point at content-addressed clip files."""
-    from app.packs.build import canonical_json, write_content_file
+    from app.packs.files import canonical_json, write_content_file
     from app.packs.signing import instance_key, sign_manifest
     out, manifest = built_audio
     body = body_of(manifest)

@@ -7,9 +7,9 @@ import subprocess
 import sys
 import time
 
+from app.auth.passwords import check_password
 from app.db import connect
-from app.demo import DEMO_CLASS_SIZE, seed_demo
-from app.passwords import check_password
+from app.ops.demo import DEMO_CLASS_SIZE, seed_demo
 
 DAY = 86400
 TABLES = ("users", "classes", "students", "devices", "events", "sets", "mastery", "mastery_history", "overrides")

@@ -4,12 +4,11 @@ from __future__ import annotations
 import json
 import string
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from app.classes import add_student, create_class
 from app.db import connect
 from app.packs.validate import validate_pack
+from app.teacher.class_records import add_student, create_class
 
 from .conftest import SAMPLE_PACK
 
@@ -37,7 +36,7 @@ def _roster(app):
 @given(events=st.lists(EVENT_LIKE | JSON_VALUES, max_size=8), extra=st.dictionaries(st.text(max_size=10), JSON_VALUES, max_size=3))
 def test_sync_never_fails_and_stores_only_acked_events(app, events, extra):
     client = app.test_client()
-    from app.ratelimit import RateLimiter
+    from app.auth.ratelimit import RateLimiter
     app.extensions["abhyas_limits"]["sync"] = RateLimiter(1000, 1000)  # the fuzzer is not a phone
     if not hasattr(app, "_fuzz_token"):
         db, code, pin = _roster(app)

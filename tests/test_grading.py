@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from app.grading import format_value, grade_response, is_lowest_terms, normalize_text, parse_answer, parse_number
+from app.grading import (
+    format_value,
+    grade_response,
+    is_lowest_terms,
+    normalize_text,
+    parse_answer,
+    parse_number,
+)
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "grading.json").read_text(encoding="utf-8"))
 ITEMS = GOLDEN["items"]

@@ -8,8 +8,7 @@ from babel import Locale
 from babel.support import Translations
 
 from app.i18n import ui_strings
-from app.i18n.catalogs import (LOCALES_DIR, CatalogError, check_catalog, compile_catalogs,
-                               plural_forms_for, plural_header, po_path, read_catalog)
+from app.i18n.catalogs import LOCALES_DIR, CatalogError, check_catalog, compile_catalogs, plural_forms_for, plural_header, po_path, read_catalog
 from app.i18n.locale import SUPPORTED_LOCALES
 
 PLURAL = ("%(num)d answer waiting to sync", "%(num)d answers waiting to sync")

@@ -5,10 +5,16 @@ import time
 
 import pytest
 
-from app.classes import add_student, create_class
 from app.db import connect
-from app.privacy import delete_student, export_student, export_student_csv, record_consent, redact_old_raw_answers
+from app.privacy.records import (
+    delete_student,
+    export_student,
+    export_student_csv,
+    record_consent,
+    redact_old_raw_answers,
+)
 from app.sync.reconcile import reconcile_batch
+from app.teacher.class_records import add_student, create_class
 
 ITEMS = {"q1": {"kind": "numeric", "answer": "5", "form": "any", "accept": [], "wrong": []}}
 

@@ -11,7 +11,15 @@ import pytest
 from app.packs.bundle import MAGIC
 from app.packs.publishing import catalogue, register_publisher_key
 from app.packs.signing import sign_manifest
-from tests.security_fixtures import NGO, NGO_PACK, Ngo, accounts, ngo, sign_in_as, stranger  # noqa: F401
+from tests.security_fixtures import (  # noqa: F401
+    NGO,
+    NGO_PACK,
+    Ngo,
+    accounts,
+    ngo,
+    sign_in_as,
+    stranger,
+)
 from tests.teacher_fixtures import db, world  # noqa: F401
 
 
@@ -51,7 +59,8 @@ def test_a_publisher_uploads_a_bundle_and_sees_it_listed(publisher, ngo, db):
     row = db.execute("SELECT publisher, published_by FROM packs WHERE pack_id = ?", [NGO_PACK]).fetchone()
     assert row[0] == NGO and row[1] is not None
     page = text(client.get("/publish/catalogue"))
-    for shown in ("Sample fractions", "नमूना भिन्न", "hi: <strong>draft, not yet reviewed</strong> <small>(Test fixture; not reviewed)</small>", "en: source language",
+    for shown in ("Sample fractions", "नमूना भिन्न", "en: source language",
+                  "hi: <strong>draft, not yet reviewed</strong> <small>(Test fixture; not reviewed)</small>",
                   f"Publisher</dt><dd>{NGO}", "First version", "no audio"):
         assert shown in page, shown
 

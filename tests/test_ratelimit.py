@@ -1,7 +1,7 @@
 """Rate limits: a burst is allowed, then callers wait; keys are independent."""
 from __future__ import annotations
 
-from app.ratelimit import RateLimiter
+from app.auth.ratelimit import RateLimiter
 
 
 def test_burst_then_refill():

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from app import db as dbmod
-from app import retention
+from app.privacy import retention
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 

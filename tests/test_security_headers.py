@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from app.security_headers import CSP
+from app.web.security_headers import CSP
 
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
            "Referrer-Policy": "no-referrer", "Permissions-Policy": "camera=(), microphone=(), geolocation=()",

@@ -3,8 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from app.i18n.speakable import (SPEAKABLE_LOCALES, indian_number_words, say_number,
-                                speakable_problems, to_speakable)
+from app.i18n.speakable import SPEAKABLE_LOCALES, indian_number_words, say_number, speakable_problems, to_speakable
 
 SAMPLES = [
     "3/4", "-3 + 5 = 2", "3 − 5 = −2", "12 × 4 ÷ 6", "Is 3/4 > 2/3?", "1 2/3 + 1/3 = 2",

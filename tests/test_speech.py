@@ -3,9 +3,8 @@ import shutil
 
 import pytest
 
-from app.speech import render_audio_pack, voice_available
+from app.speech import render_audio_pack, voice_available, worker
 from app.speech.opus import OpusError, opus_info
-from app.speech import worker
 from app.speech.render import plausible_seconds
 
 needs_speech = pytest.mark.skipif(

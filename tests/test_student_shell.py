@@ -12,7 +12,13 @@ from pathlib import Path
 import brotli
 import pytest
 
-from app.student.shell_files import boot_script, boot_script_csp, htmx_file, static_dir, sw_dir
+from app.student.shell_files import (
+    boot_script,
+    boot_script_csp,
+    htmx_file,
+    static_dir,
+    sw_dir,
+)
 
 SHELL_BUDGET_BR = 45 * 1024
 

@@ -10,7 +10,13 @@ import threading
 
 import pytest
 
-from app.sync.bench import free_port, make_batch, prepare_instance, start_server, stop_server
+from bench.sync_ingest import (
+    free_port,
+    make_batch,
+    prepare_instance,
+    start_server,
+    stop_server,
+)
 
 
 def post(port, token, body: bytes, timeout=10):

@@ -1,18 +1,19 @@
 """After sync: a diagnostic first, then five-by-one sets with reasons; mastery is a pure function of the log."""
 from __future__ import annotations
 
-import json
 import random
 import time
 from pathlib import Path
 
 import pytest
 
-from app.classes import add_student, create_class
 from app.db import connect
 from app.packs.registry import load_catalog
-from app.sync.progress import refresh_student, state_for, student_view
+from app.planning.refresh import refresh_student
+from app.planning.replay import state_for
+from app.sync.progress import student_view
 from app.sync.reconcile import reconcile_batch
+from app.teacher.class_records import add_student, create_class
 
 
 @pytest.fixture

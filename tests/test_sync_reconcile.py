@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from app.classes import add_student, create_class
 from app.db import connect
 from app.sync.reconcile import BatchError, reconcile_batch
+from app.teacher.class_records import add_student, create_class
 
 ITEMS = {
     "frac-1": {"kind": "fraction", "answer": "3/4", "form": "any", "accept": [], "wrong": [{"answer": "2/6", "misconception": "m.add_across"}]},

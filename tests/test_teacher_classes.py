@@ -83,7 +83,7 @@ def test_settings_release_mode_threshold_units_and_tiers_are_saved_and_recorded(
                                                     [class_id])}
     assert {"release_mode", "mastery_threshold", "tier_thresholds"} <= set(targets)
     assert targets["release_mode"] == "Trying automatic release"
-    from app.sync.progress import class_settings
+    from app.planning.replay import class_settings
     settings = class_settings(db, world["students"][0]["id"])
     assert settings["tier2_below"] == 0.55 and settings["release_mode"] == "auto"
 

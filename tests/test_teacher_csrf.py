@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from app import csrf
+from app.auth import csrf
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
 
 

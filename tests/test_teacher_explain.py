@@ -13,8 +13,8 @@ import pytest
 from markupsafe import escape
 
 from app.adaptive.diagnostic import diagnostic_set
-from app.adaptive.signals import behaviour_signals
 from app.adaptive.selection import next_set_for
+from app.adaptive.signals import behaviour_signals
 from app.db import write
 from app.teacher.explain import signal_lines, tier_line, why_line
 from tests.teacher_fixtures import asha, db, world  # noqa: F401

@@ -4,7 +4,12 @@ from __future__ import annotations
 import json
 import time
 
-from app.teacher.decisions import adjust_proposal, apply_overrides, history, mastery_overrides
+from app.planning.decisions import (
+    adjust_proposal,
+    apply_overrides,
+    history,
+    mastery_overrides,
+)
 from tests.teacher_fixtures import answer, asha, db, world  # noqa: F401
 
 
@@ -130,10 +135,10 @@ def test_sign_a_phone_out(asha, world, db, client):
 
 
 def test_overridden_state_plans_from_the_teachers_value(asha, world, db):
-    """The hook for app/sync/progress.py: the planning copy carries the override; the replayed state stays the model's."""
+    """The hook for app/planning/next_set.py: the planning copy carries the override; the replayed state stays the model's."""
     from app.adaptive.selection import next_set_for
-    from app.sync.progress import class_settings, state_for
-    from app.teacher.decisions import overridden_state
+    from app.planning.decisions import overridden_state
+    from app.planning.replay import class_settings, state_for
     client, token = asha
     kiran = world["students"][0]["id"]
     state = state_for(db, kiran, world["catalog"])

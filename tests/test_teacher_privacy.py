@@ -137,7 +137,7 @@ def test_the_student_page_links_export_and_delete(asha, world):
 
 def test_the_retention_job_runs_at_start_and_stops(world, db, app):
     """The server's job redacts at once, then waits for its interval; stop() ends it."""
-    from app.retention import RetentionJob
+    from app.privacy.retention import RetentionJob
     db.execute("UPDATE events SET received_at = received_at - 200 * 86400")
     job = RetentionJob(app.config["DATABASE"], interval=3600)
     job.start()
@@ -160,7 +160,7 @@ def test_the_cli_redacts_once_for_cron(world, db, app, capsys):
 
 def test_redacted_answers_leave_the_database_file(world, db, app):
     """Blanking is not just hiding: the typed text is gone from the file's bytes (secure_delete, checkpoint)."""
-    from app.privacy import redact_old_raw_answers
+    from app.privacy.records import redact_old_raw_answers
     manu = world["students"][2]
     world["phones"][manu["id"]].send(world["catalog"], [answer("sample-add-1", "Qwvzyx reflection text")])
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

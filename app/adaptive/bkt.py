@@ -30,7 +30,7 @@ class BKTParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "BKTParams":
+    def from_dict(cls, data: dict) -> BKTParams:
         """Build parameters from a dict, ignoring unknown keys and defaulting missing ones."""
         names = cls.__dataclass_fields__
         return cls(**{k: float(v) for k, v in data.items() if k in names})

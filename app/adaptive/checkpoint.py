@@ -76,7 +76,7 @@ class Fold:
 
     @classmethod
     def start(cls, catalog: dict, params_by_skill: dict, threshold: float, priors: dict | None = None,
-              diagnostic_sets=()) -> "Fold":
+              diagnostic_sets=()) -> Fold:
         """A fold before the first event."""
         return cls(state=new_state(catalog, params_by_skill, threshold, priors), priors=priors,
                    diagnostic_sets=frozenset(diagnostic_sets))
@@ -124,7 +124,7 @@ class Fold:
         return zlib.compress(json.dumps(doc, separators=(",", ":")).encode(), 6)
 
     @classmethod
-    def from_blob(cls, blob: bytes, params_by_skill: dict) -> "Fold":
+    def from_blob(cls, blob: bytes, params_by_skill: dict) -> Fold:
         """A fold read back from `to_blob`, with the parameters its basis names."""
         doc = json.loads(zlib.decompress(blob))
         skills = {}

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .bkt import BKTParams
 from .state import mastery_observations
@@ -72,7 +72,7 @@ class _Data:
         self.n_nonlast = self.n - self.n_seq
         self.first_correct = sum(s[0] * w for s, w in weighted)
 
-    def subsample(self, max_responses: int) -> "_Data":
+    def subsample(self, max_responses: int) -> _Data:
         """Every k-th distinct sequence, for cheap runs that only need to get close."""
         if self.n <= max_responses:
             return self

@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import math
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Iterator
 
 from .. import grading
 from .graph import topological_order

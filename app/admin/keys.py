@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from ..accounts import AccountError, check_publisher_name
+from ..auth.accounts import AccountError, check_publisher_name
 from ..db import write
 from ..packs.publishing import register_publisher_key
 from ..packs.signing import TrustError, key_id_for, trusted_keys

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from .. import accounts
+from ..auth import accounts
+from ..auth.roles import current_user, role_required
 from ..db import get_db
 from ..i18n.web import gettext as _
-from ..roles import current_user, role_required
 from .blueprint import bp
 from .keys import publishers, register_key, revoke_key
 

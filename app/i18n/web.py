@@ -7,7 +7,7 @@ one dependency fewer on the phone-facing server.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_request_context, request
@@ -57,7 +57,7 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     return text % {"num": num, **variables}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations_for(locale: str):
     """Babel Translations for a locale: the compiled .mo, or the .po compiled in memory."""
     path = po_path(locale, LOCALES_DIR)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..paths import PROJECT_ROOT
-from .build import canonical_json, write_content_file
+from .files import canonical_json, write_content_file
 from .signing import TrustError
 
 

@@ -1,15 +1,17 @@
 """`abhyas pack build`: content-addressed, pre-compressed files and a signed manifest."""
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
-import os
 from pathlib import Path
 
-import brotli
-
-from .compile import ROMANISABLE, items_document, meta_document, roman_document, text_document
+from .audio import build_audio_files
+from .compile import (
+    ROMANISABLE,
+    items_document,
+    meta_document,
+    roman_document,
+    text_document,
+)
+from .files import atomic_write, canonical_json, write_content_file
 from .signing import instance_key, sign_manifest
 from .source import Problems
 from .validate import load_pack
@@ -28,37 +30,6 @@ class PackBuildError(Exception):
     def user_message(self) -> str:
         """The one-line reason shown to a person."""
         return str(self)
-
-
-def canonical_json(document) -> bytes:
-    """Stable JSON bytes: sorted keys, no spaces, UTF-8 kept readable."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """Gzip with a zero timestamp and no name, so the same input gives the same bytes."""
-    return gzip.compress(data, compresslevel=9, mtime=0)
-
-
-def write_content_file(files_dir: Path, data: bytes, suffix: str = ".json", compress: bool = True) -> dict:
-    """Store bytes under their SHA-256 (with .br and .gz siblings when compressible); return the manifest entry."""
-    digest = hashlib.sha256(data).hexdigest()
-    files_dir.mkdir(parents=True, exist_ok=True)
-    target = files_dir / f"{digest}{suffix}"
-    outputs = [(target, data)]
-    if compress:  # Opus is already compressed: brotli would only spend time
-        outputs += [(Path(f"{target}.br"), brotli.compress(data, quality=11)), (Path(f"{target}.gz"), gzip_bytes(data))]
-    for path, payload in outputs:
-        if not path.exists() or path.stat().st_size != len(payload):
-            _atomic_write(path, payload)
-    sizes = {"bytes_br": len(outputs[1][1]), "bytes_gz": len(outputs[2][1])} if compress else {"bytes_br": len(data)}
-    return {"sha256": digest, "path": f"files/{digest}{suffix}", "bytes": len(data), **sizes}
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(payload)
-    os.replace(temp, path)
 
 
 def build_pack(source_dir: Path, out_dir: Path, key_path=None, audio: bool = False) -> Path:
@@ -91,11 +62,10 @@ def build_pack(source_dir: Path, out_dir: Path, key_path=None, audio: bool = Fal
         "bytes_br": sum(e["bytes_br"] for e in entries),
     }
     if audio:
-        from .audio import build_audio_files
         body["audio"] = build_audio_files(pack, files_dir)
     manifest_bytes = sign_manifest(body, Path(key_path) if key_path else instance_key(str(meta["publisher"])))
     manifest_dir = Path(out_dir) / pack.source.pack_id / str(meta["version"])
     manifest_dir.mkdir(parents=True, exist_ok=True)
     manifest = manifest_dir / "manifest.json"
-    _atomic_write(manifest, manifest_bytes)
+    atomic_write(manifest, manifest_bytes)
     return manifest

@@ -36,7 +36,7 @@ def check_text_map(value, at, locales, problems, label: str) -> bool:
     if isinstance(value, str) and len(locales) == 1:
         return True
     if not isinstance(value, dict):
-        problems.add(*at, f"{label} must give text per locale, e.g. {{{', '.join(l + ': ...' for l in locales)}}}")
+        problems.add(*at, f"{label} must give text per locale, e.g. {{{', '.join(loc + ': ...' for loc in locales)}}}")
         return False
     good = True
     for loc in locales:
@@ -114,7 +114,7 @@ def check_answer(item, problems, what: str, misconceptions_allowed: set, all_mis
     elif form == "lowest" and kind != "choice" and not is_lowest_terms(answer_raw):
         problems.add(item, "answer", f"{what}: form is 'lowest' but the answer {answer_raw} can be simplified")
     accepted = [answer]
-    for i, alt in enumerate(item.get("accept") or []):
+    for alt in item.get("accept") or []:
         value = parse_answer(str(alt), kind)
         if value is None:
             problems.add(item, "accept", f"{what}: accepted form '{alt}' does not parse")

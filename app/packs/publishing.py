@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from ..db import write
-from .build import write_content_file
 from .bundle import read_bundle
+from .files import write_content_file
 from .registry import latest_manifests, publish, published_manifest, trusted_keys_for
 from .signing import TrustError, key_id_for
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import brotli
 
-from .build import PackBuildError, canonical_json
+from .build import PackBuildError
 from .compile import items_document, meta_document, text_document
+from .files import canonical_json
 from .source import Problems
 from .validate import load_pack
 

@@ -86,9 +86,9 @@ def load_yaml(path: Path, display_name: str | None = None):
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise PackYAMLError(name, 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
+        raise PackYAMLError(name, 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
     except OSError as exc:
-        raise PackYAMLError(name, 1, f"cannot read the file: {exc.strerror}")
+        raise PackYAMLError(name, 1, f"cannot read the file: {exc.strerror}") from exc
     tabbed = next((i for i, line in enumerate(text.splitlines(), 1) if line.startswith("\t")), None)
     if tabbed is not None:
         raise PackYAMLError(name, tabbed, "a line starts with a tab; indent with spaces")
@@ -100,6 +100,6 @@ def load_yaml(path: Path, display_name: str | None = None):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "the YAML cannot be read"
-        raise PackYAMLError(name, line, f"YAML syntax: {problem}; check indentation, colons and quotes")
+        raise PackYAMLError(name, line, f"YAML syntax: {problem}; check indentation, colons and quotes") from exc
     except yaml.YAMLError as exc:
-        raise PackYAMLError(name, 1, f"YAML syntax: {exc}")
+        raise PackYAMLError(name, 1, f"YAML syntax: {exc}") from exc

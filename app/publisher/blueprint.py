@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from .. import csrf
-from ..roles import current_user
+from ..auth import csrf
+from ..auth.roles import current_user
 
 bp = Blueprint("publisher", __name__, url_prefix="/publish", template_folder="templates")
 csrf.protect(bp)

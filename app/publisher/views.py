@@ -5,12 +5,12 @@ from pathlib import Path
 
 from flask import current_app, redirect, render_template, request, url_for
 
+from ..auth.roles import current_user, role_required
 from ..db import get_db
 from ..i18n.web import gettext as _
-from ..pack_check import CheckRefused, check_and_publish, check_bundle
 from ..packs.signing import TrustError
-from ..roles import current_user, role_required
 from .blueprint import MAX_BUNDLE_UPLOAD, PUBLISHERS, READERS, bp
+from .check import CheckRefused, check_and_publish, check_bundle
 from .listing import catalogue_view
 
 

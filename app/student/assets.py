@@ -14,7 +14,7 @@ from pathlib import Path
 import brotli
 from flask import Response, request
 
-from ..packs_delivery import choose_encoding
+from ..web.encoding import choose_encoding
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json",
                 "image/svg+xml")

@@ -7,10 +7,17 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, send_from_directory
 
+from ..web.security_headers import csp_allowing_script
 from .assets import IMMUTABLE, asset_response, read_file
 from .bundle import service_worker_script
-from ..security_headers import csp_allowing_script
-from .shell_files import boot_script, boot_script_csp, htmx_file, i18n_files, shell_version, sw_dir
+from .shell_files import (
+    boot_script,
+    boot_script_csp,
+    htmx_file,
+    i18n_files,
+    shell_version,
+    sw_dir,
+)
 
 bp = Blueprint("student", __name__, template_folder="templates")
 JS = "text/javascript"

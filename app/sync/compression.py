@@ -6,7 +6,7 @@ import gzip
 import brotli
 from flask import request
 
-from ..packs_delivery import choose_encoding
+from ..web.encoding import choose_encoding
 
 MIN_BYTES = 512            # below this, headers cost more than compression saves
 BROTLI_QUALITY = 5         # each reply is compressed once: fast settings, most of the gain

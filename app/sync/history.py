@@ -61,3 +61,19 @@ def seed_history(db, device: dict, catalog_items: dict, count: int, end_ts: floa
     for start in range(0, len(events), BATCH):
         stored += reconcile_batch(db, device, {"events": events[start:start + BATCH]}, catalog_items, end_ts)["stored"]
     return stored
+
+
+def seed_students(db, tokens: list, catalog: dict, count: int, end_ts: float, seed: int = 14) -> int:
+    """Give each device token's student `count` history events, then sync them once as their phone would.
+
+    The one sync after the history folds the whole log into a checkpoint and plans the next
+    set, as a year of syncs would have left them. Returns how many events were stored.
+    """
+    from ..planning.refresh import refresh_student
+    from .devices import device_for_token
+    stored = 0
+    for index, token in enumerate(tokens):
+        device = device_for_token(db, token)
+        stored += seed_history(db, device, catalog["items"], count, end_ts, random.Random(seed + index))
+        refresh_student(db, device["student_id"], catalog, end_ts)
+    return stored

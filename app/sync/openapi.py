@@ -1,6 +1,8 @@
 """The OpenAPI 3 document for Abhyas's JSON routes; a test keeps it true to the app's URL map."""
 from __future__ import annotations
 
+from ..web.openapi import registered_paths
+
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
 
 EVENT = {
@@ -112,20 +114,12 @@ PATHS = {
         "responses": {"200": {"description": "signed manifest"}, "404": {"description": "no such pack version"}}}},
 }
 
-# Routes that answer JSON; the test compares this list with the app's URL map.
-EXTRA_PATHS: dict = {}
-
-
-def register_paths(paths: dict) -> None:
-    """Let another part (teacher, publishing) add its JSON routes to the document."""
-    EXTRA_PATHS.update(paths)
-
 
 def openapi_document(app=None) -> dict:
     """The whole OpenAPI 3.0 document."""
     return {
         "openapi": "3.1.0",
         "info": {"title": "Abhyas API", "version": "1", "description": "Sync and pack delivery for the offline student app."},
-        "paths": {**PATHS, **EXTRA_PATHS},
+        "paths": {**PATHS, **registered_paths()},
         "components": {"securitySchemes": {"deviceToken": {"type": "http", "scheme": "bearer"}}},
     }

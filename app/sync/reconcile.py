@@ -7,9 +7,8 @@ import time
 
 from ..db import write
 from ..grading import grade_response
-from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
 from .errors import ApiError
-
+from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
 
 EVENT_COLUMNS = ("id", "student_id", "device_id", "seq", "type", "item_id", "set_id", "client_ts", "server_ts",
                  "received_at", "correct", "misconception", "response", "hint", "secs", "attempt", "prompt", "value",

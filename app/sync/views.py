@@ -6,17 +6,18 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
+from ..auth.ratelimit import RateLimiter
 from ..db import get_db
 from ..packs.registry import latest_manifests, load_catalog, published_manifest
-from ..client_address import client_address
-from ..ratelimit import RateLimiter
+from ..planning.refresh import refresh_student
+from ..web.client_address import client_address
 from .bodies import decode_json_body
 from .compression import compress_json_reply
-from .errors import ApiError
 from .devices import device_for_token
+from .errors import ApiError
 from .join import join_class
 from .openapi import openapi_document
-from .progress import refresh_student, student_view
+from .progress import student_view
 from .reconcile import reconcile_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")

@@ -3,9 +3,8 @@
 
 def init_app(app):
     """Register the teacher blueprint (its views, CSRF check and template helpers)."""
-    from .. import csrf
-    from . import auth, classes, offline, overrides, overview, approvals, reports, students, export  # noqa: F401
-    from . import privacy, units  # noqa: F401
+    from ..auth import csrf
+    from . import approvals, auth, classes, export, offline, overrides, overview, privacy, reports, students, units  # noqa: F401
     from .blueprint import bp, init_templates
     csrf.init_app(app)
     init_templates(app)

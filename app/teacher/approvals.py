@@ -5,11 +5,19 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
+from ..planning.decisions import history
 from . import set_edits
-from .blueprint import (bp, class_context, current_user, form_reason, is_htmx, owned_class, owned_set,
-                        teacher_required)
+from .blueprint import (
+    bp,
+    class_context,
+    current_user,
+    form_reason,
+    is_htmx,
+    owned_class,
+    owned_set,
+    teacher_required,
+)
 from .catalog import catalog, class_skills, labels
-from .decisions import history
 
 
 def proposed_sets(db, class_id: int) -> list:

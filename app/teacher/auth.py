@@ -5,13 +5,13 @@ import time
 
 from flask import redirect, render_template, request, session, url_for
 
-from .. import csrf, sign_in_limits
-from ..accounts import role_home
-from ..client_address import client_address
+from ..auth import csrf, sign_in_limits
+from ..auth.accounts import role_home
+from ..auth.passwords import check_password, hash_password
+from ..auth.roles import current_user, sign_in_first
 from ..db import get_db
 from ..i18n.web import gettext as _
-from ..passwords import check_password, hash_password
-from ..roles import current_user, sign_in_first
+from ..web.client_address import client_address
 from .blueprint import bp, safe_next
 
 MAX_FAILURES = sign_in_limits.MAX_FAILURES

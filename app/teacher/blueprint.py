@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request
 
-from .. import csrf, roles
+from ..auth import csrf, roles
 from ..db import get_db
 from . import timefmt
 

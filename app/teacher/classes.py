@@ -7,12 +7,19 @@ import time
 import segno
 from flask import current_app, redirect, render_template, request, url_for
 
-from .. import classes as class_records
 from ..db import get_db, write
 from ..i18n.locale import SUPPORTED_LOCALES
 from ..i18n.web import gettext as _
-from .blueprint import bp, class_context, current_user, owned_class, owned_student, teacher_required
-from .decisions import record_override
+from ..planning.decisions import record_override
+from . import class_records
+from .blueprint import (
+    bp,
+    class_context,
+    current_user,
+    owned_class,
+    owned_student,
+    teacher_required,
+)
 from .privacy import privacy_settings
 
 MAX_STUDENTS_PER_ADD = 80

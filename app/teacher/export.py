@@ -6,8 +6,8 @@ import io
 
 from flask import Response, abort, render_template
 
-from ..csvsafe import safe_cell
 from ..db import get_db
+from ..privacy.csvsafe import safe_cell
 from .blueprint import bp, class_context, owned_class, teacher_required
 
 IN_CLASS = "student_id IN (SELECT id FROM students WHERE class_id = ?)"

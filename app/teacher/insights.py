@@ -137,7 +137,7 @@ def item_statistics(snap: Snapshot, catalog: dict) -> list:
             if not e["correct"]:
                 wrong[item][(e["response"], e["misconception"])] += 1
     totals: dict = defaultdict(lambda: [0, 0])  # student -> [right, tried] over first tries
-    for item, by_student in first.items():
+    for by_student in first.values():
         for sid, ok in by_student.items():
             totals[sid][0] += ok
             totals[sid][1] += 1

@@ -7,7 +7,7 @@ split), and completion (sets finished of those released), each before and after.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .snapshot import DAY, Snapshot
 
@@ -19,7 +19,7 @@ DEFAULT_PRIOR = 0.2
 
 def day_of(ts: float) -> str:
     """The UTC day (as mastery_history stores it) of a time."""
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
 def default_split(snap: Snapshot) -> float:
@@ -149,6 +149,6 @@ def equity_groups(students: list) -> list:
 def parse_day(text: str | None) -> float | None:
     """A YYYY-MM-DD day as a UTC timestamp, or None."""
     try:
-        return datetime.strptime(text or "", "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp()
+        return datetime.strptime(text or "", "%Y-%m-%d").replace(tzinfo=UTC).timestamp()
     except ValueError:
         return None

@@ -7,9 +7,23 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_db, write
 from ..i18n.web import gettext as _
+from ..planning.decisions import (
+    MAX_ITEMS,
+    MIN_ITEMS,
+    TIERS,
+    record_override,
+    student_settings,
+)
 from ..sync.devices import revoke_device
-from .blueprint import bp, class_context, current_user, form_reason, is_htmx, owned_student, teacher_required
-from .decisions import MAX_ITEMS, MIN_ITEMS, TIERS, record_override, student_settings
+from .blueprint import (
+    bp,
+    class_context,
+    current_user,
+    form_reason,
+    is_htmx,
+    owned_student,
+    teacher_required,
+)
 from .students import _groups, student_context
 
 MAX_GROUPS, MAX_GROUP_CHARS = 5, 30

@@ -9,10 +9,10 @@ from markupsafe import Markup, escape
 
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
+from ..planning.decisions import mastery_overrides, student_settings
 from . import insights, timefmt
 from .blueprint import bp, class_context, owned_class, teacher_required
 from .catalog import catalog, class_skills, labels
-from .decisions import mastery_overrides, student_settings
 from .snapshot import load_snapshot
 
 GROUPS_SHOWN = 6

@@ -6,12 +6,19 @@ import time
 
 from flask import Response, redirect, render_template, request, url_for
 
-from .. import privacy
 from ..db import get_db, write
 from ..i18n.web import gettext as _
-from ..sync.openapi import register_paths
-from .blueprint import bp, class_context, current_user, owned_class, owned_student, teacher_required
-from .decisions import history, record_override
+from ..planning.decisions import history, record_override
+from ..privacy import records as privacy
+from ..web.openapi import register_paths
+from .blueprint import (
+    bp,
+    class_context,
+    current_user,
+    owned_class,
+    owned_student,
+    teacher_required,
+)
 
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 7, 3650
 register_paths({"/teacher/students/{student_id}/export.json": {"get": {

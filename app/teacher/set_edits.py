@@ -9,7 +9,8 @@ import time
 
 from ..adaptive.bkt import DEFAULT_PARAMS, predict_correct
 from ..db import write
-from .decisions import apply_overrides, record_override
+from ..planning.decisions import apply_overrides, record_override
+from ..planning.replay import skill_params
 
 DAY = 86400
 DEFAULT_DAYS_PER_SET = 7
@@ -39,7 +40,6 @@ def student_mastery(db, student_id: int) -> dict:
 
 
 def _params(db) -> dict:
-    from ..sync.progress import skill_params
     return skill_params(db)
 
 

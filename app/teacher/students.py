@@ -8,10 +8,10 @@ from flask import render_template
 from ..adaptive.signals import behaviour_signals
 from ..db import get_db
 from ..i18n.web import get_locale
+from ..planning.decisions import TIERS, history, mastery_overrides, student_settings
 from . import insights, set_edits
 from .blueprint import bp, class_context, owned_student, teacher_required
 from .catalog import catalog, class_skills, labels
-from .decisions import TIERS, history, mastery_overrides, student_settings
 from .snapshot import student_events, window_start
 
 RECENT_ANSWERS = 30

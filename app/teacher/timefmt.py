@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from ..i18n.web import ngettext, gettext as _
+from ..i18n.web import gettext as _, ngettext
 
 # Teachers are in India; one zone for every page keeps "fetched at" and "last synced" comparable.
 ZONE = ZoneInfo(os.environ.get("ABHYAS_TZ", "Asia/Kolkata"))
@@ -37,7 +37,7 @@ def isotime(ts: float | None) -> str:
     """An ISO 8601 time for <time datetime>."""
     if not ts:
         return ""
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
 
 
 def pct(p: float | None) -> str:

@@ -8,8 +8,8 @@ from flask import abort, redirect, request, url_for
 from ..db import get_db, write
 from ..i18n.web import gettext as _
 from ..packs.registry import latest_manifests
+from ..planning.decisions import record_override
 from .blueprint import bp, current_user, owned_class, teacher_required
-from .decisions import record_override
 
 
 @bp.post("/assign")

@@ -1,6 +1,6 @@
 """The teacher's decisions: every override recorded (who, when, why, old, new) and applied where it counts.
 
-No Flask here: app/sync/progress.py calls `apply_overrides` and `adjust_proposal` after each
+No Flask here: planning (app/planning/next_set.py) calls `overridden_state` and `adjust_proposal` after each
 replay, so a teacher's decision survives the student's next sync.
 """
 from __future__ import annotations

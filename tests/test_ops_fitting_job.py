@@ -5,12 +5,12 @@ import random
 import time
 from pathlib import Path
 
-from app.classes import add_student, create_class
 from app.db import connect
-from app.fitting_job import fit_and_store, recent_cutoffs, recent_logs
+from app.ops.fitting_job import fit_and_store, recent_cutoffs, recent_logs
 from app.packs.registry import load_catalog
+from app.planning.replay import state_for
 from app.sync.history import seed_history
-from app.sync.progress import state_for
+from app.teacher.class_records import add_student, create_class
 
 
 def test_each_skill_is_fitted_on_its_latest_answers_only(app):

@@ -1,7 +1,7 @@
 """`abhyas stats`: counts an operator checks after a demo or a sync run."""
 from __future__ import annotations
 
-from .db import connect
+from ..db import connect
 
 
 def database_stats(db_path=None) -> dict:

@@ -5,7 +5,7 @@ import json
 import secrets
 import time
 
-from .db import write
+from ..db import write
 
 # No 0/O, 1/I/L: codes are read aloud in class and typed on small keyboards.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -7,8 +7,8 @@ import json
 import time
 import zipfile
 
+from ..db import write
 from .csvsafe import safe_cell
-from .db import write
 
 STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
 # Derived from the tables above (stored replays of the log): deleted with the student, not exported.

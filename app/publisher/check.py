@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .packs.bundle import MAGIC, read_bundle
-from .packs.publishing import publish_bundle
-from .packs.registry import trusted_keys_for
-from .packs.signing import TrustError
-from .packs.validate import PACK_ID, VERSION
+from ..packs.bundle import MAGIC, read_bundle
+from ..packs.publishing import publish_bundle
+from ..packs.registry import trusted_keys_for
+from ..packs.signing import TrustError
+from ..packs.validate import PACK_ID, VERSION
 
 # What each kind of refusal means for the person who sees it, and what to do about it.
 ADVICE = {

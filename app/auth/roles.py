@@ -5,8 +5,8 @@ import functools
 
 from flask import abort, current_app, g, redirect, request, session
 
+from ..db import get_db
 from .accounts import role_home
-from .db import get_db
 
 SIGN_IN = "/teacher"
 # Which areas a role may be sent to after sign-in (each area's views still check the role themselves).

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from .paths import instance_dir
+from ..paths import instance_dir
 
 
 def load_secret_key() -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from .db import write
+from ..db import write
 
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES = 10              # one address guessing one account's password

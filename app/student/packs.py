@@ -7,33 +7,14 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_file
 
-from .db import get_db
-from .packs.registry import latest_manifests, trusted_keys_for
+from ..db import get_db
+from ..packs.registry import latest_manifests, trusted_keys_for
+from ..web.encoding import choose_encoding
 
 bp = Blueprint("packs", __name__, url_prefix="/packs")
 FILE_NAME = re.compile(r"^[0-9a-f]{64}\.(json|ogg|opus)$")
 IMMUTABLE = "public, max-age=31536000, immutable"
 TYPES = {"json": "application/json", "ogg": "audio/ogg", "opus": "audio/ogg"}
-
-
-def choose_encoding(accept_encoding: str, available: list) -> str:
-    """Pick br, then gzip, then identity, honouring q=0 refusals in Accept-Encoding."""
-    offered = {}
-    for part in (accept_encoding or "").split(","):
-        token, _, params = part.strip().partition(";")
-        quality = 1.0
-        match = re.search(r"q=([0-9.]+)", params)
-        if match:
-            try:
-                quality = float(match.group(1))
-            except ValueError:
-                quality = 0.0
-        if token:
-            offered[token.lower()] = quality
-    for encoding in ("br", "gzip"):
-        if encoding in available and offered.get(encoding, offered.get("*", 0)) > 0:
-            return encoding
-    return "identity"
 
 
 @bp.get("/files/<name>")
@@ -58,7 +39,7 @@ def pack_file(name):
 @bp.get("/index.json")
 def pack_index():
     """The newest signed manifest of every published pack (short cache: it changes on publish)."""
-    from .student.assets import asset_response
+    from .assets import asset_response
     manifests = latest_manifests(get_db())
     data = json.dumps({"packs": [{"pack": pid, "version": body["version"], "manifest": json.loads(text)}
                                  for pid, (text, body) in sorted(manifests.items())]}, separators=(",", ":"))
@@ -72,7 +53,7 @@ def pack_manifest(pack_id, version):
     row = next(iter(get_db()["packs"].rows_where("pack_id = ? AND version = ?", [pack_id, version])), None)
     if row is None:
         abort(404)
-    from .student.assets import asset_response
+    from .assets import asset_response
     return asset_response(row["manifest"].encode(), "application/json", IMMUTABLE, quality=9)
 
 
@@ -88,8 +69,8 @@ def publisher_keys():
 def init_app(app) -> None:
     """Register the pack delivery blueprint and publish any built packs found in PACKS_DIR."""
     app.register_blueprint(bp)
-    from .db import connect
-    from .packs.registry import publish_built_folder
+    from ..db import connect
+    from ..packs.registry import publish_built_folder
     packs_dir = Path(app.config["PACKS_DIR"])
     if packs_dir.exists():
         db = connect(app.config["DATABASE"])

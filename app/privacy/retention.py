@@ -17,8 +17,8 @@ import logging
 import os
 import threading
 
-from .db import connect
-from .privacy import redact_old_raw_answers
+from ..db import connect
+from .records import redact_old_raw_answers
 
 DAY_SECONDS = 24 * 3600
 log = logging.getLogger("abhyas.retention")

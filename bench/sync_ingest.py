@@ -1,4 +1,4 @@
-"""`abhyas bench sync`: the production server on loopback, driven by concurrent simulated phones."""
+"""Sync ingest benchmark (`abhyas bench sync`): the production server on loopback, driven by concurrent simulated phones."""
 from __future__ import annotations
 
 import gzip
@@ -9,7 +9,6 @@ import random
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import brotli
 
-from ..paths import PROJECT_ROOT
+from app.paths import PROJECT_ROOT
 
 SAMPLE_PACK = PROJECT_ROOT / "tests" / "fixtures" / "packs" / "sample-6"
 
@@ -73,7 +72,7 @@ def prepare_instance(instance: Path, clients: int) -> tuple[list, list]:
                    env=env, check=True, stdout=subprocess.DEVNULL)
     code = (
         "import json, time\n"
-        "from app import create_app\nfrom app.db import connect\nfrom app.classes import create_class, add_student\n"
+        "from app import create_app\nfrom app.db import connect\nfrom app.teacher.class_records import create_class, add_student\n"
         "from app.sync.devices import issue_token\n"
         "create_app()\ndb = connect()\n"
         "db['users'].insert({'username': 'bench', 'password_hash': 'x', 'role': 'teacher', 'created_at': time.time()})\n"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .adaptive.fit import fit_from_events
-from .db import connect, write
-from .packs.registry import load_catalog
-from .paths import packs_dir
-from .sync.log import read_log
+from ..adaptive.fit import fit_from_events
+from ..db import connect, write
+from ..packs.registry import load_catalog
+from ..paths import packs_dir
+from ..planning.log import read_log
 
 RECENT_ANSWERS_PER_SKILL = 50_000
 

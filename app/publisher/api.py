@@ -5,10 +5,10 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .db import get_db
-from .pack_check import CheckRefused, check_and_publish
-from .packs.publishing import catalogue
-from .packs.signing import TrustError
+from ..db import get_db
+from ..packs.publishing import catalogue
+from ..packs.signing import TrustError
+from .check import CheckRefused, check_and_publish
 
 bp = Blueprint("publish", __name__, url_prefix="/api/v1")
 MAX_BUNDLE_UPLOAD = 64 * 1024 * 1024

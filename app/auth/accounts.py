@@ -5,7 +5,7 @@ import re
 import secrets
 import time
 
-from .db import write
+from ..db import write
 from .passwords import hash_password
 
 ROLES = ("teacher", "publisher", "admin")

@@ -6,15 +6,14 @@ import time
 from dataclasses import asdict
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from app.classes import add_student, create_class
 from app.db import connect, write
-from app.privacy import delete_student
-from app.sync.checkpoints import KEEP_DAYS
-from app.sync.progress import state_for, state_from_log
+from app.planning.checkpoints import KEEP_DAYS
+from app.planning.replay import state_for, state_from_log
+from app.privacy.records import delete_student
 from app.sync.reconcile import reconcile_batch
+from app.teacher.class_records import add_student, create_class
 
 DAY = 86400
 SKILLS = {"add": {"prerequisites": []}, "sub": {"prerequisites": ["add"]}, "mul": {"prerequisites": ["add"]}}

@@ -16,9 +16,9 @@ import random
 import secrets
 import time
 
-from .classes import add_student, create_class
-from .db import connect, write
-from .passwords import hash_password
+from ..auth.passwords import hash_password
+from ..db import connect, write
+from ..teacher.class_records import add_student, create_class
 
 DAY = 86400
 DEMO_DAYS = 14
@@ -49,8 +49,8 @@ def student_names(n: int) -> list:
 
 def publish_packs(db) -> dict:
     """Publish the built packs found in the instance (as the app does at start) and return the catalog."""
-    from .packs.registry import load_catalog, publish_built_folder, trusted_keys_for
-    from .paths import keys_dir, packs_dir
+    from ..packs.registry import load_catalog, publish_built_folder, trusted_keys_for
+    from ..paths import keys_dir, packs_dir
     if packs_dir().exists():
         publish_built_folder(db, packs_dir(), trusted_keys_for(db, keys_dir()))
     return load_catalog(db, packs_dir() / "files")
@@ -60,7 +60,7 @@ class _Phone:
     """One simulated student's phone: a device token, an outbox, and the sets it has downloaded."""
 
     def __init__(self, db, student_id: int, profile: str, tag: str):
-        from .sync.devices import device_for_token, issue_token
+        from ..sync.devices import device_for_token, issue_token
         self.student_id, self.profile, self.tag = student_id, profile, tag
         self.device = device_for_token(db, issue_token(db, student_id, "demo phone"))
         self.outbox: list = []
@@ -78,8 +78,8 @@ class _Phone:
 
     def sync(self, db, catalog: dict, now: float) -> None:
         """Send the outbox in batches, then let the server refresh mastery and sets, as a real sync does."""
-        from .sync.progress import refresh_student
-        from .sync.reconcile import reconcile_batch
+        from ..planning.refresh import refresh_student
+        from ..sync.reconcile import reconcile_batch
         stored = 0
         for start in range(0, len(self.outbox), BATCH):
             result = reconcile_batch(db, self.device, {"events": self.outbox[start:start + BATCH]},
@@ -121,8 +121,8 @@ def _syncs_today(profile: str, day: int, rng: random.Random, days: int) -> bool:
 def seed_history(db, student_ids: list, catalog: dict, days: int = DEMO_DAYS, seed: int = DEMO_SEED,
                  now: float | None = None, tag: str = "demo", approve_class_id: int | None = None) -> dict:
     """Simulate `days` of homework for the students, synced through the real sync path; return counts."""
-    from .adaptive.simulate import answer_events, make_students
-    from .sync.progress import refresh_student
+    from ..adaptive.simulate import answer_events, make_students
+    from ..planning.refresh import refresh_student
     now = now or time.time()
     start = (now // DAY) * DAY - days * DAY
     rng = random.Random(f"connectivity-{seed}")  # the same class every time: profiles, syncs, reflections
@@ -219,7 +219,7 @@ def _teacher_groups(db, students: list, profiles: dict) -> None:
 
 def _example_decisions(db, teacher_id: int, students: list) -> None:
     """A few decisions a teacher would have made in two weeks, so the pages show how they look."""
-    from .teacher.decisions import record_override
+    from ..planning.decisions import record_override
     if len(students) < 3:
         return
     first, second, third = students[0], students[1], students[2]

@@ -1,0 +1,1 @@
+"""The pilot: adaptive homework against the static worksheet, randomized, analysed honestly."""

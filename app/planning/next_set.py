@@ -1,0 +1,26 @@
+"""Planning the next set: the selector's proposal from the state with the teacher's decisions applied."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..adaptive.selection import next_set_for
+from .decisions import adjust_proposal, overridden_state
+
+
+def _set_id(student_id: int, based_on: int, now: float) -> str:
+    return "s" + hashlib.sha256(f"{student_id}:{based_on}:{now}".encode()).hexdigest()[:15]
+
+
+def plan_next_set(db, student_id: int, state, catalog: dict, settings: dict, now: float, events_count: int) -> None:
+    """Propose (or, in auto release and for a diagnostic, release) the next set (inside the caller's write)."""
+    # The teacher's overrides steer planning; the model's own estimate is still what is stored.
+    plan = overridden_state(db, student_id, state)
+    proposal = adjust_proposal(db, student_id, next_set_for(plan, catalog, now, settings))
+    if proposal and proposal.get("items"):
+        auto = settings["release_mode"] == "auto" or proposal.get("kind") == "diagnostic"
+        set_id = _set_id(student_id, events_count, now)
+        db["sets"].insert({"id": set_id, "student_id": student_id, "status": "released" if auto else "proposed",
+                           "tier": str(proposal.get("tier", "")), "payload": json.dumps(dict(proposal, id=set_id)),
+                           "created_at": now, "released_at": now if auto else None,
+                           "based_on_events": events_count})

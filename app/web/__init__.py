@@ -1,0 +1,1 @@
+"""What every HTTP response shares: error replies, security headers, content encoding, the client's address."""
