@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import db
 from .paths import default_db_path, keys_dir, packs_dir
-from .web import security_headers
+from .web import proxy, security_headers
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,12 +29,15 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_secret_key()
 
+    from .web.errors import DatabaseId
+    app.url_map.converters["int"] = DatabaseId  # before any blueprint's rules are built
     db.init_app(app)
     security_headers.init_app(app)
+    proxy.init_app(app)
     from . import admin, i18n, publisher, student, sync, teacher
     from .publisher import api as publish_api
     from .student import packs as pack_delivery
-    from .web import errors
-    for part in (i18n, pack_delivery, publish_api, student, teacher, sync, admin, publisher, errors):
+    from .web import errors, health, operator_log
+    for part in (operator_log, i18n, pack_delivery, publish_api, student, teacher, sync, admin, publisher, health, errors):
         part.init_app(app)
     return app

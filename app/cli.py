@@ -104,6 +104,29 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    """Copy the database (online), keys and packs into one file; print what it holds."""
+    from .ops.backup import backup_instance
+    result = backup_instance(Path(args.out), db_path=args.db)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"backed up {result['events']} events, schema {result['schema']}, {result['files']} key and pack files "
+              f"to {result['out']} ({result['bytes']} bytes)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Restore a backup into an empty instance; refuse one that holds data."""
+    from .ops.backup import restore_instance
+    result = restore_instance(Path(args.file), db_path=args.db)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"restored {result['events']} events (schema {result['schema']}) into {result['restored']}")
+    return 0
+
+
 def cmd_kt_eval(args) -> int:
     """Fit knowledge tracing on a train CSV and score it on a test CSV."""
     from .adaptive.kt_eval import evaluate_csv
@@ -292,6 +315,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=None)
     p.set_defaults(func=cmd_stats)
 
+    p = verbs.add_parser("backup", help="one file with the database, keys and packs, taken while the server runs")
+    p.add_argument("--out", required=True)
+    p.add_argument("--db", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backup)
+
+    p = verbs.add_parser("restore", help="restore a backup into an empty instance (refuses one holding data)")
+    p.add_argument("file")
+    p.add_argument("--db", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_restore)
+
     p = verbs.add_parser("kt-eval", help="evaluate knowledge tracing on response CSVs")
     p.add_argument("--train", required=True)
     p.add_argument("--test", required=True)
@@ -337,7 +372,7 @@ def main(argv=None) -> int:
         code = 130
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
         reason = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
-        print(f"abhyas: {reason}", file=sys.stderr)
+        print(f"abhyas: {' '.join(str(reason).split())}", file=sys.stderr)  # one line, whatever the message held
         code = 1
     sys.stdout.flush()
     return code

@@ -121,6 +121,9 @@ MIGRATIONS = [
 ]
 
 _writer_lock = threading.Lock()
+BUSY_TIMEOUT_MS = 30000
+# How long a write waits for the lock before the request is answered 503 (the phone waits 45 s for a reply).
+WRITE_WAIT_SECONDS = 20.0
 
 
 def connect(path: Path | str | None = None) -> sqlite_utils.Database:
@@ -128,7 +131,7 @@ def connect(path: Path | str | None = None) -> sqlite_utils.Database:
     path = Path(path or default_db_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     # NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
     conn.execute("PRAGMA synchronous = NORMAL")
@@ -149,7 +152,7 @@ def migrate(db: sqlite_utils.Database) -> int:
     for version, sql in MIGRATIONS:
         if version <= current:
             continue
-        with write(db):
+        with write(db, wait=600):  # another process's migration may take a while; wait for it
             if schema_version(db) >= version:  # another process got there first
                 continue
             for statement in sql.split(";"):
@@ -160,27 +163,44 @@ def migrate(db: sqlite_utils.Database) -> int:
 
 
 @contextmanager
-def write(db: sqlite_utils.Database):
-    """The single writer: one write transaction at a time per process, BEGIN IMMEDIATE across processes."""
-    with _writer_lock:
+def write(db: sqlite_utils.Database, wait: float | None = None):
+    """The single writer: one write transaction at a time per process, BEGIN IMMEDIATE across processes.
+
+    Waits at most `wait` seconds (WRITE_WAIT_SECONDS) for the lock, then raises OperationalError,
+    which the web answers with 503 and Retry-After: sooner than the phone gives up on a request.
+    """
+    deadline = time.monotonic() + (WRITE_WAIT_SECONDS if wait is None else wait)
+    if not _writer_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        raise sqlite3.OperationalError("database stayed locked; try again")
+    try:
         conn = db.conn
-        for attempt in range(50):
+        attempt = 0
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise sqlite3.OperationalError("database stayed locked; try again")
+            conn.execute(f"PRAGMA busy_timeout = {max(1, int(remaining * 1000))}")
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
-                time.sleep(0.02 * (attempt + 1))
-        else:
-            raise sqlite3.OperationalError("database stayed locked; try again")
+                attempt += 1
+                time.sleep(min(0.02 * attempt, max(0.0, deadline - time.monotonic())))
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             yield db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
             conn.execute("COMMIT")
+        except BaseException:
+            # A full disk can end the transaction itself (SQLite rolls back on SQLITE_FULL): roll back only what is open,
+            # so the caller sees the real failure, not "no transaction is active".
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        _writer_lock.release()
 
 
 _local = threading.local()

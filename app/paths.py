@@ -27,8 +27,3 @@ def packs_dir() -> Path:
 def keys_dir() -> Path:
     """Where the instance's own publisher key and the trusted public keys live."""
     return Path(os.environ.get("ABHYAS_KEYS") or instance_dir() / "keys")
-
-
-def content_packs_dir() -> Path:
-    """The bundled pack sources shipped with the project."""
-    return Path(os.environ.get("ABHYAS_CONTENT") or PROJECT_ROOT / "content_packs")

@@ -34,9 +34,12 @@ def free_port() -> int:
 def start_server(instance: Path, port: int, workers: int = 2) -> subprocess.Popen:
     """Start `abhyas serve` (gunicorn) for an instance folder and wait until it answers."""
     env = dict(os.environ, ABHYAS_INSTANCE=str(instance), PYTHONUNBUFFERED="1")
+    # The server's log goes to a file: a pipe nobody reads fills up (refused syncs are logged) and stalls the server.
+    log = open(Path(instance) / "server.log", "ab")  # noqa: SIM115 - the server process holds it
     # A session of its own, so the master and its workers can be killed together.
     process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                               env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    log.close()
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -47,7 +50,8 @@ def start_server(instance: Path, port: int, workers: int = 2) -> subprocess.Pope
         except OSError:
             time.sleep(0.1)
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode(errors='replace')[-500:]}")
+            tail = (Path(instance) / "server.log").read_bytes()[-500:].decode(errors="replace")
+            raise RuntimeError(f"server exited: {tail}")
     stop_server(process, signal.SIGKILL)
     raise RuntimeError("server did not start within 30 s")
 

@@ -48,10 +48,8 @@ class AbhyasServer:
         self.app_dir = Path(app_dir).resolve() if app_dir else None
         if self.app_dir:
             # Serve a copy of the `app` package (one a test edits, as a deploy would): its parent goes
-            # first on the import path, ahead of the editable install; the curriculum and the audio cache
-            # stay the checkout's.
+            # first on the import path, ahead of the editable install; the audio cache stays the checkout's.
             self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.app_dir.parent), self.env.get("PYTHONPATH")]))
-            self.env.setdefault("ABHYAS_CONTENT", str(ROOT / "content_packs"))
             self.env.setdefault("ABHYAS_AUDIO_CACHE", str(ROOT / "build" / "audio-cache"))
 
     @property

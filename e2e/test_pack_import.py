@@ -65,6 +65,9 @@ def bad_bundles(good: bytes, folder: Path) -> dict:
     out["unsigned"] = join_bundle(unsigned, payloads)
 
     out["not-pack"] = b"PK\x03\x04 a zip file, or a photo, sent by mistake"
+    out["not-pack-empty"] = b""  # a chat app that delivered nothing
+    out["damaged-cut"] = good[: len(good) * 2 // 3]  # a download cut short
+    out["damaged-index"] = good[:len(MAGIC) + 40] + b"\xff" + good[len(MAGIC) + 41:]  # a flipped byte in the index
     paths = {}
     for name, data in out.items():
         paths[name] = folder / f"{name}.abhyas"
@@ -122,18 +125,25 @@ def test_pack_file_imports_offline_and_bad_files_are_refused(server, students, p
         box = control.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 48
 
-    expected = {"not-pack": "This is not an Abhyas pack file.",
-                "unsigned": "This pack file is unsigned",
-                "unknown-publisher": "signed by an unknown publisher",
-                "tampered": "changed after signing (tampered)",
-                "tampered-manifest": "changed after signing (tampered)",
-                "damaged": "damaged file inside"}
+    # The student's sentence, and the one-line reason every other door (CLI, publisher pages, API) gives.
+    expected = {"not-pack": ("This is not an Abhyas pack file.", "not an Abhyas pack file: the first line is wrong"),
+                "not-pack-empty": ("This is not an Abhyas pack file.", "not an Abhyas pack file: the first line is wrong"),
+                "unsigned": ("This pack file is unsigned", "unsigned: the manifest has no signature"),
+                "unknown-publisher": ("signed by an unknown publisher", "unknown publisher: key "),
+                "tampered": ("changed after signing (tampered)", "does not match its hash"),
+                "tampered-manifest": ("changed after signing (tampered)", "tampered: the signature does not match"),
+                "damaged": ("damaged file inside", "is damaged inside the pack file"),
+                "damaged-cut": ("damaged file inside", "damaged: "),
+                "damaged-index": ("damaged file inside", "damaged: the index is damaged")}
     cases = {**bad, "unknown-publisher": rogue}
     for name, path in cases.items():
         result = choose_and_import(page, path)
         expect(result).to_have_attribute("data-result", "refused")
-        expect(result).to_have_attribute("data-reason", name.split("-manifest")[0])
-        expect(page.locator("#import-result")).to_contain_text(expected[name])
+        expect(result).to_have_attribute("data-reason", name.removesuffix("-manifest").removesuffix("-empty")
+                                          .removesuffix("-cut").removesuffix("-index"))
+        sentence, reason = expected[name]
+        expect(page.locator("#import-result")).to_contain_text(sentence)
+        expect(page.locator("#import-result .muted")).to_contain_text(reason)
     refused = worker.evaluate(PACK_RECORDS)
     assert not any(k.startswith(("sample-tamper-6@", "sample-rogue-6@")) for k in refused), refused
 

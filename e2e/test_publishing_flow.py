@@ -1,6 +1,6 @@
 """Issue 9 on the server, in the browser: an admin registers an NGO's key, the NGO uploads its pack, the catalogue
 lists it, a teacher assigns it, an update shows its delta (and the sync reply asks a phone for exactly that), and a
-tampered file and one from an unknown publisher are refused with their reasons shown."""
+damaged file and one from an unknown publisher are refused with their reasons shown."""
 from __future__ import annotations
 
 import json
@@ -100,14 +100,15 @@ def test_publish_list_assign_update_and_refuse(recorded, secure_server, tmp_path
     assert update["from_version"] == "1.0.0" and update["version"] == "1.1.0"
     assert update["download_bytes_br"] == delta and set(update["files_to_fetch"]) == set(new) - set(old)
 
-    # A tampered file and one signed by an unregistered key: refused, with why and what to do.
-    tampered = tmp_path / "tampered.abhyas"
+    # A file damaged on its way and one signed by an unregistered key: refused, with why and what to do.
+    damaged = tmp_path / "damaged.abhyas"
     data = bytearray(ngo.bundle("1.2.0").read_bytes())
-    data[-20] ^= 0xFF
-    tampered.write_bytes(bytes(data))
+    data[-20] ^= 0xFF  # inside the last file's compressed bytes, as a bad SD card would
+    damaged.write_bytes(bytes(data))
     page.goto(server.url + "/publish")
-    _upload(page, tampered)
-    expect(page.get_by_role("alert")).to_contain_text("Refused: changed after signing")
+    _upload(page, damaged)
+    expect(page.get_by_role("alert")).to_contain_text("Refused: the file is damaged")
+    expect(page.get_by_role("alert")).to_contain_text("Why: damaged: ")
     expect(page.get_by_role("alert")).to_contain_text("Get a fresh copy from the publisher")
     problems += page_problems(page, "publisher refusal")
     _upload(page, server.stranger.bundle("1.2.0"))

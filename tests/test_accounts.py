@@ -20,7 +20,7 @@ def test_cli_prints_a_generated_password_once_and_stores_only_its_hash(instance,
     shown = json.loads(capsys.readouterr().out)
     assert shown["username"] == "root" and shown["role"] == "admin" and len(shown["password"]) >= 16
     stored = connect().execute("SELECT password_hash FROM users WHERE username = 'root'").fetchone()[0]
-    assert stored.startswith("scrypt$") and shown["password"] not in stored
+    assert stored.startswith("scrypt:") and shown["password"] not in stored
 
 
 def test_cli_reads_a_password_from_stdin_and_never_prints_it(instance, capsys, monkeypatch):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from app.adaptive.selection import REASONS, next_set_for
 from app.adaptive.state import replay
+from app.i18n.explain import english_names, why_line
 
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
 DAY = 86400
@@ -37,11 +38,16 @@ def items_of(result):
     return [e["item"] for e in result["items"]]
 
 
+def english(entry) -> str:
+    """The entry's reason in English words, as the set stores them beside the code (app/i18n/explain.py)."""
+    return why_line(entry, english_names(CATALOG), "en")
+
+
 def check_shape(result):
-    assert set(result) >= {"tier", "tier_why", "items", "reflection", "extension", "reserve"}
+    assert set(result) >= {"tier", "tier_code", "tier_args", "items", "reflection", "extension", "reserve"}
     for entry in result["items"] + result["reserve"] + ([result["extension"]] if result["extension"] else []):
         assert entry["reason"] in REASONS and entry["skill"] == CATALOG["items"][entry["item"]]["skill"]
-        assert isinstance(entry["why"], str) and 10 < len(entry["why"]) < 120
+        assert isinstance(entry["why_args"], dict) and 10 < len(english(entry)) < 120
         assert 0.0 <= entry["p_success"] <= 1.0
     chosen = items_of(result) + [e["item"] for e in result["reserve"]]
     if result["extension"]:
@@ -93,7 +99,7 @@ def test_repeated_recent_misconception_brings_remediation_first():
     assert first["reason"] == "misconception_remediation"
     assert first["misconception"] == "subtract_negative_as_minus"
     assert first["item"] in CATALOG["misconceptions"]["subtract_negative_as_minus"]["remediation"]
-    assert "twice" in first["why"]
+    assert first["why_args"] == {"seen": 2} and "twice" in english(first)
     assert result["tier"] == 2
 
 
@@ -118,7 +124,7 @@ def test_mastered_skills_come_back_for_review_when_due():
     log = Log().master("int_compare", 1)
     result = next_set_for(log.state(), CATALOG, NOW, {})
     review = [e for e in result["items"] if e["reason"] == "spaced_review"]
-    assert review and review[0]["skill"] == "int_compare" and "mastered" in review[0]["why"]
+    assert review and review[0]["skill"] == "int_compare" and "mastered" in english(review[0])
     fresh = Log().master("int_compare", 36)
     assert not [e for e in next_set_for(fresh.state(), CATALOG, NOW, {})["items"]
                 if e["reason"] == "spaced_review"]
@@ -138,7 +144,7 @@ def test_a_missing_prerequisite_of_the_assigned_unit_is_a_prerequisite_gap():
     check_shape(result)
     assert result["items"]
     assert all(e["reason"] == "prerequisite_gap" and e["skill"] == "int_compare" for e in result["items"])
-    assert "comes before" in result["items"][0]["why"]
+    assert "comes before" in english(result["items"][0])
 
 
 def test_students_ahead_get_an_optional_extension():

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 from app.adaptive.signals import behaviour_signals
+from app.i18n.explain import signal_lines
 
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
 DAY = 86400
@@ -22,7 +23,9 @@ ITEMS = ["add1", "add2", "add3", "add4", "add5", "add6", "sub1", "sub2", "sub3",
 
 
 def flags_of(result):
-    return {f["flag"]: f["signals"] for f in result["flags"]}
+    """Each flag's observations in English words (the engine gives codes; app/i18n/explain.py says them)."""
+    assert all(set(f) == {"flag", "signal_codes"} for f in result["flags"])
+    return {f["flag"]: signal_lines(f, "en") for f in result["flags"]}
 
 
 def test_steady_independent_work_gets_high_levels_and_no_flags():

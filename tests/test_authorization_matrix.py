@@ -21,11 +21,13 @@ from tests.security_fixtures import NGO, accounts, ngo, sign_in_as, token_on  # 
 from tests.teacher_fixtures import db, world  # noqa: F401
 
 # Open to everyone, each for a reason: the student app and its offline worker, pack files and keys phones
-# verify themselves, joining with a class code and PIN, the API description, the sign-in form, the catalogue API.
+# verify themselves, joining with a class code and PIN, the API description, the sign-in form, the catalogue API,
+# the health check a load balancer polls.
 PUBLIC = {
     "student.shell", "student.web_manifest", "student.service_worker", "student.not_controlled", "static",
     "packs.pack_file", "packs.pack_index", "packs.pack_manifest", "packs.publisher_keys",
     "sync.join", "sync.openapi", "publish.list_packs", "teacher.home", "teacher.sign_in", "teacher.service_worker",
+    "health.healthz",
 }
 DEVICE_ONLY = {"sync.sync"}                 # a student's device token, never a session
 SIGNATURE_ONLY = {"publish.upload_pack"}    # the bundle's signature by a registered key is the credential

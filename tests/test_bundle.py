@@ -33,7 +33,7 @@ def test_cli_verify_accepts_and_refuses_with_one_line(bundle, tmp_path, capsys):
     tampered.write_bytes(bytes(data))
     assert main(["pack", "verify", str(tampered)]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and ("damaged" in err or "SHA-256" in err)
+    assert err.count("\n") == 0 and err.startswith("abhyas: damaged: ")
 
 
 def test_a_bundle_without_a_signature_is_refused(bundle, instance):
@@ -89,18 +89,18 @@ def test_a_bundle_with_a_clip_missing_added_or_changed_is_refused(audio_bundle, 
     assert index["files"][-1]["name"].endswith(".opus")
     missing = json.loads(json.dumps(index))
     missing["files"].pop()
-    with pytest.raises(TrustError, match="does not hold exactly the files"):
+    with pytest.raises(TrustError, match="^tampered: "):
         read_bundle(_joined(missing, payloads[:-1]), keys)
 
     stranger = gzip.compress(b"OggS not in any index", mtime=0)
     added = json.loads(json.dumps(index))
     added["files"].append({"sha256": hashlib.sha256(b"OggS not in any index").hexdigest(), "name": "x.opus",
                            "encoding": "gzip", "length": 0})
-    with pytest.raises(TrustError, match="does not hold exactly the files"):
+    with pytest.raises(TrustError, match="^tampered: "):
         read_bundle(_joined(added, payloads + [stranger]), keys)
 
     changed = json.loads(json.dumps(index))
-    with pytest.raises(TrustError, match="does not match its SHA-256"):
+    with pytest.raises(TrustError, match="^tampered: .* does not match its hash"):
         read_bundle(_joined(changed, payloads[:-1] + [gzip.compress(b"OggS changed", mtime=0)]), keys)
 
 
@@ -115,5 +115,5 @@ def test_a_bundle_whose_audio_index_was_swapped_is_refused(audio_bundle, instanc
     raw = json.dumps(doc).encode()
     index["files"][position]["sha256"] = hashlib.sha256(raw).hexdigest()
     payloads[position] = gzip.compress(raw, mtime=0)
-    with pytest.raises(TrustError, match="does not hold exactly the files"):
+    with pytest.raises(TrustError, match="^tampered: "):
         read_bundle(_joined(index, payloads), trusted_keys(instance / "keys"))

@@ -22,8 +22,8 @@ def _counts(db):
 def test_demo_seeds_a_realistic_class_once(app, instance):
     """30+ students, real synced events, daily mastery history, proposals waiting, quiet phones; second call a no-op."""
     from app.packs.build import build_pack
-    from app.paths import content_packs_dir
-    build_pack(content_packs_dir() / "fractions-6", instance / "packs")  # real curriculum, beside the sample pack
+    from app.paths import PROJECT_ROOT
+    build_pack(PROJECT_ROOT / "content_packs" / "fractions-6", instance / "packs")  # real curriculum, beside the sample pack
     started = time.perf_counter()
     result = seed_demo()
     elapsed = time.perf_counter() - started

@@ -37,3 +37,16 @@ def test_native_digits_round_trip():
 
 def test_parse_native_digits_leaves_other_text():
     assert parse_native_digits("उत्तर: ४२, ৭ और ௩") == "उत्तर: 42, 7 और 3"
+
+
+def test_teacher_pages_group_counts_the_indian_way(app):
+    """Counts on the pages (ngettext in Python and in templates, the `number` filter) use lakh grouping."""
+    from flask import render_template_string
+
+    from app.i18n.web import ngettext
+    with app.test_request_context("/teacher?lang=en"):
+        assert ngettext("%(num)d answer", "%(num)d answers", 1234567) == "12,34,567 answers"
+        assert ngettext("%(num)d answer", "%(num)d answers", 1) == "1 answer"
+        page = render_template_string('{{ ngettext("%(num)d student", "%(num)d students", n) }} | {{ m|number }} | {{ "<b>"|number }}',
+                                      n=100000, m=2500000)
+        assert page == "1,00,000 students | 25,00,000 | &lt;b&gt;"

@@ -42,6 +42,18 @@ def rewrite(data: bytes, change) -> bytes:
     return MAGIC + json.dumps(index).encode() + data[end:]
 
 
+def swap_last_file(data: bytes, raw: bytes) -> bytes:
+    """A bundle whose last file was replaced by other content, its index entry's length kept true."""
+    import gzip
+    end = data.find(b"\n", len(MAGIC))
+    index = json.loads(data[len(MAGIC):end])
+    last = index["files"][-1]
+    payload = gzip.compress(raw, mtime=0)
+    body = data[end + 1:len(data) - last["length"]]
+    last["length"] = len(payload)
+    return MAGIC + json.dumps(index).encode() + b"\n" + body + payload
+
+
 @pytest.fixture
 def publisher(client, accounts, ngo, db):
     """The NGO's publisher account signed in, with the NGO's key registered by the admin."""
@@ -82,6 +94,7 @@ def test_an_update_shows_what_changed_and_the_delta_size(publisher, ngo, db):
 @pytest.mark.parametrize("case, kind, heading", [
     ("unknown", "unknown_publisher", "Refused: unknown publisher"),
     ("tampered", "tampered", "Refused: changed after signing"),
+    ("damaged", "damaged", "Refused: the file is damaged"),
     ("unsigned", "unsigned", "Refused: the pack is not signed"),
     ("junk", "not_a_pack", "Refused: not an Abhyas pack file"),
     ("version", "version_taken", "Refused: this version is already published with other content"),
@@ -94,7 +107,8 @@ def test_refusals_say_why_and_store_nothing(publisher, ngo, stranger, db, case, 
         data = ngo.bundle("1.0.0", reword="Changed without a new version")
     else:
         data = {"unknown": lambda: stranger.bundle(),
-                "tampered": lambda: ngo.bundle()[:-40] + bytes(b ^ 1 for b in ngo.bundle()[-40:]),
+                "tampered": lambda: swap_last_file(ngo.bundle(), b'{"items": []}'),
+                "damaged": lambda: ngo.bundle()[:-40] + bytes(b ^ 1 for b in ngo.bundle()[-40:]),
                 "unsigned": lambda: rewrite(ngo.bundle(), lambda env: {"body": env["body"]}),
                 "junk": lambda: b"PK\x03\x04 a zip file, not a pack"}[case]()
     before = db.execute("SELECT count(*) FROM packs").fetchone()[0]

@@ -114,3 +114,31 @@ def test_speakable_text_is_left_as_is(locale):
     for text in SAMPLES:
         once = to_speakable(text, locale)
         assert to_speakable(once, locale) == once
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", "square centimetres"), ("hi", "वर्ग सेंटीमीटर"), ("ta", "சதுர சென்டிமீட்டர்"),
+    ("bn", "বর্গ সেন্টিমিটার"), ("mr", "चौरस सेंटिमीटर")])
+def test_area_units_are_read_as_words(locale, expected):
+    spoken = to_speakable("Area = 30 cm²", locale)
+    assert expected in spoken
+    assert "²" not in spoken and "cm" not in spoken
+
+
+def test_half_characters_become_fractions_and_mixed_numbers():
+    assert to_speakable("½ × 6 × 4", "en").startswith("1 over 2 times")
+    assert "2 and 1 over 2" in to_speakable("2½ m", "en")
+    assert "¾" not in to_speakable("¾ of 12", "hi")
+
+
+@pytest.mark.parametrize("locale, word", [("en", "degrees"), ("hi", "डिग्री"), ("ta", "டிகிரி"), ("bn", "ডিগ্রি"), ("mr", "अंश")])
+def test_degrees_are_read_as_words(locale, word):
+    spoken = to_speakable("180° − 65° = 115°", locale)
+    assert spoken.count(word) == 3 and "°" not in spoken
+
+
+def test_superscript_powers_are_read_as_powers():
+    assert to_speakable("2⁴ = 16", "en") == "2 to the power 4 equals 16"
+    assert "10 की घात 23" in to_speakable("10²³", "hi")
+    assert to_speakable("aᵐ × aⁿ", "en") == "a to the power m times a to the power n"
+    assert to_speakable("5²", "en") == "5 squared"

@@ -160,10 +160,9 @@ def diagnostic_set(catalog: dict, now: float, min_items: int = MIN_ITEMS, max_it
             seen.add(node["item"])
             item = catalog["items"][node["item"]]
             items.append({"item": node["item"], "skill": item["skill"], "reason": "diagnostic",
-                          "why": "A quick check of what you already know", "why_args": {}, "p_success": None})
+                          "why_args": {}, "p_success": None})
         queue.extend((node["right"], node["wrong"]))
-    return {"kind": "diagnostic", "tier": 1, "tier_why": "starting with a short diagnostic",
-            "tier_code": "diagnostic", "tier_args": {}, "items": items,
+    return {"kind": "diagnostic", "tier": 1, "tier_code": "diagnostic", "tier_args": {}, "items": items,
             "tree": tree, "reflection": None, "extension": None, "reserve": [],
             "minutes": round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in items[:min_items]) / 60),
             "generated_at": float(now)}

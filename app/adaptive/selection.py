@@ -1,11 +1,10 @@
 """Building the next "five by one" set: five targeted items, a reflection, an extension.
 
-Every entry carries its reason and a short English line saying why, plus the predicted
-chance of success. The same state, catalog, time and settings always give the same set.
-`why_args` holds what the line says beyond the entry's skill and misconception (how often
-the mistake came up, the practice zone, the skill that waits, days since mastery), and
-`tier_code`/`tier_args` the tier's reason, so the teacher's pages can say the same in the
-teacher's language (app/teacher/explain.py); the English lines stay for the API and exports.
+Every entry carries its reason code and the predicted chance of success. The same state,
+catalog, time and settings always give the same set. `why_args` holds what a sentence would
+say beyond the entry's skill and misconception (how often the mistake came up, the practice
+zone, the skill that waits, days since mastery), and `tier_code`/`tier_args` the tier's
+reason. No words here: app/i18n/explain.py says them per audience and language.
 """
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from .bkt import DEFAULT_PARAMS, predict_correct
 from .diagnostic import diagnostic_pool, diagnostic_set
 from .graph import ancestors, prerequisites_of, topological_order
 from .review import DAY, is_due, recall_probability
-from .tiers import DEFAULT_TIER_SETTINGS, tier_reason, tier_why
+from .tiers import DEFAULT_TIER_SETTINGS, tier_reason
 
 REASONS = ("misconception_remediation", "productive_practice", "prerequisite_gap",
            "spaced_review", "extension")
@@ -36,27 +35,13 @@ DEFAULT_SETTINGS = {
 }
 
 
-def _name(catalog: dict, kind: str, key: str) -> str:
-    info = catalog.get(kind, {}).get(key, {})
-    return info.get("name") or info.get("label") or key.replace("_", " ")
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _practice_why(b, skill: str, p: float) -> tuple:
-    """(English why, why_args) for productive practice: below, above or within the zone."""
-    name = _name(b.catalog, "skills", skill)
+def _practice_zone(b, p: float) -> dict:
+    """why_args for productive practice: below, above or within the zone."""
     if p < b.cfg["success_low"]:
-        return f"Next step in {name}: the most approachable item left", {"zone": "below"}
+        return {"zone": "below"}
     if p > b.cfg["success_high"]:
-        return f"More practice in {name} to make it stick", {"zone": "above"}
-    return f"Just right for you in {name}: a stretch, but within reach", {"zone": "within"}
-
-
-def _times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+        return {"zone": "above"}
+    return {"zone": "within"}
 
 
 class _Builder:
@@ -114,11 +99,11 @@ class _Builder:
         _, item_id, p = min(scored)
         return item_id, p
 
-    def entry(self, item_id, p, reason, why, why_args=None, **extra) -> dict:
+    def entry(self, item_id, p, reason, why_args=None, **extra) -> dict:
         """A set entry for the item, marking it used."""
         self.used.add(item_id)
         out = {"item": item_id, "skill": self.catalog["items"][item_id]["skill"], "reason": reason,
-               "why": why, "why_args": dict(why_args or {}), "p_success": round(p, 4)}
+               "why_args": dict(why_args or {}), "p_success": round(p, 4)}
         out.update(extra)
         return out
 
@@ -165,11 +150,7 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
             if not found:
                 pending.remove((mc, recent))
                 continue
-            skill = catalog["items"][found[0]]["skill"]
-            why = (f"The mistake '{_name(catalog, 'misconceptions', mc)}' came up {_times(recent)}: "
-                   f"this item practises {_name(catalog, 'skills', skill)}")
-            items.append(b.entry(found[0], found[1], "misconception_remediation", why, {"seen": recent},
-                                 misconception=mc))
+            items.append(b.entry(found[0], found[1], "misconception_remediation", {"seen": recent}, misconception=mc))
 
     mastered = sorted(s for s in state.skills if state.skills[s].mastered)
     due = sorted((s for s in mastered if is_due(state.skills[s].review, b.now, cfg["review_target"])),
@@ -179,14 +160,13 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
             break
         _add_review(b, items, skill)
 
-    for skill, reason, why, why_args in _frontier(b, unit):
+    for skill, reason, why_args in _frontier(b, unit):
         taken = 0
         while len(items) < size and taken < cfg["max_per_skill"]:
             found = b.best_item(b.items_by_skill.get(skill, []))
             if not found:
                 break
-            line, args = (why, why_args) if why else _practice_why(b, skill, found[1])
-            items.append(b.entry(found[0], found[1], reason, line, args))
+            items.append(b.entry(found[0], found[1], reason, why_args or _practice_zone(b, found[1])))
             taken += 1
 
     # Nothing new left to learn (or no items left): keep mastered skills fresh.
@@ -200,7 +180,6 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
     return {
         "kind": "practice",
         "tier": tier,
-        "tier_why": tier_why(tier_code, tier_args),
         "tier_code": tier_code,
         "tier_args": tier_args,
         "items": items,
@@ -218,13 +197,11 @@ def _add_review(b: _Builder, items: list, skill: str) -> None:
         return
     sk = b.state.skills[skill]
     days = int((b.now - sk.mastered_at) // DAY) if sk.mastered_at is not None else None
-    when = "today" if days == 0 else "yesterday" if days == 1 else f"{days} days ago" if days else "earlier"
-    why = f"You mastered {_name(b.catalog, 'skills', skill)} {when}: a quick review keeps it fresh"
-    items.append(b.entry(found[0], found[1], "spaced_review", why, {"days": days}))
+    items.append(b.entry(found[0], found[1], "spaced_review", {"days": days}))
 
 
 def _frontier(b: _Builder, unit: list) -> list:
-    """(skill, reason, why, why_args) for skills ready to learn, lowest mastery first."""
+    """(skill, reason, why_args) for skills ready to learn, lowest mastery first (productive practice: None)."""
     state, catalog = b.state, b.catalog
     mastered = state.mastered_skills()
     wanted = set(unit)
@@ -239,14 +216,11 @@ def _frontier(b: _Builder, unit: list) -> list:
                           and (s not in unit or state.skills[d].attempts > 0)),
                          key=lambda d: (-state.skills[d].attempts, b.order.get(d, 0), d))
         if blocked:
-            why = (f"{_cap(_name(catalog, 'skills', s))} comes before "
-                   f"{_name(catalog, 'skills', blocked[0])}: building it up first")
-            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "prerequisite_gap", why,
-                        {"before": blocked[0]}))
+            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "prerequisite_gap", {"before": blocked[0]}))
         else:
-            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "productive_practice", None, None))
+            out.append((state.skills[s].p_known, b.order.get(s, 0), s, "productive_practice", None))
     out.sort(key=lambda x: x[:3])  # skill ids are unique: the rest never decides
-    return [(s, reason, why, args) for _, _, s, reason, why, args in out]
+    return [(s, reason, args) for _, _, s, reason, args in out]
 
 
 def _extension(b: _Builder, unit: list, tier) -> dict | None:
@@ -257,8 +231,7 @@ def _extension(b: _Builder, unit: list, tier) -> dict | None:
     for skill in sorted(mastered, key=lambda s: (-b.state.skills[s].mastery, b.order.get(s, 0), s)):
         found = b.best_item(b.items_by_skill.get(skill, []), extension=True)
         if found:
-            why = f"A challenge: you are ahead on {_name(b.catalog, 'skills', skill)}"
-            return b.entry(found[0], found[1], "extension", why, {}, optional=True)
+            return b.entry(found[0], found[1], "extension", {}, optional=True)
     return None
 
 
@@ -290,9 +263,5 @@ def _reserve(b: _Builder, items: list, active: list) -> list:
             break
         found = b.best_item(catalog["misconceptions"][mc].get("remediation", []))
         if found:
-            skill = catalog["items"][found[0]]["skill"]
-            why = (f"Swapped in after the mistake '{_name(catalog, 'misconceptions', mc)}': "
-                   f"this item practises {_name(catalog, 'skills', skill)}")
-            reserve.append(b.entry(found[0], found[1], "misconception_remediation", why, {"reserve": True},
-                                   misconception=mc))
+            reserve.append(b.entry(found[0], found[1], "misconception_remediation", {"reserve": True}, misconception=mc))
     return reserve

@@ -3,8 +3,7 @@
 Levels (persistence, independence: 1-3) and flags are clues for the teacher, never labels
 of the student: every flag carries the plain observations that raised it, so the teacher
 can judge (a shared phone or no data pack explains many of them). Each observation comes
-twice: an English line in `signals` (the API and exports keep it) and, at the same place in
-`signal_codes`, its code and numbers, from which app/teacher/explain.py says it in the
+as a code and its numbers in `signal_codes`, from which app/i18n/explain.py says it in the
 teacher's language.
 """
 from __future__ import annotations
@@ -25,29 +24,14 @@ DEFAULT_SIGNAL_SETTINGS = {
 }
 
 
-# The English line for each signal code; the parameters fill it (n of total, days...).
-SIGNAL_TEXT = {
-    "last_synced": "last synced {days} days ago",
-    "last_practised": "last practised {days} days ago",
-    "no_homework": "no homework done yet",
-    "skipped": "skipped {n} of {total} items",
-    "rapid": "{n} of {total} answers came in a few seconds",
-    "hinted": "used hints on {n} of {total} answers",
-    "wrong_streak": "{n} wrong answers in a row",
-    "wrong_first": "{n} of {total} items wrong at the first try",
-    "finished": "finished {n} of {total} items shown",
-}
-
-
-def signal_text(code: str, args: dict) -> str:
-    """The English line for a signal code and its parameters."""
-    return SIGNAL_TEXT[code].format(**args)
+# What each observation may be; the parameters are its numbers (n of total, days...).
+SIGNAL_CODES = ("last_synced", "last_practised", "no_homework", "skipped", "rapid", "hinted", "wrong_streak",
+                "wrong_first", "finished")
 
 
 def _flag(flag: str, *observations) -> dict:
     """A flag with its observations, each given as (code, parameters)."""
-    return {"flag": flag, "signals": [signal_text(code, args) for code, args in observations],
-            "signal_codes": [{"code": code, **args} for code, args in observations]}
+    return {"flag": flag, "signal_codes": [{"code": code, **args} for code, args in observations]}
 
 
 def behaviour_figures(events, catalog: dict | None = None,

@@ -13,34 +13,13 @@ DEFAULT_TIER_SETTINGS = {
     "enrichment_share": 0.8,      # share of the unit mastered, no persistent misconception
 }
 
-
-# The English line for each tier reason code; app/teacher/explain.py says the same in the
-# teacher's language from the code and its parameters (tier_code, tier_args in a set).
-TIER_WHY = {
-    "no_skills": "no skills assigned yet",
-    "all_mastered": "all {skills} skills mastered: review keeps them fresh",
-    "misconceptions_persist": "{count} misconceptions keep coming back",
-    "mostly_mastered": "{mastered} of {skills} skills mastered",
-    "misconception_persists": "a misconception keeps coming back",
-    "too_few_answers": "not enough answers yet to see a difficulty",
-    "low_mastery": "mean mastery {mean:.2f} on the skills practised so far",
-    "on_track": "mastery {mean:.2f}: on track",
-}
-
-
-def tier_why(code: str, args: dict) -> str:
-    """The English line for a tier reason code and its parameters."""
-    return TIER_WHY[code].format(**args)
-
-
-def tier_for(state, unit: list, persistent: list, settings: dict) -> tuple:
-    """(tier, why) for a student on a unit; `persistent` lists active misconception ids."""
-    tier, code, args = tier_reason(state, unit, persistent, settings)
-    return tier, tier_why(code, args)
+# Why a tier, as a code and its numbers; app/i18n/explain.py puts it in words.
+TIER_CODES = ("no_skills", "all_mastered", "misconceptions_persist", "mostly_mastered", "misconception_persists",
+              "too_few_answers", "low_mastery", "on_track")
 
 
 def tier_reason(state, unit: list, persistent: list, settings: dict) -> tuple:
-    """(tier, reason code, parameters) for a student on a unit; codes are the keys of TIER_WHY."""
+    """(tier, reason code, parameters) for a student on a unit; codes are TIER_CODES."""
     cfg = {**DEFAULT_TIER_SETTINGS, **settings}
     skills = [state.skills[s] for s in unit if s in state.skills]
     if not skills:

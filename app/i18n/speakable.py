@@ -62,6 +62,29 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
+# Area and volume units: espeak-ng reads "cm²" as "c m two"; the words are each board's.
+UNIT_WORDS: dict[str, dict[str, str]] = {
+    "en": {"mm²": "square millimetres", "cm²": "square centimetres", "m²": "square metres",
+           "km²": "square kilometres", "cm³": "cubic centimetres", "m³": "cubic metres"},
+    "hi": {"mm²": "वर्ग मिलीमीटर", "cm²": "वर्ग सेंटीमीटर", "m²": "वर्ग मीटर",
+           "km²": "वर्ग किलोमीटर", "cm³": "घन सेंटीमीटर", "m³": "घन मीटर"},
+    "ta": {"mm²": "சதுர மில்லிமீட்டர்", "cm²": "சதுர சென்டிமீட்டர்", "m²": "சதுர மீட்டர்",
+           "km²": "சதுர கிலோமீட்டர்", "cm³": "கன சென்டிமீட்டர்", "m³": "கன மீட்டர்"},
+    "bn": {"mm²": "বর্গ মিলিমিটার", "cm²": "বর্গ সেন্টিমিটার", "m²": "বর্গ মিটার",
+           "km²": "বর্গ কিলোমিটার", "cm³": "ঘন সেন্টিমিটার", "m³": "ঘন মিটার"},
+    "mr": {"mm²": "चौरस मिलिमीटर", "cm²": "चौरस सेंटिमीटर", "m²": "चौरस मीटर",
+           "km²": "चौरस किलोमीटर", "cm³": "घन सेंटिमीटर", "m³": "घन मीटर"},
+}
+DEGREE_WORDS = {"en": "degrees", "hi": "डिग्री", "ta": "டிகிரி", "bn": "ডিগ্রি", "mr": "अंश"}
+_DEGREE = re.compile(r"[ \t]*°")
+# A run of superscripts after a base is a power: 2⁴ -> 2^4, 10²³ -> 10^23, aᵐ -> a^m.
+_SUPER_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵐ", "0123456789-nm")
+_SUPER_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵐ]{2,}|[⁰¹⁴⁵⁶⁷⁸⁹ⁿᵐ]")
+_UNIT = re.compile(r"(?<![A-Za-z])(mm²|cm²|km²|m²|cm³|m³)")
+# Vulgar-fraction characters become p/q (a whole number before one makes a mixed number).
+_VULGAR = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3"}
+_VULGAR_AT = re.compile(r"(\d?)([½¼¾⅓⅔])")
+
 _MINUS_LOOKALIKES = str.maketrans({"\u2212": "-", "\ufe63": "-", "\uff0d": "-", "\u00a0": " "})
 _RELATION_KEYS = {"<": "lt", ">": "gt", "≤": "le", "≥": "ge", "≠": "ne"}
 
@@ -106,6 +129,10 @@ def to_speakable(text: str, locale: str) -> str:
     """Turn the math symbols in `text` into words a speech engine reads right in `locale`."""
     words = WORDS[base_locale(locale)]
     out = _normalize(str(text))
+    out = _UNIT.sub(lambda m: f" {UNIT_WORDS[base_locale(locale)][m.group(1)]}", out)
+    out = _SUPER_RUN.sub(lambda m: "^" + _paren_if_signed(m.group().translate(_SUPER_PLAIN)), out)
+    out = _DEGREE.sub(f" {DEGREE_WORDS[base_locale(locale)]}", out)
+    out = _VULGAR_AT.sub(lambda m: (f"{m.group(1)} " if m.group(1) else "") + _VULGAR[m.group(2)], out)
     out = _BLANK_AFTER_OP.sub(" □", out)
     out = _BLANK_BEFORE_OP.sub("□ ", out)
     out = _UNDERSCORES.sub("□", out)
@@ -177,6 +204,10 @@ def indian_number_words(number: int) -> str:
     if rest or not parts:
         parts.append(str(rest))
     return " ".join(parts)
+
+
+def _paren_if_signed(exponent: str) -> str:
+    return f"({exponent})" if exponent.startswith("-") else exponent
 
 
 def _normalize(text: str) -> str:

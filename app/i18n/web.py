@@ -11,9 +11,11 @@ from functools import cache
 
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_request_context, request
+from markupsafe import Markup
 
 from .catalogs import LOCALES_DIR, mo_bytes, po_path, read_catalog
 from .locale import DEFAULT_LOCALE, SUPPORTED_LOCALES, choose_locale
+from .numbers import format_number
 
 PROFILE_LOCALE_CONFIG = "I18N_PROFILE_LOCALE"
 
@@ -29,6 +31,9 @@ def init_app(app) -> None:
         lambda message: translations_for(get_locale()).gettext(message),
         lambda singular, plural, num: translations_for(get_locale()).ngettext(singular, plural, num),
         newstyle=True)
+    # Counts in templates group the Indian way (1,00,000), like the Python-side ngettext.
+    app.jinja_env.globals["ngettext"] = _template_ngettext
+    app.jinja_env.filters["number"] = number
 
     @app.context_processor
     def _i18n_context():
@@ -47,14 +52,36 @@ def get_locale() -> str:
 
 def gettext(message: str, **variables) -> str:
     """Translate `message` into the request's locale and fill %(name)s placeholders."""
-    text = translations_for(get_locale()).gettext(message)
-    return text % variables if variables else text
+    return gettext_in(get_locale(), message, **variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    """Translate a counted message with the locale's CLDR plural rule; `num` fills %(num)d."""
-    text = translations_for(get_locale()).ngettext(singular, plural, num)
-    return text % {"num": num, **variables}
+    """Translate a counted message with the locale's CLDR plural rule; `num` fills %(num)d, grouped the Indian way."""
+    return ngettext_in(get_locale(), singular, plural, num, **variables)
+
+
+def gettext_in(locale: str, message: str, **variables) -> str:
+    """gettext for a named locale, inside a request or not (the English lines stored with a set)."""
+    text = translations_for(locale).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext_in(locale: str, singular: str, plural: str, num: int, **variables) -> str:
+    """ngettext for a named locale, inside a request or not."""
+    text = translations_for(locale).ngettext(singular, plural, num).replace("%(num)d", "%(num)s")
+    return text % {"num": format_number(num, locale), **variables}
+
+
+def _template_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    """Templates' ngettext: as above, with the variables escaped (templates autoescape)."""
+    locale = get_locale()
+    text = translations_for(locale).ngettext(singular, plural, num).replace("%(num)d", "%(num)s")
+    return Markup(text) % {"num": format_number(num, locale), **variables}
+
+
+def number(value) -> str:
+    """A count for people to read: lakh/crore grouping in the request's locale (12,34,567)."""
+    return format_number(value, get_locale()) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 @cache

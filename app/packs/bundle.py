@@ -18,10 +18,8 @@ from pathlib import Path
 from ..paths import keys_dir
 from .audio import audio_clip_entries
 from .build import build_pack
-from .signing import TrustError, trusted_keys, verify_file_hash, verify_manifest
-
-MAGIC = b"ABHYAS-PACK-BUNDLE 1\n"
-MAX_BUNDLE_BYTES = 64 * 1024 * 1024
+from .signing import TrustError, trusted_keys
+from .unpack import MAGIC, MAX_BUNDLE_BYTES, BundleRefused, read_bundle, split_bundle  # noqa: F401 - read here
 
 
 def bundle_pack(source_dir: Path, out_file: Path, key_path=None, audio: bool = False) -> Path:
@@ -52,64 +50,27 @@ def write_bundle(manifest_path: Path, files_dir: Path, out_file: Path) -> Path:
     return out_file
 
 
-def split_bundle(data: bytes) -> tuple[dict, list[bytes]]:
-    """A bundle's index and each file's gzip payload, in index order (nothing verified yet)."""
-    if not data.startswith(MAGIC):
-        raise TrustError("not an Abhyas pack file (the first line is wrong)")
-    end = data.find(b"\n", len(MAGIC))
-    try:
-        index = json.loads(data[len(MAGIC):end])
-        payloads, offset = [], end + 1
-        for entry in index["files"]:
-            payloads.append(data[offset:offset + int(entry["length"])])
-            offset += int(entry["length"])
-    except (ValueError, KeyError, TypeError):
-        raise TrustError("the pack file's index is damaged") from None
-    return index, payloads
-
-
-def read_bundle(data: bytes, trusted: dict) -> tuple[dict, dict]:
-    """Verify a bundle's signature and every file's hash; return (manifest body, {name: raw bytes})."""
-    if len(data) > MAX_BUNDLE_BYTES:
-        raise TrustError("the file is larger than any pack; it is not an Abhyas pack")
-    index, payloads = split_bundle(data)
-    try:
-        manifest_bytes = json.dumps(index["manifest"]).encode()
-    except (KeyError, TypeError):
-        raise TrustError("the pack file's index is damaged") from None
-    body = verify_manifest(manifest_bytes, trusted)
-    expected = {e["sha256"] for e in body["files"] + body.get("audio", {}).get("files", [])}
-    files = {}
-    for entry, chunk in zip(index["files"], payloads):
-        try:
-            raw = gzip.decompress(chunk)
-        except (OSError, EOFError):
-            raise TrustError(f"{entry.get('name')}: damaged inside the pack file") from None
-        verify_file_hash(raw, entry["sha256"], entry.get("name", "a file"))
-        files[f"{entry['sha256']}{Path(entry.get('name', '.json')).suffix}"] = raw
-    by_sha = {name.split(".")[0]: raw for name, raw in files.items()}
-
-    def signed_index(index_entry) -> bytes:
-        if index_entry["sha256"] not in by_sha:
-            raise TrustError("the pack file does not hold exactly the files its manifest lists")
-        return by_sha[index_entry["sha256"]]
-
-    # Clips are listed in the audio indexes, whose hashes the signed manifest holds.
-    expected |= {clip["sha256"] for clip in audio_clip_entries(body, signed_index)}
-    if set(by_sha) != expected:
-        raise TrustError("the pack file does not hold exactly the files its manifest lists")
-    return body, files
-
-
 def verify_file(path: Path, trusted_dir=None) -> dict:
     """Verify a bundle (or a built manifest next to its files) against trusted publisher keys."""
     trusted = trusted_keys(Path(trusted_dir) if trusted_dir else keys_dir())
     try:
+        if Path(path).stat().st_size > MAX_BUNDLE_BYTES:  # not read into memory at all
+            raise BundleRefused("not_a_pack", "larger than any pack")
         data = Path(path).read_bytes()
     except OSError as exc:
         raise TrustError(f"cannot read {path}: {exc.strerror}") from None
-    if data.startswith(MAGIC):
-        return read_bundle(data, trusted)[0]
-    from .registry import verify_artifact
-    files_dir = Path(path).parent.parent.parent / "files"
-    return verify_artifact(data, files_dir, trusted)
+    if _is_built_manifest(data):
+        from .registry import verify_artifact
+        files_dir = Path(path).parent.parent.parent / "files"
+        return verify_artifact(data, files_dir, trusted)
+    return read_bundle(data, trusted)[0]
+
+
+def _is_built_manifest(data: bytes) -> bool:
+    """True for a built pack's manifest.json (a signed envelope); anything else is read as a bundle."""
+    if data.startswith(MAGIC) or not data.lstrip().startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(data), dict)
+    except ValueError:
+        return False

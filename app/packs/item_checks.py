@@ -161,11 +161,6 @@ def check_numbers(item, problems, what: str) -> None:
         problems.add(item, "extension", f"{what}: extension must be true or false")
 
 
-def value_of(raw: str) -> Fraction | None:
-    """A typed number's exact value, for tests and stats."""
-    return parse_number(raw)
-
-
 def check_computed_answer(item, problems, what: str) -> None:
     """A hand-written item's `check` expression recomputes its answer, so a typo cannot hide."""
     from .expressions import ExpressionError, evaluate

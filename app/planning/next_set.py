@@ -5,6 +5,7 @@ import hashlib
 import json
 
 from ..adaptive.selection import next_set_for
+from ..i18n.explain import with_english_lines
 from .decisions import adjust_proposal, overridden_state
 
 
@@ -18,6 +19,8 @@ def plan_next_set(db, student_id: int, state, catalog: dict, settings: dict, now
     plan = overridden_state(db, student_id, state)
     proposal = adjust_proposal(db, student_id, next_set_for(plan, catalog, now, settings))
     if proposal and proposal.get("items"):
+        # The engine gives codes; the set keeps English lines too, for the API and exports.
+        proposal = with_english_lines(proposal, catalog)
         auto = settings["release_mode"] == "auto" or proposal.get("kind") == "diagnostic"
         set_id = _set_id(student_id, events_count, now)
         db["sets"].insert({"id": set_id, "student_id": student_id, "status": "released" if auto else "proposed",

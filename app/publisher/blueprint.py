@@ -13,6 +13,8 @@ PUBLISHERS = ("publisher",)
 # Teachers pick units from the catalogue and check pack files handed to them; admins see what is listed.
 READERS = ("teacher", "publisher", "admin")
 MAX_BUNDLE_UPLOAD = 64 * 1024 * 1024
+# The form around the file (boundaries, the CSRF field) must not push a pack-sized file over the limit.
+FORM_OVERHEAD = 64 * 1024
 UPLOADS = {"publisher.upload": PUBLISHERS, "publisher.check_file": READERS}
 
 
@@ -22,4 +24,4 @@ def allow_bundle_uploads():
     if roles and request.method == "POST":
         user = current_user()
         if user is not None and user["role"] in roles:
-            request.max_content_length = MAX_BUNDLE_UPLOAD
+            request.max_content_length = MAX_BUNDLE_UPLOAD + FORM_OVERHEAD

@@ -1,8 +1,9 @@
 """Checking a pack bundle before it is published: accepted, or refused with a reason a person can act on.
 
 Every web or API upload goes through `check_bundle` first, so the refusal names its kind
-(not a pack, unsigned, unknown or revoked publisher, tampered, someone else's pack, a
-version already taken) instead of a bare error, and so rules the signature alone cannot
+(not a pack, damaged, unsigned, unknown or revoked publisher, tampered, someone else's pack,
+a version already taken) instead of a bare error, in the words every other door uses
+(app/packs/unpack.py), and so rules the signature alone cannot
 express hold: a pack id belongs to the publisher who first published it, and pack ids and
 versions have the shapes the file layout relies on.
 """
@@ -11,15 +12,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..packs.bundle import MAGIC, read_bundle
 from ..packs.publishing import publish_bundle
 from ..packs.registry import trusted_keys_for
 from ..packs.signing import TrustError
+from ..packs.unpack import BundleRefused, read_bundle, read_index
 from ..packs.validate import PACK_ID, VERSION
 
 # What each kind of refusal means for the person who sees it, and what to do about it.
 ADVICE = {
     "not_a_pack": "Choose the file `abhyas pack bundle` wrote (it starts with ABHYAS-PACK-BUNDLE).",
+    "damaged": "The file was damaged on its way (cut short or changed in copying). Get a fresh copy from the publisher.",
     "unsigned": "Build the bundle again with `abhyas pack bundle` and the publisher's key.",
     "unknown_publisher": "An admin must register this publisher's public key (the .pub file) first.",
     "revoked": "An admin revoked this key. The publisher must sign with a new, registered key.",
@@ -44,20 +46,6 @@ class CheckRefused(TrustError):
         return ADVICE[self.kind]
 
 
-def _envelope(data: bytes) -> dict:
-    """The bundle's manifest envelope as read from its index, before any check of signature or hashes."""
-    if not data.startswith(MAGIC):
-        raise CheckRefused("not_a_pack", "not an Abhyas pack file (the first line is wrong)")
-    end = data.find(b"\n", len(MAGIC))
-    try:
-        envelope = json.loads(data[len(MAGIC):end if end >= 0 else None])["manifest"]
-    except (ValueError, KeyError, TypeError):
-        raise CheckRefused("not_a_pack", "the pack file's index is damaged") from None
-    if not isinstance(envelope, dict):
-        raise CheckRefused("not_a_pack", "the pack file's index is damaged")
-    return envelope
-
-
 def _claimed_publisher(envelope: dict) -> str:
     try:
         return str(json.loads(envelope.get("body", ""))["publisher"])[:64]
@@ -65,19 +53,16 @@ def _claimed_publisher(envelope: dict) -> str:
         return "?"
 
 
-def _check_trust(db, envelope: dict, trusted: dict) -> None:
-    if not envelope.get("signature") or not envelope.get("key_id") or not isinstance(envelope.get("body"), str):
-        raise CheckRefused("unsigned", "the pack is not signed (its manifest has no signature)")
+def _unknown_key(db, data: bytes, refusal: BundleRefused) -> CheckRefused:
+    """An unregistered key's refusal, naming who the pack claims to be and whether an admin revoked the key."""
+    envelope = read_index(data)[0]["manifest"]
     key_id = str(envelope["key_id"])[:64]
-    if key_id in trusted:
-        return
-    claimed = _claimed_publisher(envelope)
     revoked = db.execute("SELECT publisher FROM publisher_keys WHERE key_id = ? AND revoked_at IS NOT NULL",
                          [key_id]).fetchone()
     if revoked:
-        raise CheckRefused("revoked", f"signed with key {key_id} of '{revoked[0]}', which an admin revoked")
-    raise CheckRefused("unknown_publisher", f"signed by an unknown publisher key {key_id} (it claims to be "
-                                            f"'{claimed}'); no admin registered it on this server")
+        return CheckRefused("revoked", f"{refusal}: the key of '{revoked[0]}', which an admin revoked")
+    return CheckRefused("unknown_publisher", f"{refusal} (it claims to be '{_claimed_publisher(envelope)}'); "
+                                             f"no admin registered it on this server")
 
 
 def _check_listing(db, body: dict, envelope: dict, publisher: str | None) -> bool:
@@ -106,15 +91,15 @@ def check_bundle(db, data: bytes, keys_dir: Path, publisher: str | None = None) 
     Returns the manifest body, its file count and bytes, and whether this exact version is already listed.
     `publisher` (a publisher account's name) must be the one that signed the pack.
     """
-    envelope = _envelope(data)
-    trusted = trusted_keys_for(db, Path(keys_dir))
-    _check_trust(db, envelope, trusted)
     try:
-        body, files = read_bundle(data, trusted)
-    except TrustError as exc:
-        kind = "wrong_publisher" if "claims publisher" in str(exc) else "tampered"
-        raise CheckRefused(kind, str(exc)) from None
-    already = _check_listing(db, body, envelope, publisher)
+        body, files = read_bundle(data, trusted_keys_for(db, Path(keys_dir)))
+    except BundleRefused as exc:
+        if exc.kind == "unknown_publisher":
+            raise _unknown_key(db, data, exc) from None
+        raise CheckRefused(exc.kind, str(exc)) from None
+    except TrustError as exc:  # a registered key signing for another publisher's name
+        raise CheckRefused("wrong_publisher", str(exc)) from None
+    already = _check_listing(db, body, read_index(data)[0]["manifest"], publisher)
     return {"body": body, "files": len(files), "bytes": sum(len(raw) for raw in files.values()),
             "already_published": already}
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.roles import current_user, role_required
 from ..db import get_db
 from ..i18n.web import gettext as _
 from ..packs.signing import TrustError
-from .blueprint import MAX_BUNDLE_UPLOAD, PUBLISHERS, READERS, bp
+from ..packs.unpack import BundleRefused
+from ..web.errors import http_error
+from .blueprint import MAX_BUNDLE_UPLOAD, PUBLISHERS, READERS, UPLOADS, bp
 from .check import CheckRefused, check_and_publish, check_bundle
 from .listing import catalogue_view
 
@@ -102,3 +105,15 @@ def check_file():
     except CheckRefused as exc:
         return render_template("publisher/check.html", refusal=exc, filename=request.files["bundle"].filename), 422
     return render_template("publisher/check.html", result=result, filename=request.files["bundle"].filename)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A file larger than any pack: refused on the page that sent it, in the words of every other door."""
+    user = current_user()
+    if user is None or user["role"] not in UPLOADS.get(request.endpoint or "", ()):
+        return http_error(error)
+    refusal = CheckRefused("not_a_pack", str(BundleRefused("not_a_pack", "larger than any pack")))
+    if request.endpoint == "publisher.upload":
+        return _home(refusal, 413)
+    return render_template("publisher/check.html", refusal=refusal), 413

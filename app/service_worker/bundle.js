@@ -6,47 +6,78 @@
 // name, encoding:"gzip", length}]}, then each file's gzip bytes in index order. The index
 // is not signed; every byte it points at is checked against the signed manifest instead
 // (an audio clip against its SHA-256 in an audio index, whose SHA-256 the manifest holds).
+//
+// Every door (this import, `abhyas pack verify`, the publisher's pages, the publish API)
+// refuses a bad file with the same reason, so the checks run in the same order as
+// app/packs/unpack.py and the reasons read the same; tests/test_damaged_bundles.py holds
+// both to it with the same mutated files.
 
 import { audioClip } from "./pack_audio.js";
 import { installPack, PACK_CACHE, PackError, verifyManifest } from "./packs.js";
 
 const MAGIC = "ABHYAS-PACK-BUNDLE 1\n";
-const MAX_BYTES = 64 * 1024 * 1024;
+export const MAX_BYTES = 64 * 1024 * 1024;
+// No single file of a pack comes near this unpacked; a "file" that does is a zip bomb.
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
-/** Why a pack file was refused: `reason` is one of BundleError.REASONS' keys. */
+/** Why a pack file was refused: `reason` is one of BundleError.REASONS' keys; the message is "<reason>: <detail>". */
 export class BundleError extends Error {
   constructor(reason, detail = "") {
-    super(`${BundleError.REASONS[reason] || reason}${detail ? ` (${detail})` : ""}`);
+    super(`${BundleError.REASONS[reason] || reason}${detail ? `: ${detail}` : ""}`);
     this.reason = reason;
     this.detail = detail;
   }
 }
+// Worded as app/packs/unpack.py words them (REASONS there).
 BundleError.REASONS = {
   "not-pack": "not an Abhyas pack file",
+  damaged: "damaged",
   unsigned: "unsigned",
-  "unknown-publisher": "signed by an unknown publisher",
-  tampered: "changed after signing (tampered)",
-  damaged: "damaged file inside",
+  "unknown-publisher": "unknown publisher",
+  tampered: "tampered",
 };
 
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+const isText = (value) => typeof value === "string" && value !== "";
+
+/** One whole gzip member, nothing after it, no larger than MAX_FILE_BYTES; throws otherwise. */
 async function gunzip(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  if (bytes.length < 18) throw new Error("shorter than any gzip stream");
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")).getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_FILE_BYTES) {
+      await reader.cancel();
+      throw new Error("larger than any pack file");
+    }
+    parts.push(value);
+  }
+  const raw = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) { raw.set(part, at); at += part.length; }
+  // Some engines read concatenated gzip members as one; a member's own trailer gives its size.
+  const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
+  if (trailer !== size % 2 ** 32) throw new Error("more than one gzip stream");
+  return raw;
 }
 
 function splitHeader(bytes) {
   const magic = new TextEncoder().encode(MAGIC);
-  if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b)) throw new BundleError("not-pack");
+  if (bytes.length < magic.length || magic.some((b, i) => bytes[i] !== b)) throw new BundleError("not-pack", "the first line is wrong");
   const end = bytes.indexOf(10, magic.length);
-  if (end < 0) throw new BundleError("not-pack", "no index");
+  if (end < 0) throw new BundleError("damaged", "the index is cut short");
   let index;
   try {
-    index = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(magic.length, end)));
+    index = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(magic.length, end)));
   } catch (_) {
-    throw new BundleError("not-pack", "the index is damaged");
+    throw new BundleError("damaged", "the index is damaged");
   }
-  if (!index || typeof index !== "object" || !Array.isArray(index.files)) throw new BundleError("not-pack", "the index is damaged");
+  if (!isObject(index) || !Array.isArray(index.files) || !isObject(index.manifest)) throw new BundleError("damaged", "the index is damaged");
   return { index, payload: end + 1 };
 }
 
@@ -60,46 +91,47 @@ export async function verifyBundle(buffer, keys) {
   if (bytes.length > MAX_BYTES) throw new BundleError("not-pack", "larger than any pack");
   const { index, payload } = splitHeader(bytes);
   const envelope = index.manifest;
-  if (!envelope || typeof envelope !== "object" || typeof envelope.body !== "string") throw new BundleError("not-pack", "no manifest");
-  if (!envelope.signature || !envelope.key_id) throw new BundleError("unsigned");
-  if (envelope.alg !== "Ed25519") throw new BundleError("unsigned", `unknown signature kind ${envelope.alg}`);
-  if (!keys.some((k) => k.key_id === envelope.key_id)) throw new BundleError("unknown-publisher", envelope.key_id);
+  if (!isText(envelope.body) || !isText(envelope.signature) || !isText(envelope.key_id)) throw new BundleError("unsigned", "the manifest has no signature");
+  if (envelope.alg !== "Ed25519") throw new BundleError("unsigned", "unknown signature kind");
+  if (!keys.some((k) => k.key_id === envelope.key_id)) throw new BundleError("unknown-publisher", `key ${envelope.key_id.slice(0, 64)}`);
   let body;
   try {
     body = await verifyManifest(envelope, keys);
-  } catch (err) {
-    if (err instanceof PackError) throw new BundleError("tampered", "the signature does not match");
-    throw new BundleError("tampered", "the signature is malformed");
+  } catch (_) {
+    throw new BundleError("tampered", "the signature does not match");
   }
-  const listed = [...(body.files || []), ...((body.audio && body.audio.files) || [])];
+  const listed = [...(body.files || []), ...((body.audio && body.audio.files) || [])].filter(isObject);
   const bySha = new Map(listed.map((f) => [f.sha256, f]));
   const chunks = [];
   let offset = payload;
   for (const item of index.files) {
-    const length = Number(item && item.length);
-    if (!Number.isInteger(length) || length < 0 || offset + length > bytes.length) throw new BundleError("damaged", "the file is cut short");
+    const length = isObject(item) ? item.length : undefined;
+    if (typeof length !== "number" || !Number.isInteger(length) || length < 0) throw new BundleError("damaged", "the index is damaged");
+    if (offset + length > bytes.length) throw new BundleError("damaged", "the file is cut short");
     chunks.push({ item, chunk: bytes.subarray(offset, offset + length) });
     offset += length;
   }
   if (offset !== bytes.length) throw new BundleError("damaged", "extra bytes at the end");
   const unpacked = new Map(); // chunk -> its checked bytes
+  const shaOf = (item) => (typeof item.sha256 === "string" ? item.sha256 : undefined);
   const open = async ({ item, chunk }) => {
-    const entry = bySha.get(item.sha256);
-    if (!entry) throw new BundleError("tampered", `${item.name || item.sha256} is not in the signed manifest`);
+    const name = typeof item.name === "string" ? item.name : shaOf(item);
+    const entry = bySha.get(shaOf(item));
+    if (!entry) throw new BundleError("tampered", `${name} is not in the signed manifest`);
     let raw;
     try {
       raw = await gunzip(chunk);
     } catch (_) {
-      throw new BundleError("damaged", item.name || item.sha256);
+      throw new BundleError("damaged", `${name} is damaged inside the pack file`);
     }
-    if (hex(await crypto.subtle.digest("SHA-256", raw)) !== entry.sha256) throw new BundleError("tampered", `${item.name || entry.sha256} does not match its hash`);
+    if (hex(await crypto.subtle.digest("SHA-256", raw)) !== entry.sha256) throw new BundleError("tampered", `${name} does not match its hash`);
     return raw;
   };
   // First the files the manifest lists; then the audio clips, which its audio indexes list:
   // signature -> index SHA-256 -> clip SHA-256.
-  for (const c of chunks) if (bySha.has(c.item.sha256)) unpacked.set(c, await open(c));
+  for (const c of chunks) if (bySha.has(shaOf(c.item))) unpacked.set(c, await open(c));
   for (const indexEntry of listed.filter((f) => f.role === "audio-index")) {
-    const found = chunks.find((c) => c.item.sha256 === indexEntry.sha256);
+    const found = chunks.find((c) => shaOf(c.item) === indexEntry.sha256);
     if (!found) continue; // reported as missing below
     let doc;
     try {
@@ -113,7 +145,7 @@ export async function verifyBundle(buffer, keys) {
     }
   }
   const files = [];
-  for (const c of chunks) files.push({ entry: bySha.get(c.item.sha256), bytes: unpacked.get(c) || await open(c) });
+  for (const c of chunks) files.push({ entry: bySha.get(shaOf(c.item)), bytes: unpacked.get(c) || await open(c) });
   const have = new Set(files.map((f) => f.entry.sha256));
   if (have.size !== bySha.size || [...bySha.keys()].some((sha) => !have.has(sha))) {
     throw new BundleError("tampered", "files are missing");

@@ -1,7 +1,7 @@
 // "Import a pack file" (replaces #app): a pack passed phone to phone, by SD card or in a chat
 // app arrives as one .abhyas file; it is checked on the phone, offline, before a byte is used.
 
-import { BundleError, importBundle } from "./bundle.js";
+import { BundleError, importBundle, MAX_BYTES } from "./bundle.js";
 import { _, deviceLocale, useLocale } from "./i18n.js";
 import { installed, PackError, publisherKeys } from "./packs.js";
 import { currentProfile } from "./profiles.js";
@@ -56,20 +56,23 @@ export async function importFile(form) {
   const profile = await withLocale();
   const locale = profile ? profile.locale : deviceLocale();
   const file = form.get("bundle");
-  if (!file || typeof file === "string" || !file.size) {
+  // No file chosen (an empty name); an empty file that was chosen is refused below like any other bad file.
+  if (!file || typeof file === "string" || !file.name) {
     return h`<p class="warn" data-result="refused" data-reason="none">${_("Choose a pack file first.")}</p>`.text;
   }
   // Online, fetch the server's current keys (a revoked key is gone); offline, the stored ones.
   const keys = await publisherKeys(navigator.onLine);
   let record;
   try {
+    // A file larger than any pack is refused unread: reading a film into memory could end the worker.
+    if (file.size > MAX_BYTES) throw new BundleError("not-pack", "larger than any pack");
     record = await importBundle(await file.arrayBuffer(), keys);
   } catch (err) {
     let reason = null;
     let text;
     if (err instanceof BundleError) { reason = err.reason; text = REASONS[reason](); }
     else if (err instanceof PackError && err.kind === "space") { reason = "space"; text = _("Storage is almost full. Ask your teacher before downloading more."); }
-    else throw err;
+    else { reason = "error"; text = ""; } // e.g. the phone's storage failed: still an answer, never a broken screen
     return h`<p class="warn" data-result="refused" data-reason="${reason}">${_("Not imported.")} ${text}</p>
 <p class="muted">${file.name}: ${err.message}</p>`.text;
   }

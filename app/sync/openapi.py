@@ -89,6 +89,9 @@ PATHS = {
             "413": {"description": "too many events or too large", "content": {"application/json": {"schema": ERROR}}},
             "415": {"description": "unsupported Content-Encoding", "content": {"application/json": {"schema": ERROR}}},
             "429": {"description": "slow down", "content": {"application/json": {"schema": ERROR}}},
+            "503": {"description": "the server cannot store now (disk full, read-only, locked); nothing was "
+                                   "acknowledged: retry after Retry-After seconds",
+                    "content": {"application/json": {"schema": ERROR}}},
         }}},
     "/api/v1/packs": {
         "get": {"summary": "The pack catalogue: newest versions, languages and review status, sizes, changes",
@@ -100,7 +103,8 @@ PATHS = {
                      "type": "object", "properties": {"pack": {"type": "string"}, "version": {"type": "string"},
                                                       "changes": {"type": "object"}}}}}},
                                "413": {"description": "too large", "content": {"application/json": {"schema": ERROR}}},
-                               "422": {"description": "unsigned, tampered or unknown publisher",
+                               "422": {"description": "not an Abhyas pack file, damaged, unsigned, unknown publisher, "
+                                                      "tampered, or not this publisher's to list",
                                        "content": {"application/json": {"schema": ERROR}}}}}},
     "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3"}}}},
     "/packs/index.json": {"get": {"summary": "The newest signed manifest of each published pack",

@@ -10,7 +10,8 @@ from ..auth.ratelimit import RateLimiter
 from ..db import get_db
 from ..packs.registry import latest_manifests, load_catalog, published_manifest
 from ..planning.refresh import refresh_student
-from ..web.client_address import client_address
+from ..web.operator_log import ops_event
+from ..web.proxy import client_address
 from .bodies import decode_json_body
 from .compression import compress_json_reply
 from .devices import device_for_token
@@ -22,6 +23,15 @@ from .reconcile import reconcile_batch
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 bp.after_request(compress_json_reply)
+
+
+@bp.after_request
+def log_refused_sync(response):
+    """One operator line for every sync the server refused (bad token, too many, full disk, unreadable body)."""
+    if request.endpoint == "sync.sync" and response.status_code >= 400:
+        reason = (response.get_json(silent=True) or {}).get("error", "")
+        ops_event("sync_refused", status=response.status_code, reason=str(reason)[:200])
+    return response
 
 
 def install_limits(app) -> None:
@@ -98,8 +108,9 @@ def whats_next(db, student_id: int, catalog: dict, known_packs: dict, now: float
     reply = {"server_time": int(now * 1000)}
     try:
         refresh_student(db, student_id, catalog, now, changed=changed, more=more)
-    except Exception:  # noqa: BLE001 - what was stored stays stored: the phone must get its acks whatever happens next
+    except Exception as exc:  # noqa: BLE001 - what was stored stays stored: the phone must get its acks whatever happens next
         current_app.logger.exception("refreshing student %s failed; progress next sync", student_id)
+        ops_event("progress_error", student=student_id, error=type(exc).__name__, detail=str(exc)[:200])
         reply["progress_error"] = "progress will update on the next sync"
     reply.update(student_view(db, student_id, catalog), packs=packs_to_fetch(db, known_packs))
     return reply

@@ -7,11 +7,11 @@ from flask import redirect, render_template, request, session, url_for
 
 from ..auth import csrf, sign_in_limits
 from ..auth.accounts import role_home
-from ..auth.passwords import check_password, hash_password
+from ..auth.passwords import check_password, hash_password, needs_rehash
 from ..auth.roles import current_user, sign_in_first
-from ..db import get_db
+from ..db import get_db, write
 from ..i18n.web import gettext as _
-from ..web.client_address import client_address
+from ..web.proxy import client_address
 from .blueprint import bp, safe_next
 
 MAX_FAILURES = sign_in_limits.MAX_FAILURES
@@ -24,7 +24,13 @@ def authenticate(username: str, password: str):
     row = get_db().execute("SELECT id, role, password_hash FROM users WHERE username = ? COLLATE NOCASE",
                            [username.strip()]).fetchone()
     ok = check_password(row[2] if row else _DUMMY_HASH, password)
-    return {"id": row[0], "role": row[1]} if row and ok else None
+    if not (row and ok):
+        return None
+    if needs_rehash(row[2]):
+        # Only the hash's form changes, not the password: password_changed_at stays, so no session ends.
+        with write(get_db()):
+            get_db().execute("UPDATE users SET password_hash = ? WHERE id = ?", [hash_password(password), row[0]])
+    return {"id": row[0], "role": row[1]}
 
 
 @bp.get("")

@@ -98,7 +98,7 @@ def init_templates(app) -> None:
     from .catalog import answer_text
     app.jinja_env.globals["answer_text"] = answer_text
     # The engine's reasons, tiers and flag signals in the teacher's language.
-    from .explain import signal_lines, tier_line, why_line
+    from ..i18n.explain import signal_lines, tier_line, why_line
     app.jinja_env.globals.update(why_line=why_line, tier_line=tier_line, signal_lines=signal_lines)
 
 

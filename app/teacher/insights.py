@@ -226,9 +226,8 @@ def overdue(snap: Snapshot, days: int = 3) -> dict:
     for s in snap.students:
         late = [x for x in snap.sets.get(s["id"], []) if x["status"] == "released"
                 and (x["released_at"] or x["created_at"]) < snap.now - days * DAY]
-        out[s["id"]] = {"flag": "set_overdue", "signals": [
-            f"{len(late)} released set(s) not finished after {days} days"],
-            "signal_codes": [{"code": "sets_overdue", "n": len(late), "days": days}]} if late else None
+        out[s["id"]] = {"flag": "set_overdue",
+                        "signal_codes": [{"code": "sets_overdue", "n": len(late), "days": days}]} if late else None
     return out
 
 

@@ -1,9 +1,15 @@
 """Error replies: JSON with a reason under /api/, a small page elsewhere; never a traceback."""
 from __future__ import annotations
 
+import errno
+import sqlite3
+
 from flask import current_app, jsonify, request
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
+
+from .operator_log import ops_event
 
 # Plain formatting, not a template: an error page must not depend on what may have failed (database, context).
 PAGE = """<!doctype html>
@@ -21,7 +27,11 @@ REASONS = {
     413: "What was sent is too large.",
     429: "Too many requests. Wait a little and try again.",
     500: "Something went wrong on the server. Try again; if it keeps happening, tell the administrator.",
+    503: "The server cannot store anything right now. Nothing was lost on your side; try again in a minute.",
 }
+# A full, read-only or failing disk: the server cannot write, and says so instead of failing.
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EIO}
+RETRY_AFTER_SECONDS = 30
 
 
 def wants_json() -> bool:
@@ -59,7 +69,45 @@ def server_error(error: InternalServerError):
     return http_error(InternalServerError())
 
 
+def storage_unavailable(error: Exception):
+    """The database or disk cannot write (full, read-only, locked too long): 503 with Retry-After, one log line.
+
+    Every write runs in one transaction, so what failed was rolled back whole: a sync that gets
+    this answer was acknowledged nothing, and the phone keeps its outbox and retries.
+    """
+    if isinstance(error, OSError) and error.errno not in STORAGE_ERRNOS:
+        current_app.logger.error("unexpected failure", exc_info=error)
+        return server_error(InternalServerError())
+    ops_event("storage_unavailable", path=request.path, method=request.method,
+              error=type(error).__name__, detail=str(error)[:200])
+    reason = REASONS[503]
+    if wants_json():
+        response = jsonify({"error": reason})
+    else:
+        page = PAGE.format(code=503, name="Service Unavailable", reason=escape(reason))
+        response = current_app.response_class(page, mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseId(IntegerConverter):
+    """<int:...> in a URL: an id the database can hold (64-bit), so /students/99999999999999999999 is a plain 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def number_too_large(_error: OverflowError):
+    """A number from a form that no column can hold: the request is refused, nothing is written."""
+    return http_error(BadRequest("A number in the request is too large."))
+
+
 def init_app(app) -> None:
-    """Register the handlers for every HTTP error and for unexpected exceptions."""
+    """Register the handlers for every HTTP error, for storage faults and for unexpected exceptions."""
+    app.register_error_handler(OverflowError, number_too_large)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
+    app.register_error_handler(sqlite3.OperationalError, storage_unavailable)
+    app.register_error_handler(OSError, storage_unavailable)

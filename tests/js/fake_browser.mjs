@@ -32,6 +32,12 @@ export function fakeIndexedDB() {
         return {
           get: (key) => request(() => copy(rows.get(key))),
           put: (value, key) => request(() => { const k = key ?? value[keyPath]; rows.set(k, copy(value)); return k; }),
+          add: (value, key) => request(() => {
+            const k = key ?? value[keyPath];
+            if (rows.has(k)) throw new Error(`ConstraintError: ${k} exists`);
+            rows.set(k, copy(value));
+            return k;
+          }),
           delete: (key) => request(() => { rows.delete(key); }),
           getAll: () => request(() => [...rows.values()].map(copy)),
           count: () => request(() => rows.size),

@@ -1,8 +1,9 @@
 """The engine's explanations in the teacher's language: why-lines, tier reasons and flag signals.
 
-The engine (no Flask) keeps an English line and a code with parameters; app/teacher/explain.py
-renders the code through the catalog, with skill and misconception names from the pack's text
-in the teacher's language, and falls back to the English line for a code it does not know.
+The engine (no Flask) gives a code with parameters, no words; app/i18n/explain.py renders the
+code through the catalog, with skill and misconception names from the pack's text in the
+teacher's language (English for the lines a set keeps), and falls back to a stored line for a
+code it does not know.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from app.adaptive.diagnostic import diagnostic_set
 from app.adaptive.selection import next_set_for
 from app.adaptive.signals import behaviour_signals
 from app.db import write
-from app.teacher.explain import signal_lines, tier_line, why_line
+from app.i18n.explain import signal_lines, tier_line, why_line, with_english_lines
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
 from tests.test_adaptive_selection import CATALOG, NOW, Log
 
@@ -113,9 +114,40 @@ def test_unknown_codes_and_old_payloads_fall_back(in_locale):
     assert signal_lines({"signals": ["from before codes"]}) == ["from before codes"]
 
 
-def test_in_english_the_catalog_says_exactly_what_the_engine_says(in_locale):
-    """The msgids mirror the engine's English, so an English page reads as the data does."""
-    in_locale("en")
+# The English every reason read as before the engine stopped writing words (one line per case).
+ENGLISH_LINES = {
+    ("productive_practice", (("zone", "below"),), "frac_meaning", None): "Next step in frac meaning: the most approachable item left",
+    ("productive_practice", (("zone", "below"),), "int_compare", None): "Next step in int compare: the most approachable item left",
+    ("productive_practice", (("zone", "below"),), "int_add", None): "Next step in int add: the most approachable item left",
+    ("productive_practice", (("zone", "below"),), "int_subtract", None): "Next step in int subtract: the most approachable item left",
+    ("misconception_remediation", (("reserve", True),), "frac_meaning", "bigger_denominator_bigger"):
+        "Swapped in after the mistake 'bigger denominator bigger': this item practises frac meaning",
+    ("misconception_remediation", (("reserve", True),), "int_compare", "longer_is_bigger"):
+        "Swapped in after the mistake 'longer is bigger': this item practises int compare",
+    ("misconception_remediation", (("reserve", True),), "int_add", "sign_ignored"):
+        "Swapped in after the mistake 'sign ignored': this item practises int add",
+    ("misconception_remediation", (("reserve", True),), "int_subtract", "subtract_negative_as_minus"):
+        "Swapped in after the mistake 'subtract negative as minus': this item practises int subtract",
+    ("misconception_remediation", (("reserve", True),), "int_subtract", "order_swapped"):
+        "Swapped in after the mistake 'order swapped': this item practises int subtract",
+    ("misconception_remediation", (("seen", 2),), "int_subtract", "subtract_negative_as_minus"):
+        "The mistake 'subtract negative as minus' came up twice: this item practises int subtract",
+    ("spaced_review", (("days", 35),), "int_compare", None): "You mastered int compare 35 days ago: a quick review keeps it fresh",
+    ("spaced_review", (("days", 30),), "int_add", None): "You mastered int add 30 days ago: a quick review keeps it fresh",
+    ("spaced_review", (("days", 28),), "int_add", None): "You mastered int add 28 days ago: a quick review keeps it fresh",
+    ("spaced_review", (("days", 20),), "int_subtract", None): "You mastered int subtract 20 days ago: a quick review keeps it fresh",
+    ("extension", (), "int_compare", None): "A challenge: you are ahead on int compare",
+    ("prerequisite_gap", (("before", "int_subtract"),), "int_compare", None): "Int compare comes before int subtract: building it up first",
+}
+ENGLISH_TIERS = {
+    "too_few_answers": "not enough answers yet to see a difficulty", "on_track": "mastery 0.99: on track",
+    "misconception_persists": "a misconception keeps coming back",
+    "all_mastered": "all 3 skills mastered: review keeps them fresh", "diagnostic": "starting with a short diagnostic",
+}
+
+
+def test_in_english_every_reason_reads_as_it_always_has():
+    """The engine gives codes only; the English lines a set keeps come from the catalog's msgids, word for word."""
     logs = [Log(),
             Log().master("int_compare", 1),                                        # spaced review
             Log().answer("sub2", False, 38).answer("sub3", False, 38),           # prerequisite gap
@@ -123,23 +155,24 @@ def test_in_english_the_catalog_says_exactly_what_the_engine_says(in_locale):
             .answer("sub6", False, 38, "subtract_negative_as_minus"),            # remediation
             Log().master("int_compare", 1).master("int_add", 8).master("int_subtract", 16)]  # extension
     settings = [{}, {}, {"skills": ["int_subtract"]}, {}, {"skills": ["int_compare", "int_add", "int_subtract"]}]
-    reasons, tiers = set(), set()
+    lines, tiers = {}, {}
     for log, extra in zip(logs, settings):
         result = next_set_for(log.state(), CATALOG, NOW, extra)
-        tiers.add(result["tier_code"])
-        assert tier_line(result) == result["tier_why"]
-        for e in result["items"] + result["reserve"] + ([result["extension"]] if result["extension"] else []):
-            reasons.add((e["reason"], tuple(sorted(e["why_args"]))))
-            assert why_line(e, {}) == e["why"], e
-    assert {r for r, _ in reasons} >= {"misconception_remediation", "productive_practice", "prerequisite_gap",
-                                       "spaced_review", "extension"}
-    diagnostic = diagnostic_set(CATALOG, NOW)
-    assert tier_line(diagnostic) == diagnostic["tier_why"]
-    assert all(why_line(e, {}) == e["why"] for e in diagnostic["items"])
+        entries = result["items"] + result["reserve"] + ([result["extension"]] if result["extension"] else [])
+        assert "tier_why" not in result and not any("why" in e for e in entries), "no words in the engine"
+        with_english_lines(result, CATALOG)
+        tiers[result["tier_code"]] = result["tier_why"]
+        for e in entries:
+            lines[(e["reason"], tuple(sorted(e["why_args"].items())), e["skill"], e.get("misconception"))] = e["why"]
+    diagnostic = with_english_lines(diagnostic_set(CATALOG, NOW), CATALOG)
+    tiers[diagnostic["tier_code"]] = diagnostic["tier_why"]
+    assert lines == ENGLISH_LINES
+    assert tiers == ENGLISH_TIERS
+    assert {e["why"] for e in diagnostic["items"]} == {"A quick check of what you already know"}
 
 
-def test_in_english_signals_read_as_the_engine_wrote_them(in_locale):
-    in_locale("en")
+def test_in_english_signals_read_as_they_always_have():
+    """Flags carry codes and numbers only; in English they read as the engine used to write them."""
     now = NOW
     events = []
     for k in range(10):   # skips, fast answers with hints, a long wrong streak
@@ -151,11 +184,11 @@ def test_in_english_signals_read_as_the_engine_wrote_them(in_locale):
                            "seconds": 1.0, "ts": now - 3400 + k})
     result = behaviour_signals(events, now, {"items": {}}, last_sync_ts=now - 9 * DAY,
                                settings={"min_answers": 3, "wrong_streak": 3})
-    flags = {f["flag"] for f in result["flags"]}
-    assert {"inactive", "skipping", "rapid_answers", "hint_reliance", "struggling"} <= flags
-    for f in result["flags"]:
-        assert len(f["signal_codes"]) == len(f["signals"])
-        assert signal_lines(f) == f["signals"]
+    assert all(set(f) == {"flag", "signal_codes"} for f in result["flags"]), "no words in the engine"
+    assert {f["flag"]: signal_lines(f, "en") for f in result["flags"]} == {
+        "inactive": ["last synced 9 days ago"], "skipping": ["skipped 4 of 10 items"],
+        "rapid_answers": ["6 of 6 answers came in a few seconds"], "hint_reliance": ["used hints on 6 of 6 answers"],
+        "struggling": ["6 wrong answers in a row", "6 of 6 items wrong at the first try"]}
 
 
 def _kiran(world, db):

@@ -1,16 +1,28 @@
-"""The engine's explanations in the teacher's language: why an item, why a tier, what raised a flag.
+"""The engine's reasons in words, the one place they are written: why an item, why a tier, what raised a flag.
 
-The adaptive core (no Flask) gives each set entry a reason code with `why_args`, each set a
-`tier_code` with `tier_args`, and each flag its `signal_codes` beside the English lines
-(app/adaptive/selection.py, tiers.py, signals.py). Here those codes become sentences from the
-gettext catalog, with skill and misconception names from the packs' text in the teacher's
-language (`names` is `catalog.labels(locale)`; a pack without the locale gives English names).
-A code this module does not know, or parameters it cannot use, falls back to the engine's
-English line, which the data keeps for the API and the exports.
+The adaptive core (no Flask, no words) gives each set entry a reason code with `why_args`, each
+set a `tier_code` with `tier_args`, and each flag its `signal_codes` (app/adaptive/selection.py,
+tiers.py, signals.py). Here those codes become sentences from the gettext catalog, in the
+request's language on the teacher's pages and in English (the msgids) for the lines a set keeps
+for the API and exports (`with_english_lines`, called by planning). Skill and misconception
+names come from the packs' text (`names` is `catalog.labels(locale)`; a pack without the locale
+gives English names). The student app says the same to students from the same codes, in its
+own words (app/service_worker/screen_item.js). A code this module does not know falls back to
+the line stored with the data, if any (sets made by an older server).
 """
 from __future__ import annotations
 
-from ..i18n.web import gettext as _, ngettext
+from functools import partial
+
+from .web import get_locale, gettext_in, ngettext_in
+
+ENGLISH = "en"
+
+
+def _translators(locale: str | None) -> tuple:
+    """gettext and ngettext bound to a locale (the request's when None)."""
+    locale = locale or get_locale()
+    return partial(gettext_in, locale), partial(ngettext_in, locale)
 
 
 def _name(names: dict | None, kind: str, key) -> str:
@@ -30,8 +42,9 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def why_line(entry: dict, names: dict | None = None) -> str:
-    """Why the engine chose this item, in the request's language (English `why` for an unknown reason)."""
+def why_line(entry: dict, names: dict | None = None, locale: str | None = None) -> str:
+    """Why the engine chose this item, in the request's language or `locale` (the stored `why` for an unknown reason)."""
+    _, ngettext = _translators(locale)
     reason = entry.get("reason")
     args = entry.get("why_args")
     args = args if isinstance(args, dict) else {}
@@ -88,8 +101,9 @@ def why_line(entry: dict, names: dict | None = None) -> str:
     return str(entry.get("why") or "")
 
 
-def _tier(code, args: dict):
-    """The tier reason in the request's language, or None when the code or its numbers are unknown."""
+def _tier(code, args: dict, locale: str | None):
+    """The tier reason in words, or None when the code or its numbers are unknown."""
+    _, ngettext = _translators(locale)
     if code == "no_skills":
         return _("no skills assigned yet")
     if code == "all_mastered" and _count(args.get("skills")) is not None:
@@ -116,15 +130,16 @@ def _tier(code, args: dict):
     return None
 
 
-def tier_line(payload: dict) -> str:
-    """Why the set has its tier, in the request's language (the English `tier_why` for an unknown code)."""
+def tier_line(payload: dict, locale: str | None = None) -> str:
+    """Why the set has its tier, in the request's language or `locale` (the stored `tier_why` for an unknown code)."""
     args = payload.get("tier_args")
-    line = _tier(payload.get("tier_code"), args if isinstance(args, dict) else {})
+    line = _tier(payload.get("tier_code"), args if isinstance(args, dict) else {}, locale)
     return line if line is not None else str(payload.get("tier_why") or "")
 
 
-def _signal(found: dict):
-    """One observation behind a flag in the request's language, or None when it is not known here."""
+def _signal(found: dict, locale: str | None):
+    """One observation behind a flag in words, or None when it is not known here."""
+    _, ngettext = _translators(locale)
     code = found.get("code")
     n, total, days = _count(found.get("n")), _count(found.get("total")), _count(found.get("days"))
     if code == "no_homework":
@@ -157,16 +172,35 @@ def _signal(found: dict):
     return None
 
 
-def signal_lines(flag: dict) -> list:
-    """What raised a flag, one line per observation, in the request's language (English where unknown)."""
+def signal_lines(flag: dict, locale: str | None = None) -> list:
+    """What raised a flag, one line per observation, in the request's language or `locale`."""
     english = [str(s) for s in flag.get("signals") or []]
     codes = flag.get("signal_codes")
     if not isinstance(codes, list) or not codes:
         return english
     out = []
     for i, found in enumerate(codes):
-        line = _signal(found) if isinstance(found, dict) else None
+        line = _signal(found, locale) if isinstance(found, dict) else None
         if line is None:
             line = english[i] if i < len(english) else ""
         out.append(line)
     return out
+
+
+def english_names(catalog: dict) -> dict:
+    """Skill and misconception names as the catalog gives them (the packs' English), for `names`."""
+    return {kind: {key: info.get("name") or info.get("label") for key, info in catalog.get(kind, {}).items()}
+            for kind in ("skills", "misconceptions")}
+
+
+def with_english_lines(proposal: dict, catalog: dict) -> dict:
+    """The set with its English lines filled in (`why` per entry, `tier_why`), for the API and exports."""
+    if not proposal:
+        return proposal
+    names = english_names(catalog)
+    for entry in [*(proposal.get("items") or []), *(proposal.get("reserve") or []), proposal.get("extension")]:
+        if isinstance(entry, dict) and entry.get("reason"):
+            entry["why"] = why_line(entry, names, ENGLISH)
+    if proposal.get("tier_code"):
+        proposal["tier_why"] = tier_line(proposal, ENGLISH)
+    return proposal
