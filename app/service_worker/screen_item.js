@@ -40,6 +40,9 @@ function feedback(last, item, text, mcFeedback) {
     case "misconception":
       return h`<p class="fb" role="alert">${mcFeedback(last.mc) || _("Not quite. Try again.")}</p>`;
     case "not_simplified": return h`<p class="fb" role="alert">${_("Right value! Now write it in lowest terms.")}</p>`;
+    case "not_decimal": return h`<p class="fb" role="alert">${_("Right value! Now write it as a decimal, like 0.5.")}</p>`;
+    case "not_fraction": return h`<p class="fb" role="alert">${_("Right value! Now write it as a fraction, like 3/4.")}</p>`;
+    case "not_mixed": return h`<p class="fb" role="alert">${_("Right value! Now write it as a mixed fraction, like 2 1/4.")}</p>`;
     case "unparsed":
       return h`<p class="fb" role="alert">${item.kind === "fraction" ? _("Write a number or a fraction, like 3/4.") : _("Write a number, like 12 or -3.")}</p>`;
     case "empty": return h`<p class="fb" role="alert">${item.kind === "choice" ? _("Choose an answer first.") : _("Type your answer first.")}</p>`;
