@@ -23,7 +23,7 @@ def needs_holding_set(db, student_id: int, settings: dict) -> bool:
     """True when a proposal waits, the class allows pre-approved practice, and none is open already."""
     if settings.get("while_waiting", "practice") != "practice":
         return False
-    statuses = [(status, json.loads(payload).get("pre_approved")) for _id, payload, status in open_sets(db, student_id)]
+    statuses = [(status, json.loads(payload).get("pre_approved")) for _id, payload, status, *_ in open_sets(db, student_id)]
     return any(s == "proposed" for s, _ in statuses) and not any(policy for _s, policy in statuses)
 
 
