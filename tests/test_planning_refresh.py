@@ -136,3 +136,16 @@ def test_nothing_is_planned_ahead_of_an_open_diagnostic(app, db, klass):
     phone.send(catalog, [{"type": "shown", "item": diagnostic["tree"]["item"], "set": diagnostic["id"],
                           "t": int((now - 5) * 1000)}], now)
     assert [s["id"] for s in _sets(db, student["id"])] == [diagnostic["id"]]
+
+
+def test_the_reflection_prompt_comes_from_the_sets_own_pack(app):
+    """A prompt of another pack (first in the catalog, never used) is not asked after this pack's set."""
+    from app.adaptive.selection import next_set_for
+    from app.adaptive.state import replay
+    catalog = dict(catalog_of(app))
+    own = next(iter(catalog["packs"]))
+    catalog["packs"] = dict(catalog["packs"], **{"algebra-7": {"skills": [], "reflections": ["substitute_x"]}})
+    catalog["reflections"] = ["substitute_x", *catalog["reflections"]]
+    proposal = next_set_for(replay([], catalog), catalog, time.time(), {"diagnostic_first": False})
+    assert proposal["items"] and proposal["reflection_pack"] == own
+    assert proposal["reflection"] in catalog["packs"][own]["reflections"]

@@ -8,7 +8,7 @@ it and the teacher's pages can show it. No words here, as in `selection`.
 from __future__ import annotations
 
 from .review import recall_probability
-from .selection import _Builder, _reflection
+from .selection import _Builder, _reflection, home_pack
 
 POLICIES = ("spaced_review", "same_skills")
 HOLDING_SIZE = 3  # short: the approved set should not wait behind a long one
@@ -61,7 +61,8 @@ def holding_set_for(state, catalog: dict, now: float, settings: dict | None = No
         "tier_code": "pre_approved",
         "tier_args": {"policy": policy},
         "items": items,
-        "reflection": _reflection(state, catalog),
+        "reflection": _reflection(state, catalog, items),
+        "reflection_pack": home_pack(catalog, items),
         "extension": None,
         "reserve": [],
         "minutes": round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in items) / 60),

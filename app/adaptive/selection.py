@@ -194,7 +194,8 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
         "tier_code": tier_code,
         "tier_args": tier_args,
         "items": items,
-        "reflection": _reflection(state, catalog),
+        "reflection": _reflection(state, catalog, items),
+        "reflection_pack": home_pack(catalog, items),
         "extension": extension,
         "reserve": _reserve(b, items, active),
         "minutes": round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in items) / 60),
@@ -246,9 +247,20 @@ def _extension(b: _Builder, unit: list, tier) -> dict | None:
     return None
 
 
-def _reflection(state, catalog: dict) -> str | None:
-    """The reflection prompt used least recently (never-used ones first, in catalog order)."""
-    prompts = list(catalog.get("reflections", []))
+def home_pack(catalog: dict, items: list | None) -> str | None:
+    """The pack most of a set's items come from (its reflection prompt's pack)."""
+    packs = [catalog["items"][e["item"]].get("pack") for e in items or [] if e["item"] in catalog["items"]]
+    return max(sorted(set(packs) - {None}), key=packs.count, default=None)
+
+
+def _reflection(state, catalog: dict, items: list | None = None) -> str | None:
+    """The reflection prompt used least recently (never-used ones first, in catalog order).
+
+    Prompts come from the pack most of the set's items come from: a fractions set does not
+    ask about substituting x (packs reuse prompt ids with their own words).
+    """
+    home = home_pack(catalog, items)
+    prompts = list(catalog.get("packs", {}).get(home, {}).get("reflections") or catalog.get("reflections", []))
     if not prompts:
         return None
     last_used = {rid: i for i, (rid, _) in enumerate(state.reflections)}

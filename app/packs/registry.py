@@ -153,7 +153,8 @@ def load_catalog(db, files_dir: Path) -> dict:
             if entry["role"] in ("meta", "items") or (entry["role"] == "text" and entry.get("locale") == "en"):
                 docs[entry["role"]] = json.loads((Path(files_dir) / Path(entry["path"]).name).read_bytes())
         meta, items, english = docs["meta"], docs["items"], docs.get("text", {})
-        catalog["packs"][pid] = {"version": body["version"], "skills": [s["id"] for s in meta["skills"]]}
+        catalog["packs"][pid] = {"version": body["version"], "skills": [s["id"] for s in meta["skills"]],
+                                 "reflections": [r["id"] for r in meta["reflections"]]}
         for skill in meta["skills"]:
             # English names make the server's one-line "why" readable; phones localise by reason code.
             catalog["skills"][skill["id"]] = {"prerequisites": skill["prerequisites"], "pack": pid,

@@ -197,7 +197,7 @@ export function next(form) {
 
 /** POST /app/reflect: the reflection, then the optional extension. */
 export function reflect(form) {
-  return act((progress) => hw.reflect(progress, form.get("value")), form);
+  return act((progress) => hw.reflect(progress, form.get("value"), Date.now(), form.get("confidence")), form);
 }
 
 /** GET /app/progress: mastery bars, next steps, what mastery means. */

@@ -166,13 +166,18 @@ export function next(progress, now = Date.now()) {
   return [progress, events.concat(more)];
 }
 
-/** Record the reflection (an empty one is skipped), then offer the extension. */
-export function reflect(progress, value, now = Date.now()) {
+/** Record the reflection and the one-tap confidence beside it (empty ones are skipped), then offer the extension. */
+export function reflect(progress, value, now = Date.now(), confidence = null) {
   const events = [];
   const text = String(value ?? "").trim().slice(0, 200);
   if (text && progress.set.reflection) {
     progress.reflection = text;
     events.push({ type: "reflection", prompt: progress.set.reflection, value: text, set: progress.id });
+  }
+  const sure = String(confidence ?? "").trim();
+  if (/^[1-9]$/.test(sure) && progress.set.reflection !== "confidence") {
+    progress.confidence = Number(sure);
+    events.push({ type: "reflection", prompt: "confidence", value: sure, set: progress.id });
   }
   progress.stage = "extension";
   const [, more] = advance(progress, now);

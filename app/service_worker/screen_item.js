@@ -123,27 +123,43 @@ ${st.attempts ? raw("<span data-answer-saved hidden></span>") : ""}`;
   return screen(profile, "item", main, { title: _("Homework"), nav: "start" });
 }
 
-/** The reflection prompt after the five items. */
+const CONFIDENCE = "confidence";  // the packs' scale prompt "How sure were you of your answers?"
+
+/** The set's own pack first (packs reuse prompt ids with their own words), then the others. */
+function reflectionPacks(progress, content) {
+  const set = progress.set;
+  const first = (set.items || [])[0];
+  const home = content.packs.find((d) => d.pack === set.reflection_pack) || (first && content.packOf(first.item));
+  return home ? [home, ...content.packs.filter((d) => d !== home)] : content.packs;
+}
+
+function findPrompt(packs, promptId, locale) {
+  for (const d of packs) {
+    const t = d.text[locale] || d.text.en;
+    if (t && t.reflections && t.reflections[promptId]) {
+      const meta = ((d.meta && d.meta.reflections) || []).find((r) => r.id === promptId);
+      return { prompt: t.reflections[promptId], kind: meta ? meta.kind : "text" };
+    }
+  }
+  return null;
+}
+
+/** The reflection prompt after the five items, from the set's skills, with a one-tap confidence rating beside free text. */
 export function reflectionScreen(ctx) {
   const { profile, progress, content } = ctx;
   const promptId = progress.set.reflection;
-  const packs = content.packs;
-  let prompt = null;
-  let kind = "text";
-  for (const d of packs) {
-    const t = d.text[profile.locale] || d.text.en;
-    if (t && t.reflections && t.reflections[promptId]) {
-      prompt = t.reflections[promptId];
-      const meta = ((d.meta && d.meta.reflections) || []).find((r) => r.id === promptId);
-      kind = meta ? meta.kind : "text";
-      break;
-    }
-  }
-  prompt = prompt || { text: _("How did this homework go?"), options: [] };
+  const packs = reflectionPacks(progress, content);
+  const found = findPrompt(packs.slice(0, 1), promptId, profile.locale) || findPrompt(packs, promptId, profile.locale);
+  const prompt = found ? found.prompt : { text: _("How did this homework go?"), options: [] };
+  const kind = found ? found.kind : "text";
+  const scale = (options, name, labelledBy) => h`<div role="radiogroup" aria-labelledby="${labelledBy}" class="choices">${options.map((o, i) => h`<label class="choice">
+        <input type="radio" name="${name}" value="${i + 1}"> <span>${o}</span></label>`)}</div>`;
+  // Writing is slow on a phone: beside the free text, one tap says how sure the student feels.
+  const sure = kind !== "scale" ? findPrompt(packs.slice(0, 1), CONFIDENCE, profile.locale) : null;
   const field = kind === "scale" && prompt.options.length
-    ? h`<div role="radiogroup" aria-labelledby="reflect-q" class="choices">${prompt.options.map((o, i) => h`<label class="choice">
-        <input type="radio" name="value" value="${i + 1}"> <span>${o}</span></label>`)}</div>`
-    : h`<label for="reflect-text">${_("Your answer")}</label><textarea id="reflect-text" name="value" maxlength="200" rows="3"></textarea>`;
+    ? scale(prompt.options, "value", "reflect-q")
+    : h`${sure && sure.prompt.options.length ? h`<p id="sure-q">${sure.prompt.text}</p>${scale(sure.prompt.options, "confidence", "sure-q")}` : ""}
+<label for="reflect-text">${_("Your answer")}</label><textarea id="reflect-text" name="value" maxlength="200" rows="3"></textarea>`;
   const main = h`<h1 tabindex="-1" autofocus>${_("Think back")}</h1>
 <form hx-post="/app/reflect" hx-target="#app" hx-disabled-elt="#app form button">
 <p id="reflect-q" class="q">${prompt.text}</p>

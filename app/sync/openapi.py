@@ -34,7 +34,15 @@ SET = {"type": "object", "properties": {
         "why_args": {"type": "object", "description": "what the English why says beyond skill and misconception "
                      "(seen, zone, before, days, reserve), so a client can say it in its own language"},
         "p_success": {"type": "number"}}}},
-    "reflection": {"type": ["string", "null"]}, "extension": {"type": ["object", "null"]},
+    "reflection": {"type": ["string", "null"]},
+    "reflection_pack": {"type": ["string", "null"], "description": "the pack whose words the reflection prompt uses "
+                        "(packs reuse prompt ids)"},
+    "pre_approved": {"type": "string", "enum": ["spaced_review", "same_skills"],
+                     "description": "present on practice released by the teacher's standing policy while the next "
+                                    "set waits for approval: which policy chose it"},
+    "generated_at": {"type": "number", "description": "when the set was made (epoch s); for a proposed set, when "
+                                                       "the teacher was asked"},
+    "extension": {"type": ["object", "null"]},
     "reserve": {"type": "array"}}}
 
 PACKS_HELD = {"type": "object", "additionalProperties": {"type": "string"},

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { check, hint, next, outcome, startSet, summary } from "../../app/service_worker/homework.js";
+import { check, hint, next, outcome, reflect, startSet, summary } from "../../app/service_worker/homework.js";
 
 const golden = JSON.parse(readFileSync(new URL("../golden/grading.json", import.meta.url), "utf8"));
 const item = golden.items.int;
@@ -85,4 +85,37 @@ test("the end-of-set screen never says well done for nothing right, and names a 
   const all = doneScreen({ profile, progress: play([[right], [right], [right], [right], [right]]).progress }, true);
   assert.match(all, /All right at the first try/);
   assert.match(all, /5 of 5 right/);
+});
+
+test("a one-tap confidence beside the free text is recorded as the packs' confidence prompt", () => {
+  let [progress] = startSet({ ...set, reflection: "explain_friend" }, {}, 0);
+  progress.stage = "reflection";
+  const [, events] = reflect(progress, "Bigger bottom, smaller pieces", 5000, "3");
+  assert.deepEqual(events.filter((e) => e.type === "reflection").map((e) => [e.prompt, e.value]),
+                   [["explain_friend", "Bigger bottom, smaller pieces"], ["confidence", "3"]]);
+  let [other] = startSet({ ...set, reflection: "explain_friend" }, {}, 0);
+  other.stage = "reflection";
+  const [, none] = reflect(other, "", 5000, "");
+  assert.equal(none.filter((e) => e.type === "reflection").length, 0);
+});
+
+test("the reflection prompt comes from the set's own pack, not another pack's prompt of the same id", async () => {
+  globalThis.ABHYAS_CATALOGS = { en: { locale: "en", nplurals: 2, messages: {} } };
+  const { useLocale } = await import("../../app/service_worker/i18n.js");
+  const { reflectionScreen } = await import("../../app/service_worker/screen_item.js");
+  await useLocale("en");
+  const doc = (pack, text, items) => ({
+    pack, items: Object.fromEntries(items.map((i) => [i, {}])),
+    meta: { reflections: [{ id: "explain_friend", kind: "text" }, { id: "confidence", kind: "scale" }] },
+    text: { en: { reflections: { explain_friend: { text, options: [] },
+                                 confidence: { text: "How sure were you?", options: ["Not sure", "Sure"] } } } } });
+  const algebra = doc("algebra-7", "How would you explain substituting x?", ["alg1"]);
+  const fractions = doc("fractions-6", "Why is 1/8 smaller than 1/4?", ["a", "b"]);
+  const content = { packs: [algebra, fractions], packOf: (id) => [algebra, fractions].find((d) => d.items[id]) || null };
+  let [progress] = startSet({ ...set, reflection: "explain_friend" }, {}, 0);
+  const html = reflectionScreen({ profile: { name: "Ravi", locale: "en" }, progress, content });
+  assert.match(html, /Why is 1\/8 smaller than 1\/4\?/);
+  assert.doesNotMatch(html, /substituting x/);
+  assert.match(html, /name="confidence" value="1"/);
+  assert.match(html, /textarea/);
 });
