@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..grading import format_value, parse_answer
+from ..grading import format_value, parse_answer, parse_number
 from . import worked_examples
 from .validate import LoadedPack
 
@@ -140,6 +140,39 @@ def figure_entry(block, locale: str, locales=None) -> dict | None:
     return entry
 
 
+def _negated(raw: str):
+    value = parse_number(str(raw))
+    return None if value is None else -value
+
+
+def with_sign_rules(records: list) -> list:
+    """Give every numeric item the sign misconception its skill's other items name for a dropped sign.
+
+    Authors map "−13 written as 13" to a misconception on some items and forget it on others;
+    the student then gets a generic "try again". When a skill's items use one misconception
+    for the negated answer, items of that skill without a rule for their negated answer get it.
+    """
+    votes: dict = {}
+    for r in records:
+        if r["kind"] == "choice" or parse_number(r["answer"]) in (None, 0):
+            continue
+        for w in r["wrong"]:
+            if parse_number(w["answer"]) == _negated(r["answer"]):
+                votes.setdefault(r["skill"], {}).setdefault(w["misconception"], 0)
+                votes[r["skill"]][w["misconception"]] += 1
+    for r in records:
+        mcs = votes.get(r["skill"])
+        negated = _negated(r["answer"]) if r["kind"] != "choice" else None
+        if not mcs or negated in (None, 0):
+            continue
+        taken = {parse_number(w["answer"]) for w in r["wrong"]} | {parse_number(a) for a in r["accept"]}
+        if negated in taken:
+            continue
+        mc = max(sorted(mcs), key=mcs.get)
+        r["wrong"].append({"answer": format_value(negated), "misconception": mc})
+    return records
+
+
 def items_document(pack: LoadedPack) -> dict:
     """Every item of the pack, templates expanded, without text."""
     records = []
@@ -149,7 +182,7 @@ def items_document(pack: LoadedPack) -> dict:
         if svg:
             record["figure"]["svg"] = svg
         records.append(record)
-    return {"pack": pack.source.pack_id, "items": records}
+    return {"pack": pack.source.pack_id, "items": with_sign_rules(records)}
 
 
 def text_document(pack: LoadedPack, locale: str) -> dict:
