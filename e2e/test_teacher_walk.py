@@ -111,7 +111,7 @@ def test_pilot_report_equity_and_cards(teacher_page, teacher_server):
     page = teacher_page
     _open_class(page)
     page.get_by_role("link", name="Reports").click()
-    expect(page.get_by_role("heading", level=1, name="Pilot report")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Before and after (descriptive, not an effect)")).to_be_visible()
     expect(page.locator("table.report tbody tr").first).to_be_visible()
     problems = page_problems(page, "pilot report")
     page.get_by_role("link", name="Equity").click()

@@ -10,7 +10,7 @@ import zipfile
 from ..db import write
 from .csvsafe import safe_cell
 
-STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
+STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices", "pilot_students")
 
 
 def export_student(db, student_id: int) -> dict:

@@ -100,6 +100,11 @@ def init_templates(app) -> None:
     # The engine's reasons, tiers and flag signals in the teacher's language.
     from ..i18n.explain import signal_lines, tier_line, why_line
     app.jinja_env.globals.update(why_line=why_line, tier_line=tier_line, signal_lines=signal_lines)
+    # The pilot's codes (verdict, design, interval) in the teacher's language.
+    from ..i18n import pilot_words as pw
+    app.jinja_env.globals.update(pilot_verdict_line=pw.verdict_line, pilot_design_line=pw.design_line,
+                                 pilot_interval_line=pw.interval_line, pilot_detectable_line=pw.detectable_line,
+                                 pilot_equity_line=pw.equity_line, pilot_arm_name=pw.arm_name)
 
 
 def class_context(klass: dict) -> dict:
