@@ -76,8 +76,24 @@ def equity_line(equity: dict | None, locale: str | None = None) -> str:
     _, _n = _translators(locale)
     if not equity:
         return _("No subgroup is big enough yet to compare.")
+    name = subgroup_name(*equity["subgroup"].split(": ", 1), locale=locale) if ": " in equity["subgroup"] \
+        else equity["subgroup"]
+    if equity["gap"] <= 0:
+        return _("No subgroup big enough to compare gained less than the whole pilot.")
     return _("Lowest subgroup: %(group)s, %(gap)s standard deviations below the whole pilot's effect.",
-             group=equity["subgroup"], gap=_num(equity["gap"]))
+             group=name, gap=_num(equity["gap"]))
+
+
+def subgroup_name(key: str, value: str, locale: str | None = None) -> str:
+    """A subgroup's name: its language, starting tier (from the diagnostic) or the teacher's group."""
+    _, _n = _translators(locale)
+    if key == "language":
+        return _("Language: %(l)s", l=value)
+    if key == "starting_tier":
+        return _("No diagnostic") if value == "none" else _("Starting tier %(value)s", value=value)
+    if key == "group":
+        return _("Group: %(value)s", value=value)
+    return f"{key}: {value}"
 
 
 def refusal_line(code: str, args: dict, locale: str | None = None) -> str:

@@ -148,7 +148,8 @@ def pilot_next_set(db, student_id: int, plan, catalog: dict, settings: dict, now
         mode, skills = pilot["arm"], list(pilot["skills"])
     if mode == "static":
         pending = {e["item"] for status, doc in sets if status in ("proposed", "released") for e in doc.get("items") or []}
-        size = int(settings.get("set_size", DEFAULT_SETTINGS["set_size"]))
+        # As many items as the engine would give this student now: the arms differ in which items, not how many.
+        size = len(first.get("items") or []) or int(settings.get("set_size", DEFAULT_SETTINGS["set_size"]))
         proposal = static_set(plan, served, skills, now, size, pending, made.count("static"))
     elif pilot["design"] == "between":
         proposal = first
