@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PACK_OUT := instance/packs
 
-.PHONY: install run test lint system-deps test-deps packs catalogs demo clean bench
+.PHONY: install run test lint system-deps test-deps packs packs-text catalogs demo demo-text clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,19 @@ packs: install catalogs system-deps
 	done
 	@echo "built packs into $(PACK_OUT)"
 
+# The text of every pack, a pack per core at once; `make run` serves on these and renders the audio afterwards.
+packs-text: install catalogs
+	@ls -d content_packs/*/ | xargs -P "$$(nproc)" -I{} sh -c '$(BIN)/abhyas pack build "{}" --out $(PACK_OUT) >/dev/null'
+	@echo "built the text of the packs into $(PACK_OUT); audio follows once the server is up"
+
 demo: packs
 	$(BIN)/abhyas demo --json
 
-run: install packs demo
-	$(BIN)/abhyas serve --host $(HOST) --port $(PORT)
+demo-text: packs-text
+	$(BIN)/abhyas demo --json
+
+run: install system-deps packs-text demo-text
+	$(BIN)/abhyas serve --host $(HOST) --port $(PORT) --audio-from content_packs
 
 lint: install
 	$(BIN)/ruff check .

@@ -36,9 +36,23 @@ def cmd_pack_build(args) -> int:
 
 
 def cmd_pack_stats(args) -> int:
-    """Print a pack's completeness counts."""
-    from .packs.stats import pack_stats
-    _print_json(pack_stats(Path(args.path)))
+    """Print a pack's completeness counts; for a folder of packs, each pack's and their total."""
+    from .packs.stats import all_packs_stats, is_pack_folder, pack_stats
+    path = Path(args.path)
+    if not path.is_dir():
+        raise CommandError(f"{path}: not a folder")
+    _print_json(pack_stats(path) if is_pack_folder(path) else all_packs_stats(path))
+    return 0
+
+
+def cmd_pack_build_audio(args) -> int:
+    """Render every pack's audio in turn (a line per pack); with --publish, amend the published versions."""
+    from .packs.audio_background import build_all_audio
+    from .paths import default_db_path
+    status = build_all_audio(Path(args.path), Path(args.out), str(default_db_path()) if args.publish else None,
+                             log=lambda line: print(line, file=sys.stderr, flush=True))
+    if status["state"] != "done":
+        raise CommandError("audio failed for " + ", ".join(p["pack"] for p in status["packs"] if not p["ok"]))
     return 0
 
 
@@ -81,7 +95,8 @@ def cmd_keys_new(args) -> int:
 def cmd_serve(args) -> int:
     """Serve the app with the production WSGI server."""
     from .server import serve
-    serve(host=args.host, port=args.port, db_path=args.db, workers=args.workers)
+    serve(host=args.host, port=args.port, db_path=args.db, workers=args.workers,
+          audio_from=Path(args.audio_from) if args.audio_from else None)
     return 0
 
 
@@ -276,6 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pack_stats)
+    p = pack.add_parser("build-audio", help="render the audio of every pack in a folder, one pack after another")
+    p.add_argument("path")
+    p.add_argument("--out", required=True)
+    p.add_argument("--publish", action="store_true", help="publish each pack's manifest with its audio into the instance")
+    p.set_defaults(func=cmd_pack_build_audio)
     p = pack.add_parser("bundle", help="write one signed file holding the pack")
     p.add_argument("path")
     p.add_argument("--out", required=True)
@@ -310,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--db", default=None)
     p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--audio-from", metavar="CONTENT", default=None,
+                   help="once serving, render the read-aloud audio of the packs in CONTENT in the background")
     p.set_defaults(func=cmd_serve)
 
     p = verbs.add_parser("demo", help="seed the demo class (once)")

@@ -90,6 +90,68 @@ def is_lowest_terms(raw: str) -> bool:
     return Fraction(num, den).denominator == den
 
 
+FORMS = ("any", "lowest", "decimal", "fraction", "mixed")
+# The status a right value typed in the wrong form gets, per item form.
+FORM_STATUS = {"decimal": "not_decimal", "fraction": "not_fraction", "mixed": "not_mixed"}
+
+
+def typed_shape(raw: str) -> str | None:
+    """How a response was written: 'integer', 'decimal', 'fraction', 'mixed', or None."""
+    text = normalize_text(raw)
+    if _INTEGER.match(text):
+        return "integer"
+    if _DECIMAL.match(text):
+        return "decimal"
+    if _FRACTION.match(text):
+        return "fraction"
+    if _MIXED.match(text):
+        return "mixed"
+    return None
+
+
+def form_status(form: str | None, raw: str, value: Fraction) -> str | None:
+    """Why a right value does not count yet: the item asked for another form; None when it is fine.
+
+    'Write 3/25 as a decimal' must not accept '3/25', nor 'write 0.42 as a fraction' '0.42'.
+    """
+    shape = typed_shape(raw)
+    whole = value.denominator == 1
+    if form == "decimal" and shape in ("fraction", "mixed"):
+        return "not_decimal"
+    if form in ("fraction", "lowest") and shape == "decimal" and not whole:
+        return "not_fraction"
+    if form == "mixed" and not whole and abs(value) > 1 and shape != "mixed":
+        return "not_mixed"
+    if form == "lowest" and not is_lowest_terms(raw):
+        return "not_simplified"
+    return None
+
+
+def _rounds_to(exact: Fraction, typed: Fraction, places: int) -> bool:
+    """True when `typed` is `exact` rounded or cut to `places` decimals (23/3 -> 7.67 or 7.66)."""
+    scale = 10 ** places
+    scaled = abs(exact) * scale
+    sign = -1 if exact < 0 else 1
+    rounded = Fraction(sign * ((scaled + Fraction(1, 2)).__floor__()), scale)
+    cut = Fraction(sign * scaled.__floor__(), scale)
+    return typed in (rounded, cut)
+
+
+def decimal_places(raw: str) -> int:
+    """Digits after the point of a typed decimal (0 for anything else)."""
+    text = normalize_text(raw)
+    return len(text.split(".", 1)[1]) if _DECIMAL.match(text) else 0
+
+
+def has_exact_decimal(value: Fraction) -> bool:
+    """True when the value has a finite decimal (its denominator has only 2s and 5s)."""
+    den = value.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    return den == 1
+
+
 def parse_answer(raw: str, kind: str):
     """Parse a response for an item kind: a Fraction for numeric/fraction, a key for choice."""
     if raw is None:
@@ -140,7 +202,7 @@ class Grade:
 def grade_response(item: dict, raw: str) -> Grade:
     """Grade a raw response against an item's answer, accepted forms and wrong-answer rules.
 
-    `item` is the built item: kind, answer, form ('any' or 'lowest'), accept, wrong
+    `item` is the built item: kind, answer, form (one of FORMS), accept, wrong
     ([{answer, misconception}]).
     """
     kind = item["kind"]
@@ -154,11 +216,17 @@ def grade_response(item: dict, raw: str) -> Grade:
     else:
         targets = _targets(item["answer"], tuple(item.get("accept", ())))
         if value in targets:
-            if item.get("form") == "lowest" and not is_lowest_terms(raw):
-                return Grade(False, None, "not_simplified", normalized)
+            status = form_status(item.get("form"), raw, value)
+            if status:
+                return Grade(False, None, status, normalized)
             return Grade(True, None, "correct", normalized)
+    places = decimal_places(raw) if kind != "choice" else 0
     for rule in item.get("wrong", []):
         expected = str(rule["answer"]).lower() if kind == "choice" else _parsed(rule["answer"])
         if value == expected:
+            return Grade(False, rule["misconception"], "misconception", normalized)
+        # A wrong value with no exact decimal (100/11) is typed rounded (9.09): still that mistake.
+        if 1 <= places <= 3 and expected is not None and not has_exact_decimal(expected) \
+                and _rounds_to(expected, value, places):
             return Grade(False, rule["misconception"], "misconception", normalized)
     return Grade(False, None, "wrong", normalized)

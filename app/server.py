@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
@@ -30,8 +32,32 @@ def _start_retention(_arbiter) -> None:
     start(os.environ.get("ABHYAS_DB") or None)
 
 
-def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None = None, workers: int | None = None) -> None:
-    """Serve until interrupted: gthread workers, one SQLite writer per process behind WAL."""
+_audio_job = None
+
+
+def _start_audio(content_dir: Path):
+    """A when_ready hook that also starts the background audio job, once the first pages can be served."""
+    def when_ready(arbiter) -> None:
+        global _audio_job
+        _start_retention(arbiter)
+        from .packs.audio_background import start_in_background
+        from .paths import packs_dir
+        arbiter.log.info("serving; rendering read-aloud audio for %s in the background", content_dir)
+        print(f"serving now; read-aloud audio for {content_dir} follows in the background (a line per pack)",
+              file=sys.stderr, flush=True)
+        _audio_job = start_in_background(content_dir, packs_dir())
+    return when_ready
+
+
+def _stop_audio(_arbiter) -> None:
+    """Gunicorn's on_exit hook: a server stopping stops its audio job too."""
+    if _audio_job is not None and _audio_job.poll() is None:
+        _audio_job.terminate()
+
+
+def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None = None, workers: int | None = None,
+          audio_from: Path | None = None) -> None:
+    """Serve until interrupted: gthread workers, one SQLite writer per process behind WAL; audio_from: render audio after start."""
     if db_path:
         os.environ["ABHYAS_DB"] = str(db_path)
     port = port or int(os.environ.get("PORT", "8000"))
@@ -51,6 +77,7 @@ def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None 
         "proxy_protocol": False,
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         # The retention job runs in the master, once per server rather than once per worker.
-        "when_ready": _start_retention,
+        "when_ready": _start_audio(Path(audio_from)) if audio_from else _start_retention,
+        "on_exit": _stop_audio,
     }
     AbhyasServer(options).run()

@@ -12,8 +12,10 @@ from app.speech.opus import opus_info
 from app.speech.render import plausible_seconds
 from app.speech.voices import voice_available
 
-CONTENT = Path(__file__).resolve().parent.parent / "content_packs"
-PACKS = sorted(p for p in CONTENT.iterdir() if (p / "pack.yaml").exists())
+ROOT = Path(__file__).resolve().parent.parent
+# One curriculum pack (every locale it has) and the figures fixture: rendering every pack's audio
+# (thousands of clips in five languages) is `make packs`' work, not the test suite's.
+PACKS = [ROOT / "content_packs" / "integers-6", ROOT / "tests" / "fixtures" / "packs" / "figures-6"]
 
 pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng") or not shutil.which("opusenc"),
                                 reason="espeak-ng and opus-tools are installed by `make test`")
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.skipif(not shutil.which("espeak-ng") or not shutil.whic
 
 @pytest.fixture(scope="module")
 def built_with_audio(tmp_path_factory):
-    """Every starter pack built with --audio (clips come from the render cache when present)."""
+    """Two packs built with --audio (clips come from the render cache when present)."""
     out = tmp_path_factory.mktemp("audio-build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ABHYAS_INSTANCE", str(out / "instance"))
@@ -61,10 +63,12 @@ def test_each_clip_is_valid_opus_of_sensible_length(built_with_audio):
                 info = opus_info(out / clip["path"])
                 assert info["channels"] == 1
                 if key.endswith(".speak"):
-                    low, high = plausible_seconds(texts["items"][key[:-6]]["speak"])
+                    item = texts["items"][key[:-6]]
+                    said = " ".join(filter(None, [(item.get("figure") or {}).get("speak"), item["speak"]]))
+                    low, high = plausible_seconds(said)   # a figure is described before the question
                     assert low <= info["seconds"] <= high, key
                 checked += 1
-    assert checked > 300
+    assert checked > 100
 
 
 def test_audio_rebuilds_to_the_same_bytes(built_with_audio, tmp_path):

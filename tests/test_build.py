@@ -12,7 +12,7 @@ from app.packs.registry import verify_artifact
 from app.packs.signing import TrustError, new_key, trusted_keys
 
 from .audio_fixtures import audio_index, body_of, fake_audio  # noqa: F401
-from .conftest import SAMPLE_PACK
+from .conftest import ROOT, SAMPLE_PACK
 
 
 @pytest.fixture
@@ -193,3 +193,44 @@ def test_an_index_naming_a_clip_by_another_path_is_refused(built_audio, instance
     signed = sign_manifest(body, instance_key("abhyas-test"))
     with pytest.raises(TrustError, match="path that is not its hash"):
         verify_artifact(signed, out / "files", trusted_keys(instance / "keys"))
+
+
+def test_figures_are_drawn_into_each_locale_text_and_numeric_items_needing_a_slash_say_so(tmp_path):
+    from app.packs.compile import item_record, items_document, text_document
+    from app.packs.source import Problems
+    from app.packs.validate import load_pack
+    pack = load_pack(ROOT / "tests" / "fixtures" / "packs" / "figures-6", Problems())
+    records = {r["id"]: r for r in items_document(pack)["items"]}
+    # One drawing for every locale, in the items document; its words are tokens each locale's text fills.
+    shared = records["fig-graph-1"]["figure"]["svg"]
+    assert shared.startswith("<svg") and 'role="img"' in shared and "aria-label" not in shared and "সোম" not in shared
+    bn = text_document(pack, "bn")["items"]["fig-graph-1"]["figure"]
+    assert "svg" not in bn and bn["labels"] == ["পড়া বই", "সোম", "মঙ্গল", "বুধ", "বই"]
+    assert shared.count("\ue000") == len(bn["labels"])
+    assert bn["alt"].startswith("পড়া বইয়ের স্তম্ভলেখ") and bn["speak"] == bn["alt"]   # no speak given: the alt is read
+    assert records["fig-bar-1"]["figure"]["kind"] == "fraction_bar" and "labels" not in text_document(pack, "hi")["items"]["fig-bar-1"]["figure"]
+    assert text_document(pack, "en")["items"]["fig-bar-1"]["figure"]["speak"] == "A bar cut into 5 equal parts. 3 parts are shaded."
+    numeric = {"id": "n", "skill": "s", "kind": "numeric", "difficulty": 1, "seconds": 9, "answer": "15"}
+    assert "keypad" not in item_record({**numeric, "wrong": [{"answer": "5", "misconception": "m"}, {"answer": "2.5", "misconception": "m"}]})
+    assert item_record({**numeric, "wrong": [{"answer": "80/3", "misconception": "m"}]})["keypad"] == "fraction"
+    assert item_record({**numeric, "answer": "2/3"})["keypad"] == "fraction"
+
+
+def test_the_read_aloud_clip_describes_the_figure_before_the_question():
+    from app.packs.audio import audio_entries
+    from app.packs.source import Problems
+    from app.packs.validate import load_pack
+    pack = load_pack(ROOT / "tests" / "fixtures" / "packs" / "figures-6", Problems())
+    said = {(key, locale): text for key, text, locale in audio_entries(pack)}
+    assert said[("fig-bar-1.speak", "hi")] == "5 बराबर भागों में बँटी पट्टी। 3 भाग रंगे हैं। पट्टी का कितना भाग रंगा है?"
+    assert said[("fig-graph-1.speak", "en")].startswith("A bar graph of books read: Monday 4")
+
+
+def test_worked_examples_have_a_clip_per_skill_and_number():
+    from app.packs.audio import audio_entries
+    from app.packs.source import Problems
+    from app.packs.validate import load_pack
+    pack = load_pack(ROOT / "tests" / "fixtures" / "packs" / "figures-6", Problems())
+    said = {(key, locale): text for key, text, locale in audio_entries(pack)}
+    assert said[("fig.fractions.example1", "hi")].startswith("4 बराबर भागों वाली पट्टी, 3 भाग रंगे। पट्टी का कितना भाग रंगा है?")
+    assert "3 बटा 4" in said[("fig.fractions.example1", "hi")] and not [k for k, _ in said if k.startswith("fig.shapes.example")]

@@ -85,3 +85,34 @@ def test_choice_keys_ignore_case_and_spacing():
 def test_big_numbers_are_exact():
     assert grade_response(ITEMS["big"], "123456789012345678901234567890").correct
     assert not grade_response(ITEMS["big"], "123456789012345678901234567891").correct
+
+
+def _form_item(kind, answer, form, wrong=()):
+    return {"kind": kind, "answer": answer, "form": form, "accept": [],
+            "wrong": [{"answer": a, "misconception": m} for a, m in wrong]}
+
+
+@pytest.mark.parametrize("item, raw, status", [
+    (_form_item("numeric", "3/25", "decimal"), "0.12", "correct"),
+    (_form_item("numeric", "3/25", "decimal"), "3/25", "not_decimal"),
+    (_form_item("fraction", "21/50", "fraction"), "0.42", "not_fraction"),
+    (_form_item("fraction", "21/50", "fraction"), "42/100", "correct"),
+    (_form_item("fraction", "1/5", "lowest"), "0.2", "not_fraction"),
+    (_form_item("fraction", "9/4", "mixed"), "9/4", "not_mixed"),
+    (_form_item("fraction", "9/4", "mixed"), "2.25", "not_mixed"),
+    (_form_item("fraction", "9/4", "mixed"), "2 1/4", "correct"),
+    (_form_item("fraction", "3", "fraction"), "3", "correct"),
+])
+def test_a_right_value_in_the_form_not_asked_for_does_not_count(item, raw, status):
+    assert grade_response(item, raw).status == status
+    assert grade_response(item, raw).correct is (status == "correct")
+
+
+def test_a_wrong_answer_without_an_exact_decimal_is_recognised_when_typed_rounded():
+    item = _form_item("numeric", "11", "any", wrong=[("100/11", "unitary_inverted"), ("-23/3", "sign")])
+    assert grade_response(item, "9.09").misconception == "unitary_inverted"
+    assert grade_response(item, "9.1").misconception == "unitary_inverted"
+    assert grade_response(item, "-7.67").misconception == "sign"      # rounded
+    assert grade_response(item, "-7.66").misconception == "sign"      # cut short
+    assert grade_response(item, "9.2").status == "wrong"
+    assert grade_response(item, "9").status == "wrong"                # a whole number is not a rounding

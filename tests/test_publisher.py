@@ -207,3 +207,15 @@ def test_an_upload_without_a_file_is_refused_kindly(publisher):
     client, token = publisher
     response = client.post("/publish/upload", data={"csrf_token": token}, content_type="multipart/form-data")
     assert response.status_code == 422 and "Choose a pack file first." in text(response)
+
+
+def test_the_publisher_page_shows_how_far_the_background_audio_got(publisher, instance):
+    client, _token = publisher
+    (instance / "packs").mkdir(parents=True, exist_ok=True)
+    status = instance / "packs" / "audio_status.json"
+    status.write_text(json.dumps({"state": "building", "done": 3, "total": 12, "current": "fractions-6", "packs": []}))
+    page = text(client.get("/publish"))
+    assert 'id="audio-status"' in page and "3 of 12 packs ready; rendering fractions-6" in page
+    status.write_text(json.dumps({"state": "failed", "done": 2, "total": 2, "packs": [
+        {"pack": "data-6", "ok": False}, {"pack": "decimals-6", "ok": True}]}))
+    assert "Read-aloud audio failed for: data-6. See the server log." in text(client.get("/publish"))

@@ -52,6 +52,8 @@ BROKEN = [
     ("items/basics.yaml", 'check: "frac(1, 4) + frac(1, 2)"', 'check: "frac(1, 4) + frac(1, 3)"',
      'check: "frac(1, 4) + frac(1, 3)"', "check 'frac(1, 4) + frac(1, 3)' computes 7/12"),
     ("reflections.yaml", "kind: scale", "kind: slider", "kind: slider", "kind must be scale, choice or text"),
+    ("items/basics.yaml", "  form: any\n", "  form: neat\n", "form: neat", "form must be one of any, lowest, decimal"),
+    ("items/basics.yaml", "  form: any\n", "  form: mixed\n", "form: mixed", "form is 'mixed' but"),
 ]
 
 

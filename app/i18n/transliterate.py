@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indic_transliteration import sanscript
 
@@ -94,7 +95,7 @@ def to_roman(text: str, locale: str, style: str = "simple") -> str:
         raise ValueError(f"no Roman transliteration for locale {locale!r}")
     script = _BENGALI if lang == "bn" else _DEVANAGARI
     word = _word_pattern(script)
-    rendered = word.sub(lambda m: _render_word(m.group(), script, lang, style), str(text))
+    rendered = word.sub(lambda m: _render_word_once(m.group(), script.name, lang, style), str(text))
     return parse_native_digits(rendered).replace("॥", ".").replace("।", ".")
 
 
@@ -162,6 +163,13 @@ def _delete_schwas(units: list[_Unit], lang: str) -> None:
 def _word_pattern(script: _Script) -> re.Pattern:
     start = chr(script.vowels[0] & 0xFF80)
     return re.compile(f"[{start}-{chr(ord(start) + 0x7F)}]+")
+
+
+@lru_cache(maxsize=200_000)
+def _render_word_once(word: str, script_name: str, lang: str, style: str) -> str:
+    # A pack repeats its words thousands of times across items and locales' documents: spell each once.
+    script = _DEVANAGARI if script_name == _DEVANAGARI.name else _BENGALI
+    return _render_word(word, script, lang, style)
 
 
 def _render_word(word: str, script: _Script, lang: str, style: str) -> str:

@@ -14,17 +14,29 @@ from .signing import TrustError
 
 
 def audio_entries(pack) -> list:
-    """(key, text, locale) for everything a student may hear: item text, hints, feedback."""
+    """(key, text, locale) for everything a student may hear: item text, hints, feedback, worked examples."""
     entries = []
     for locale in pack.locales:
         for item in pack.items:
-            entries.append((f"{item['id']}.speak", str(item["speak"][locale]), locale))
+            entries.append((f"{item['id']}.speak", spoken_item(item, locale), locale))
             for number, hint in enumerate(item.get("hints") or [], 1):
                 entries.append((f"{item['id']}.hint{number}", str(hint[locale]), locale))
         for sid in pack.own_skill_ids:
             for mc in pack.skills[sid].get("misconceptions") or []:
                 entries.append((f"{mc['id']}.feedback", str(mc["feedback"][locale]), locale))
+        from .worked_examples import clip_entries
+        entries += [(key, text, locale) for key, text in clip_entries(pack, locale)]
     return entries
+
+
+def spoken_item(item, locale: str) -> str:
+    """What the read-aloud clip says: the figure's description first (as the phone's own voice does), then the question."""
+    from ..i18n.speakable import to_speakable
+    figure = item.get("figure")
+    if not figure:
+        return str(item["speak"][locale])
+    described = figure["speak"][locale] if figure.get("speak") else to_speakable(str(figure["alt"][locale]), locale)
+    return f"{described} {item['speak'][locale]}"
 
 
 AUDIO_RECIPE = "espeak-ng/opus16/v1"  # change it when the voice settings change, to re-render every clip

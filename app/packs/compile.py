@@ -1,7 +1,10 @@
 """Turning a validated pack source into the JSON documents phones and the server read."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..grading import format_value, parse_answer
+from . import worked_examples
 from .validate import LoadedPack
 
 
@@ -37,6 +40,7 @@ def meta_document(pack: LoadedPack) -> dict:
         "skills": [{
             "id": s["id"],
             "prerequisites": _plain(s.get("prerequisites") or []),
+            "worked_examples": worked_examples.meta_entries(s),
             "misconceptions": [{"id": m["id"], "remediation": _plain(m.get("remediation") or [])}
                                for m in s.get("misconceptions") or []],
         } for s in own],
@@ -60,14 +64,92 @@ def item_record(item) -> dict:
     }
     if kind == "choice":
         record["choices"] = [str(c["key"]).lower() for c in item["choices"]]
+    elif needs_slash_key(item):
+        record["keypad"] = "fraction"
+    if item.get("figure"):
+        record["figure"] = {"kind": str(item["figure"]["kind"])}
     if item.get("template"):
         record["template"] = item["template"]
     return record
 
 
+def _not_a_decimal(raw) -> bool:
+    value = parse_answer(str(raw), "numeric")
+    if value is None:
+        return False
+    denominator = Fraction(value).denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    return denominator != 1
+
+
+def needs_slash_key(item) -> bool:
+    """A numeric item whose answer, accepted forms or wrong answers only a fraction can write (80/3)."""
+    raws = [item.get("answer")] + list(item.get("accept") or []) + [w.get("answer") for w in item.get("wrong") or []
+                                                                   if isinstance(w, dict)]
+    return item.get("kind") == "numeric" and any(_not_a_decimal(r) for r in raws if r is not None)
+
+
+def _drawings(figure, locales) -> dict:
+    """locale -> (SVG with its words as tokens, the words); drawn once per figure and build."""
+    from .figure_draw import draw_figure
+    cached = getattr(figure, "drawings", None)
+    if cached is not None and set(cached) >= set(locales):
+        return cached
+    drawings = {}
+    for loc in locales:
+        words = []
+        drawings[loc] = (draw_figure(figure, loc, None, words), words)
+    try:
+        figure.drawings = drawings  # asked for by the items document and by every locale's text
+    except AttributeError:
+        pass
+    return drawings
+
+
+def shared_figure_svg(block, locales) -> str | None:
+    """The figure's SVG when one drawing serves every locale (its words sent per locale): stored once, in the items document."""
+    figure = block.get("figure")
+    if not figure:
+        return None
+    svgs = {svg for svg, _words in _drawings(figure, locales).values()}
+    return svgs.pop() if len(svgs) == 1 else None
+
+
+def figure_entry(block, locale: str, locales=None) -> dict | None:
+    """A block's figure for one locale: alt text, speakable description, and its words (shared drawing) or SVG.
+
+    The SVG carries role="img"; the phone names it with `alt` (aria-label) as it shows it and
+    puts each locale's words into a shared drawing's tokens.
+    """
+    from ..i18n.speakable import to_speakable
+    from .figure_draw import draw_figure
+    figure = block.get("figure")
+    if not figure:
+        return None
+    alt = _text(figure["alt"], locale)
+    speak = _text(figure["speak"], locale) if figure.get("speak") else to_speakable(alt, locale)
+    entry = {"alt": alt, "speak": speak}
+    if locales and shared_figure_svg(block, locales) is not None:
+        words = _drawings(figure, locales)[locale][1]
+        if words:
+            entry["labels"] = words
+    else:
+        entry["svg"] = draw_figure(figure, locale, None)
+    return entry
+
+
 def items_document(pack: LoadedPack) -> dict:
     """Every item of the pack, templates expanded, without text."""
-    return {"pack": pack.source.pack_id, "items": [item_record(i) for i in pack.items]}
+    records = []
+    for item in pack.items:
+        record = item_record(item)
+        svg = shared_figure_svg(item, pack.locales)
+        if svg:
+            record["figure"]["svg"] = svg
+        records.append(record)
+    return {"pack": pack.source.pack_id, "items": records}
 
 
 def text_document(pack: LoadedPack, locale: str) -> dict:
@@ -83,6 +165,9 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         }
         if item["kind"] == "choice":
             entry["choices"] = {str(c["key"]).lower(): _text(c["text"], locale) for c in item["choices"]}
+        figure = figure_entry(item, locale, pack.locales)
+        if figure:
+            entry["figure"] = figure
         items[item["id"]] = entry
     own = [pack.skills[sid] for sid in pack.own_skill_ids]
     return {
@@ -94,6 +179,7 @@ def text_document(pack: LoadedPack, locale: str) -> dict:
         "misconceptions": {m["id"]: {"name": _text(m["name"], locale), "feedback": _text(m["feedback"], locale)}
                            for s in own for m in s.get("misconceptions") or []},
         "items": items,
+        "worked_examples": worked_examples.text_entries(pack, locale, _text, figure_entry),
         "reflections": {r["id"]: {"text": _text(r["text"], locale),
                                   "options": [_text(o, locale) for o in r.get("options") or []]}
                         for r in pack.source.reflections},
@@ -120,4 +206,7 @@ def roman_document(text_doc: dict) -> dict:
         "skills": {sid: roman(name) for sid, name in text_doc["skills"].items()},
         "glossary": [{"id": g["id"], "term": roman(g["term"]), "definition": roman(g["definition"])}
                      for g in text_doc["glossary"]],
+        "worked_examples": {sid: [{"id": ex["id"], "problem": roman(ex["problem"]), "simplified": roman(ex["simplified"]),
+                                   "steps": [roman(step) for step in ex["steps"]]} for ex in examples]
+                            for sid, examples in text_doc.get("worked_examples", {}).items()},
     }

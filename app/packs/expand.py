@@ -181,6 +181,12 @@ def _instance(template: dict, names: dict, number: int, rng: random.Random):
     for key in TEXT_FIELDS:
         if key in template:
             item[key] = _fill_map(template[key], names)
+    if "figure" in template:
+        from .figures import fill_figure
+        try:
+            item["figure"] = fill_figure(template["figure"], names)
+        except TemplateError as exc:
+            raise TemplateError("figure", f"figure: {exc}") from None
     for key in STEP_FIELDS:
         if isinstance(template.get(key), list):
             steps = SourceList(_fill_map(step, names) for step in template[key])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 from fractions import Fraction
 
-from ..grading import is_lowest_terms, parse_answer, parse_number
+from ..grading import FORMS, has_exact_decimal, is_lowest_terms, parse_answer, parse_number
 
 ITEM_FIELDS = {"id", "skill", "kind", "difficulty", "seconds", "extension", "text", "simplified", "speak",
                "answer", "form", "accept", "wrong", "hints", "solution", "choices", "template", "context", "check", "figure"}
@@ -109,10 +109,15 @@ def check_answer(item, problems, what: str, misconceptions_allowed: set, all_mis
         problems.add(item, "answer", f"{what}: answer '{answer_raw}' does not parse; write {fix}")
         return
     form = item.get("form", "any")
-    if form not in ("any", "lowest"):
-        problems.add(item, "form", f"{what}: form must be 'any' or 'lowest'")
+    if form not in FORMS:
+        problems.add(item, "form", f"{what}: form must be one of {', '.join(FORMS)} "
+                                   "(decimal, fraction and mixed: the right value typed another way does not count)")
     elif form == "lowest" and kind != "choice" and not is_lowest_terms(answer_raw):
         problems.add(item, "answer", f"{what}: form is 'lowest' but the answer {answer_raw} can be simplified")
+    elif form == "decimal" and kind != "choice" and not has_exact_decimal(answer):
+        problems.add(item, "form", f"{what}: form is 'decimal' but {answer_raw} has no exact decimal; use form: any")
+    elif form == "mixed" and kind != "choice" and (answer.denominator == 1 or abs(answer) < 1):
+        problems.add(item, "form", f"{what}: form is 'mixed' but {answer_raw} is not more than 1 with a fraction part")
     accepted = [answer]
     for alt in item.get("accept") or []:
         value = parse_answer(str(alt), kind)

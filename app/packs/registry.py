@@ -31,11 +31,26 @@ def verify_artifact(manifest_bytes: bytes, files_dir: Path, trusted: dict) -> di
         return data
 
     for entry in body.get("files", []) + body.get("audio", {}).get("files", []):
-        checked(entry)
+        data = checked(entry)
+        if entry.get("role") in ("items", "text"):
+            _refuse_unsafe_figures(data, Path(entry["path"]).name)
     # Signature -> index SHA-256 (checked above, and again as it is read) -> each clip's SHA-256.
     for clip in audio_clip_entries(body, checked):
         checked(clip)
     return body
+
+
+def _refuse_unsafe_figures(data: bytes, name: str) -> None:
+    """A signed pack whose figures hold unsafe markup is refused, as the validator would have refused its source."""
+    from .svg_safety import unsafe_figures
+    try:
+        document = json.loads(data)
+    except ValueError:
+        raise TrustError(f"{name}: a pack document that is not JSON") from None
+    found = unsafe_figures(document) if isinstance(document, dict) else []
+    if found:
+        where, reason = found[0]
+        raise TrustError(f"{name}: the figure of {where} is unsafe: {reason}")
 
 
 def publish(db, manifest_path: Path, files_dir: Path, trusted: dict, user_id=None) -> dict:
@@ -49,11 +64,31 @@ def publish(db, manifest_path: Path, files_dir: Path, trusted: dict, user_id=Non
     existing = db["packs"].rows_where("pack_id = ? AND version = ?", [body["pack"], body["version"]])
     existing = next(iter(existing), None)
     if existing and existing["manifest_sha256"] != row["manifest_sha256"]:
-        raise TrustError(f"{body['pack']} {body['version']} is already published with other content; bump the version")
+        change = _audio_change(json.loads(json.loads(existing["manifest"])["body"]), body)
+        if change == "drops audio":
+            return body  # a text-only rebuild of a version whose audio is out already: keep the richer manifest
+        if change != "adds audio":
+            raise TrustError(f"{body['pack']} {body['version']} is already published with other content; bump the version")
+        # The same documents with read-aloud audio added (rendered after the server started): amend in place.
+        with write(db):
+            db["packs"].update((body["pack"], body["version"]), {k: row[k] for k in ("manifest", "manifest_sha256", "key_id")})
+        return body
     if not existing:
         with write(db):
             db["packs"].insert(row)
     return body
+
+
+def _audio_change(old: dict, new: dict) -> str | None:
+    """"adds audio" / "drops audio" when two manifests of a version differ only by the audio section; else None."""
+    strip = lambda body: {k: v for k, v in body.items() if k != "audio"}  # noqa: E731
+    if strip(old) != strip(new):
+        return None
+    if "audio" in new and "audio" not in old:
+        return "adds audio"
+    if "audio" in old and "audio" not in new:
+        return "drops audio"
+    return None
 
 
 def publish_built_folder(db, packs_dir: Path, trusted: dict) -> list:

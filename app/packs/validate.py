@@ -7,7 +7,9 @@ from pathlib import Path
 
 from . import item_checks as checks
 from .expand import TemplateError, expand_template
+from .figures import check_figure
 from .source import PackSource, Problems, read_pack_source
+from .worked_examples import check_worked_examples
 
 PACK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DOTTED_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -28,6 +30,7 @@ class LoadedPack:
     skills: dict = field(default_factory=dict)            # id -> skill block, this pack and required ones
     misconceptions: dict = field(default_factory=dict)    # id -> (skill id, block)
     item_ids: set = field(default_factory=set)            # this pack and required ones
+    worked_example_ids: set = field(default_factory=set)  # this pack and required ones
     own_skill_ids: list = field(default_factory=list)
 
 
@@ -51,9 +54,11 @@ def load_pack(path: Path, problems: Problems, _seen=None) -> LoadedPack | None:
         pack.skills.update(other.skills)
         pack.misconceptions.update(other.misconceptions)
         pack.item_ids |= other.item_ids
+        pack.worked_example_ids |= other.worked_example_ids
     _check_skills(pack, problems)
     _expand_and_check_items(pack, problems)
     _check_references(pack, problems)
+    check_worked_examples(pack, problems)
     _check_graph(pack, problems)
     _check_extras(pack, problems)
     return pack
@@ -184,6 +189,7 @@ def _expand_and_check_items(pack: LoadedPack, problems: Problems) -> None:
                 checks.check_text_map(choice["text"], (item["choices"], i), pack.locales, problems, f"choice {i + 1} of {what}")
         checks.check_answer(item, problems, what, _misconceptions_reachable(pack, skill), set(pack.misconceptions))
         checks.check_computed_answer(item, problems, what)
+        check_figure(item, pack.locales, problems, f"template '{item['template']}'" if item.get("template") else what)
 
 
 def _ancestors(pack: LoadedPack, skill_id: str) -> set:

@@ -43,8 +43,9 @@ def _home(refusal: CheckRefused | None = None, status: int = 200):
     if published:
         packs_dir, keys_dir = _paths()
         entry = next((e for e in catalogue_view(db, packs_dir, keys_dir) if e["pack"] == published), None)
+    from ..packs.audio_background import read_status
     return render_template("publisher/home.html", packs=_my_packs(db, user["publisher"] or user["username"]),
-                           refusal=refusal, published=entry), status
+                           refusal=refusal, published=entry, audio=read_status(_paths()[0])), status
 
 
 @bp.get("")

@@ -97,6 +97,55 @@ export function isLowestTerms(raw) {
   return gcd(num, den) === 1n;
 }
 
+/** How a response was written: 'integer', 'decimal', 'fraction', 'mixed', or null. */
+export function typedShape(raw) {
+  const text = normalizeText(raw);
+  if (INTEGER.test(text)) return "integer";
+  if (DECIMAL.test(text)) return "decimal";
+  if (FRACTION.test(text)) return "fraction";
+  if (MIXED.test(text)) return "mixed";
+  return null;
+}
+
+/** Why a right value does not count yet (the item asked for another form), or null. */
+export function formStatus(form, raw, value) {
+  const shape = typedShape(raw);
+  const whole = value.den === 1n;
+  const abs = value.num < 0n ? -value.num : value.num;
+  if (form === "decimal" && (shape === "fraction" || shape === "mixed")) return "not_decimal";
+  if ((form === "fraction" || form === "lowest") && shape === "decimal" && !whole) return "not_fraction";
+  if (form === "mixed" && !whole && abs > value.den && shape !== "mixed") return "not_mixed";
+  if (form === "lowest" && !isLowestTerms(raw)) return "not_simplified";
+  return null;
+}
+
+function floorDiv(a, b) {  // floor of a/b for BigInt, b > 0
+  const q = a / b;
+  return (a % b !== 0n && a < 0n) ? q - 1n : q;
+}
+
+/** True when typed is exact rounded or cut to `places` decimals (23/3 -> 7.67 or 7.66). */
+function roundsTo(exact, typed, places) {
+  const scale = 10n ** BigInt(places);
+  const sign = exact.num < 0n ? -1n : 1n;
+  const absNum = exact.num < 0n ? -exact.num : exact.num;
+  const rounded = fraction(sign * floorDiv(2n * absNum * scale + exact.den, 2n * exact.den), scale);
+  const cut = fraction(sign * floorDiv(absNum * scale, exact.den), scale);
+  return sameValue(typed, rounded) || sameValue(typed, cut);
+}
+
+/** Digits after the point of a typed decimal (0 for anything else). */
+export function decimalPlaces(raw) {
+  const text = normalizeText(raw);
+  return DECIMAL.test(text) ? text.split(".")[1].length : 0;
+}
+
+function terminates(value) {
+  let den = value.den;
+  for (const p of [2n, 5n]) while (den % p === 0n) den /= p;
+  return den === 1n;
+}
+
 /** Parse a response for an item kind: a fraction for numeric/fraction, a key for choice. */
 export function parseAnswer(raw, kind) {
   if (raw === null || raw === undefined) return null;
@@ -127,15 +176,19 @@ export function gradeResponse(item, raw) {
   } else {
     const targets = [parseNumber(item.answer), ...(item.accept || []).map(parseNumber)];
     if (targets.some((t) => sameValue(t, value))) {
-      if (item.form === "lowest" && !isLowestTerms(raw)) {
-        return { correct: false, misconception: null, status: "not_simplified", normalized };
-      }
+      const status = formStatus(item.form, raw, value);
+      if (status) return { correct: false, misconception: null, status, normalized };
       return { correct: true, misconception: null, status: "correct", normalized };
     }
   }
+  const places = kind === "choice" ? 0 : decimalPlaces(raw);
   for (const rule of item.wrong || []) {
     const expected = kind === "choice" ? String(rule.answer).toLowerCase() : parseNumber(rule.answer);
     if (kind === "choice" ? value === expected : sameValue(value, expected)) {
+      return { correct: false, misconception: rule.misconception, status: "misconception", normalized };
+    }
+    // A wrong value with no exact decimal (100/11) is typed rounded (9.09): still that mistake.
+    if (places >= 1 && places <= 3 && expected !== null && !terminates(expected) && roundsTo(expected, value, places)) {
       return { correct: false, misconception: rule.misconception, status: "misconception", normalized };
     }
   }

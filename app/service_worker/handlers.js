@@ -4,7 +4,7 @@
 import * as hw from "./homework.js";
 import { _, deviceLocale, ngettext, useLocale } from "./i18n.js";
 import { answersWaiting, heldInMemory, onHeldChange, pending, record, withHeld } from "./outbox.js";
-import { audioUrl, collectGarbage, dropAudio } from "./pack_audio.js";
+import { audioUrl, collectGarbage, dropAudio, exampleAudioUrls } from "./pack_audio.js";
 import { contentFor } from "./packs.js";
 import { currentProfile, join, JoinError, listProfiles, switchTo, updateProfile } from "./profiles.js";
 import { joinScreen } from "./screen_join.js";
@@ -97,8 +97,11 @@ async function currentStatus() {
 async function itemContext(profile, state, progress) {
   const content = await contentFor(progress.pins, profile.locale, { roman: !!profile.roman });
   const voices = await knownVoices();
-  const ctx = { profile, state, progress, content, voices, audioUrl: null };
-  if (progress.current && !voices.has(profile.locale)) ctx.audioUrl = await audioUrl(content, progress.current, profile.locale);
+  const ctx = { profile, state, progress, content, voices, audioUrl: null, exampleAudio: [] };
+  if (progress.current && !voices.has(profile.locale)) {
+    ctx.audioUrl = await audioUrl(content, progress.current, profile.locale);
+    ctx.exampleAudio = await exampleAudioUrls(content, progress.current, profile.locale);
+  }
   return ctx;
 }
 

@@ -3,7 +3,8 @@
 // manifest, so finding a version's clips means reading its indexes.
 
 import { del, done, put, transact } from "./store.js";
-import { fetchVerified, forgetDocs, freeSpace, installed, MARGIN, newestVersions, PACK_CACHE, PackError, readDoc } from "./packs.js";
+import { fetchVerified, forgetDocs, freeSpace, installed, MARGIN, newestVersions, PACK_CACHE, PackError, publisherKeys,
+  readDoc, verifyManifest } from "./packs.js";
 
 /** The per-locale audio index entries of a manifest body (the manifest's signature covers their SHA-256). */
 function audioIndexes(body) {
@@ -56,21 +57,50 @@ async function clipUrls(cache, record, { locales = null, fetchMissing = false } 
   return urls;
 }
 
+const AMEND_EVERY_MS = 30 * 1000;
+const lastAsked = new Map(); // "pack@version" -> when its manifest was last asked for audio
+
+/**
+ * A version installed before its audio was rendered (the server renders audio after it starts
+ * serving) gains it later under the same version: ask again, at most every 30 seconds, and
+ * take the new manifest only when it is signed and lists exactly the same documents.
+ */
+export async function withAudioAmendment(record, now = Date.now()) {
+  if (record.body.audio || now - (lastAsked.get(record.key) || 0) < AMEND_EVERY_MS) return record;
+  lastAsked.set(record.key, now);
+  const response = await fetch(`/packs/${record.pack}/${record.version}/manifest.json`, { cache: "no-store" }).catch(() => null);
+  if (!response || !response.ok) return record;
+  const envelope = await response.json();
+  const body = await verifyManifest(envelope, await publisherKeys());
+  const sameFiles = JSON.stringify(body.files) === JSON.stringify(record.body.files);
+  if (!body.audio || body.pack !== record.pack || body.version !== record.version || !sameFiles) return record;
+  const amended = { ...record, body, envelope };
+  await transact(["packs"], "readwrite", async (s) => {
+    const fresh = await done(s.packs.get(record.key));
+    if (fresh) await done(s.packs.put({ ...fresh, body, envelope }));
+  });
+  forgetDocs();
+  return amended;
+}
+
 /**
  * Cache the read-aloud clips of some items in one locale, when there is room. Only the
  * clips of the sets on the phone come down (tens of KB), not the whole audio pack (MBs).
  * The chain of trust: the manifest's signature covers the locale's audio index's SHA-256;
  * the index gives each clip's SHA-256; fetchVerified checks both before caching.
  */
-export async function installAudio(record, locale, itemIds) {
+export async function installAudio(record, locale, itemIds, skills = []) {
   const indexEntry = audioIndexes(record.body).find((f) => f.locale === locale);
   if (!indexEntry) return 0;
   const cache = await caches.open(PACK_CACHE);
   await fetchVerified(cache, indexEntry);
   const index = await readDoc(indexEntry.path);
   const wanted = new Map();
-  for (const id of itemIds) {
-    const file = audioClip((index.clips || {})[`${id}.speak`]);
+  // Each item's question, and the worked examples of the sets' skills (<skill>.example1, ...).
+  const keys = [...itemIds.map((id) => `${id}.speak`),
+    ...skills.flatMap((skill) => [1, 2, 3].map((n) => `${skill}.example${n}`))];
+  for (const key of keys) {
+    const file = audioClip((index.clips || {})[key]);
     if (file) wanted.set(file.sha256, file);
   }
   const need = [...wanted.values()].reduce((sum, f) => sum + f.bytes, 0);
@@ -88,14 +118,26 @@ export async function installAudio(record, locale, itemIds) {
 }
 
 /** The cached audio URL of an item's speakable text in a locale (from the audio index), or null. */
-export async function audioUrl(content, itemId, locale) {
-  const d = content.packOf(itemId);
+export function audioUrl(content, itemId, locale) {
+  return clipUrl(content.packOf(itemId), `${itemId}.speak`, locale);
+}
+
+/** The cached audio URLs of the worked examples of an item's skill, in order ([] when none is on the phone). */
+export async function exampleAudioUrls(content, itemId, locale) {
+  const item = content.item(itemId);
+  if (!item) return [];
+  const urls = [];
+  for (const n of [1, 2, 3]) urls.push(await clipUrl(content.packOf(itemId), `${item.skill}.example${n}`, locale));
+  return urls;
+}
+
+async function clipUrl(d, key, locale) {
   if (!d || !(d.audio && d.audio[locale])) return null;
   const indexEntry = audioIndexes(d.body).find((f) => f.locale === locale);
   if (!indexEntry) return null;
   if (!d.audioIndex) d.audioIndex = {};
   if (!d.audioIndex[locale]) d.audioIndex[locale] = await readDoc(indexEntry.path).catch(() => ({ clips: {} }));
-  const file = audioClip((d.audioIndex[locale].clips || {})[`${itemId}.speak`]);
+  const file = audioClip((d.audioIndex[locale].clips || {})[key]);
   if (!file) return null;
   const url = `/packs/${file.path}`;
   return (await caches.match(url)) ? url : null;

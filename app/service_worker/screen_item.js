@@ -4,6 +4,8 @@
 import { _, ngettext } from "./i18n.js";
 import { entryFor, position, summary } from "./homework.js";
 import { h, raw, screen, warning } from "./render.js";
+import { figureHtml } from "./figure.js";
+import { examplesFor, workedExampleBlock } from "./worked_example.js";
 
 /** The "why this item" line in the student's language, from the entry's reason code. */
 export function whyLine(entry, content, locale) {
@@ -35,6 +37,9 @@ function feedback(last, item, text, mcFeedback) {
     case "misconception":
       return h`<p class="fb" role="alert">${mcFeedback(last.mc) || _("Not quite. Try again.")}</p>`;
     case "not_simplified": return h`<p class="fb" role="alert">${_("Right value! Now write it in lowest terms.")}</p>`;
+    case "not_decimal": return h`<p class="fb" role="alert">${_("Right value! Now write it as a decimal, like 0.5.")}</p>`;
+    case "not_fraction": return h`<p class="fb" role="alert">${_("Right value! Now write it as a fraction, like 3/4.")}</p>`;
+    case "not_mixed": return h`<p class="fb" role="alert">${_("Right value! Now write it as a mixed fraction, like 2 1/4.")}</p>`;
     case "unparsed":
       return h`<p class="fb" role="alert">${item.kind === "fraction" ? _("Write a number or a fraction, like 3/4.") : _("Write a number, like 12 or -3.")}</p>`;
     case "empty": return h`<p class="fb" role="alert">${item.kind === "choice" ? _("Choose an answer first.") : _("Type your answer first.")}</p>`;
@@ -51,13 +56,15 @@ function answerInput(item, text, st, draft) {
     return h`<div class="choices" role="radiogroup" aria-labelledby="answer-label"><p id="answer-label" class="legend"><strong>${_("Answer")}</strong></p>${options}</div>`;
   }
   const value = (st.last && st.last.r) || draft || "";
-  const keys = h`<div class="keys">${item.kind === "fraction"
+  // Numeric items whose answer or a wrong answer only a fraction can write (80/3) get the / key too.
+  const slash = item.kind === "fraction" || item.keypad === "fraction";
+  const keys = h`<div class="keys">${slash
     ? h`<button type="button" data-insert="/" data-for="answer" aria-label="${_("Fraction")}">/</button>` : ""}<button
     type="button" data-insert="-" data-for="answer" aria-label="${_("Minus")}">−</button></div>`;
   return h`<label for="answer">${_("Answer")}</label>
 <div class="entry"><input id="answer" name="answer" class="answer" inputmode="decimal" autocomplete="off" autocorrect="off"
   spellcheck="false" maxlength="40" value="${value}" ${raw(locked ? "readonly" : "")} aria-describedby="answer-help">${locked ? "" : keys}</div>
-<p id="answer-help" class="help">${item.kind === "fraction" ? _("For a fraction, type the top number, then /, then the bottom number.") : _("Type a number.")}</p>`;
+<p id="answer-help" class="help">${slash ? _("For a fraction, type the top number, then /, then the bottom number.") : _("Type a number.")}</p>`;
 }
 
 /** One item of a set, as it stands: answer box, feedback, hints, solution, buttons. */
@@ -78,6 +85,9 @@ export function itemScreen(ctx, { draft = "", notices = [] } = {}) {
   const canHint = st.hints < (text.hints || []).length && !st.correct;
   const sayable = voices.has(locale) || ctx.audioUrl;
   const offerHint = !st.correct && st.attempts >= 2 && canHint;
+  const figure = text.figure;
+  const spoken = [figure ? figure.speak : "", text.speak || text.text].filter(Boolean).join(" ");
+  const fresh = examplesFor(ctx, id).fresh && !st.attempts && !st.hints;
   // A new item takes focus to its heading; after Check or Hint focus stays where it was
   // (htmx keeps it on the answer box), and the feedback is announced as an alert.
   const focusHeading = raw(st.last || st.hints ? "" : "autofocus");
@@ -86,9 +96,11 @@ ${extension ? h`<h1 tabindex="-1" ${focusHeading}>${_("Extension (optional)")}</
     : h`<h1 tabindex="-1" ${focusHeading}>${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}</h1>
 <progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
+${workedExampleBlock(ctx, id, fresh, voices.has(locale))}
 <div class="card" data-item="${id}" data-kind="${item.kind}">
+${figureHtml(figure, item.figure && item.figure.svg, locale)}
 <p class="q" lang="${text.roman ? `${locale}-Latn` : locale}">${question}</p>
-${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${text.speak || text.text}"
+${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${spoken}"
   ${raw(ctx.audioUrl ? 'data-audio="say-audio"' : "")}>${_("Read aloud")}</button>${ctx.audioUrl
     ? h`<audio id="say-audio" preload="none" src="${ctx.audioUrl}"></audio>` : ""}</p>` : ""}
 <form hx-post="/app/check" hx-target="#app" hx-disabled-elt="#app form button">

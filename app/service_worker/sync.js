@@ -6,7 +6,7 @@ import { pending, settle } from "./outbox.js";
 import { installId, listProfiles, updateProfile } from "./profiles.js";
 import { done, transact } from "./store.js";
 import { needsAudio } from "./device.js";
-import { collectGarbage, installAudio } from "./pack_audio.js";
+import { collectGarbage, installAudio, withAudioAmendment } from "./pack_audio.js";
 import { installPack, newestVersions, PackError, installed, publisherKeys } from "./packs.js";
 
 export const BATCH = 50;
@@ -117,20 +117,24 @@ export async function installPacks(profile, list) {
   return !short;
 }
 
-/** Items of the sets a profile has on the phone (to play now, in reserve, or as an extension). */
-async function itemsOnPhone(profileId) {
+/** Entries of the sets a profile has on the phone (to play now, in reserve, or as an extension). */
+async function entriesOnPhone(profileId) {
   const state = await transact(["state"], "readonly", (s) => done(s.state.get(profileId)));
   const sets = [...((state && state.sets) || []), ...Object.values((state && state.progress) || {}).map((p) => p.set)];
-  return sets.flatMap((set) => [...(set.items || []), ...(set.reserve || []), ...(set.extension ? [set.extension] : [])])
-    .map((e) => e.item);
+  return sets.flatMap((set) => [...(set.items || []), ...(set.reserve || []), ...(set.extension ? [set.extension] : [])]);
 }
 
 /** Fetch the read-aloud clips of a profile's sets in a locale that no on-device voice speaks. */
 export async function installAudioFor(profile, locale = profile.locale) {
   if (!(await needsAudio(locale))) return 0;
-  const ids = await itemsOnPhone(profile.id);
+  const entries = await entriesOnPhone(profile.id);
+  const ids = entries.map((e) => e.item);
+  const skills = [...new Set(entries.map((e) => e.skill).filter(Boolean))];
   let fetched = 0;
-  for (const record of await installed()) fetched += await installAudio(record, locale, ids).catch(() => 0);
+  for (const record of await installed()) {
+    const current = await withAudioAmendment(record).catch(() => record);
+    fetched += await installAudio(current, locale, ids, skills).catch(() => 0);
+  }
   return fetched;
 }
 

@@ -49,12 +49,13 @@ def pack_index():
 
 @bp.get("/<pack_id>/<version>/manifest.json")
 def pack_manifest(pack_id, version):
-    """The signed manifest of one published version (immutable once published)."""
+    """The signed manifest of one published version: its documents never change, but audio may be added once."""
     row = next(iter(get_db()["packs"].rows_where("pack_id = ? AND version = ?", [pack_id, version])), None)
     if row is None:
         abort(404)
     from .assets import asset_response
-    return asset_response(row["manifest"].encode(), "application/json", IMMUTABLE, quality=9)
+    # Revalidated (ETag) rather than immutable: a version published before its audio was rendered gains it later.
+    return asset_response(row["manifest"].encode(), "application/json", "no-cache", quality=9)
 
 
 @bp.get("/keys.json")

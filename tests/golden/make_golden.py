@@ -98,6 +98,10 @@ GRADING_ITEMS = {
     "choice": _item("s", "choice", "b", choices=["a", "b", "c"], wrong=[("a", "longer_is_bigger")]),
     "choice_upper": _item("s", "choice", "B", choices=["A", "B"], wrong=[("A", "flipped")]),
     "big": _item("s", "numeric", "123456789012345678901234567890"),
+    "as_decimal": _item("s", "numeric", "3/25", form="decimal", wrong=[("0.325", "digits_as_decimal")]),
+    "as_fraction": _item("s", "fraction", "21/50", form="fraction", wrong=[("42/10", "wrong_denominator")]),
+    "as_mixed": _item("s", "fraction", "9/4", form="mixed", wrong=[("2 1/2", "mixed_wrong")]),
+    "rounded_wrong": _item("s", "numeric", "5", wrong=[("100/11", "inverted"), ("-23/3", "sign_ignored")]),
 }
 
 RESPONSES = [
@@ -108,7 +112,8 @@ RESPONSES = [
     "1 2/8", "1 4/4", "6/8", "-2/3", "−2/3", "- 2/3", "2/3", "-4/6", "-0 2/3", "b", "B", " b ", "a",
     "A", "c", "(b)", "", "   ", "abc def", "3/4/5", "1e3", "0x10", "٣", "৩/৪", "12345678901234567890123456789012345678901",
     "123456789012345678901234567890", "1234567890123456789012345678901234567890", "-0", "+0", "0.0",
-    "½", "¾", "3 /4", "3/ 4", "1 1 /4", None,
+    "½", "¾", "3 /4", "3/ 4", "1 1 /4", "0.12", "3/25", "0.42", "21/50", "2 1/4", "9/4", "2.25",
+    "9.09", "9.1", "9.0909", "9.2", "-7.67", "-7.66", "-7.6", "-7.7", "0.325", None,
 ]
 
 

@@ -5,7 +5,7 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { installFakes } from "./fake_browser.mjs";
-import { audioUrl, collectGarbage, dropAudio, installAudio } from "../../app/service_worker/pack_audio.js";
+import { audioUrl, collectGarbage, dropAudio, exampleAudioUrls, installAudio } from "../../app/service_worker/pack_audio.js";
 import { forgetDocs } from "../../app/service_worker/packs.js";
 import { all, del, get, put } from "../../app/service_worker/store.js";
 
@@ -128,4 +128,14 @@ test("dropAudio removes every clip and audio index and clears the flags", async 
   await dropAudio();
   assert.equal(cached.size, 0);
   assert.deepEqual((await get("packs", record.key)).audio, {});
+});
+
+test("the worked examples of the sets' skills come down too, and are found by skill and number", async () => {
+  const [a, ex1, ex2, other] = [clip("a"), clip("example one"), clip("example two"), clip("other skill")];
+  const record = version("1.0.0", { "a.speak": a, "s.add.example1": ex1, "s.add.example2": ex2, "s.mul.example1": other });
+  await put("packs", record);
+  assert.equal(await installAudio(record, "hi", ["a"], ["s.add"]), a.bytes + ex1.bytes + ex2.bytes);
+  assert.ok(!cached.has(url(other)), "a skill not in the sets brings no clip");
+  const content = { item: () => ({ skill: "s.add" }), packOf: () => ({ body: record.body, audio: { hi: true } }) };
+  assert.deepEqual(await exampleAudioUrls(content, "a", "hi"), [url(ex1), url(ex2), null]);
 });
