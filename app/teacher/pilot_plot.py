@@ -35,6 +35,8 @@ def arms_plot(arms: list, names: dict, pre_label: str = "pre", post_label: str =
         parts.append(f'<text x="{x1 + 8}" y="{_y(post) + 4:.1f}" font-size="11" fill="{colour}">{name} '
                      f'{post:.0f}</text>')
         described.append(f"{name}: {pre:.0f} → {post:.0f}")
+    if not described:
+        return Markup("")  # no post-tests yet: nothing to draw
     label = escape("; ".join(described))
     return Markup(f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-label="{label}" '
                   f'class="pilot-plot">{"".join(parts)}</svg>')
