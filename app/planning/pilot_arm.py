@@ -44,6 +44,12 @@ def without_items(catalog: dict, drop) -> dict:
     return dict(catalog, items={i: item for i, item in catalog["items"].items() if i not in drop})
 
 
+def served_catalog(db, student_id: int, catalog: dict) -> dict:
+    """What may be put in front of this student now: the catalog less an open pilot's held-out items while it runs."""
+    pilot = pilot_of_student(db, student_id)
+    return without_items(catalog, pilot["held_out"]) if pilot and pilot["status"] == "running" else catalog
+
+
 def _p_success(plan, catalog: dict, item_id: str) -> float:
     """The model's prediction, for the teacher's display only: it chooses nothing in the static arm."""
     item = catalog["items"][item_id]
