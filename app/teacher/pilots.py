@@ -5,8 +5,7 @@ from flask import Response, redirect, render_template, request, url_for
 
 from ..db import get_db
 from ..i18n.pilot_words import arm_name, refusal_line
-from ..i18n.web import get_locale
-from ..i18n.web import gettext as _
+from ..i18n.web import get_locale, gettext as _
 from ..pilot.held_out import PilotRefused
 from ..pilot.randomize import MIN_FOR_BETWEEN
 from ..pilot.report import pilot_view
