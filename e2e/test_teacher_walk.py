@@ -119,7 +119,7 @@ def test_pilot_report_equity_and_cards(teacher_page, teacher_server):
     problems += page_problems(page, "equity")
     page.get_by_role("link", name="CSV export").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="students.csv").click()
+        page.get_by_role("link", name="students.csv", exact=True).click()
     assert "display_name" in open(download.value.path(), encoding="utf-8-sig").readline()
     page.get_by_role("link", name="Students", exact=True).click()
     problems += page_problems(page, "roster")
