@@ -142,3 +142,15 @@ def test_superscript_powers_are_read_as_powers():
     assert "10 की घात 23" in to_speakable("10²³", "hi")
     assert to_speakable("aᵐ × aⁿ", "en") == "a to the power m times a to the power n"
     assert to_speakable("5²", "en") == "5 squared"
+
+
+def test_word_hyphens_and_case_endings_are_not_minus_signs():
+    assert to_speakable("कभी-कभी 5 - 3", "hi") == "कभी-कभी 5 घटा 3"
+    assert to_speakable("3.47-এ 7-এর মান", "bn") == "3.47 এ 7 এর মান"
+    assert to_speakable("5-x", "en") == "5 minus x"
+    assert speakable_problems(to_speakable("7-এর", "bn")) == []
+
+
+@pytest.mark.parametrize("locale, words", [("en", "35 degrees Celsius"), ("hi", "35 डिग्री सेल्सियस"), ("bn", "35 ডিগ্রি সেলসিয়াস")])
+def test_celsius_is_read_whole(locale, words):
+    assert words in to_speakable("35°C", locale)

@@ -9,6 +9,7 @@ Digits stay digits: every voice we ship reads them in its own language (checked 
 from __future__ import annotations
 
 import re
+import unicodedata
 from fractions import Fraction
 
 SPEAKABLE_LOCALES = ("en", "hi", "ta", "bn", "mr")
@@ -76,6 +77,9 @@ UNIT_WORDS: dict[str, dict[str, str]] = {
            "km²": "चौरस किलोमीटर", "cm³": "घन सेंटिमीटर", "m³": "घन मीटर"},
 }
 DEGREE_WORDS = {"en": "degrees", "hi": "डिग्री", "ta": "டிகிரி", "bn": "ডিগ্রি", "mr": "अंश"}
+CELSIUS_WORDS = {"en": "degrees Celsius", "hi": "डिग्री सेल्सियस", "ta": "டிகிரி செல்சியஸ்",
+                 "bn": "ডিগ্রি সেলসিয়াস", "mr": "अंश सेल्सिअस"}
+_CELSIUS = re.compile(r"[ \t]*°[ \t]?C(?![A-Za-z])")
 _DEGREE = re.compile(r"[ \t]*°")
 # A run of superscripts after a base is a power: 2⁴ -> 2^4, 10²³ -> 10^23, aᵐ -> a^m.
 _SUPER_PLAIN = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵐ", "0123456789-nm")
@@ -131,6 +135,7 @@ def to_speakable(text: str, locale: str) -> str:
     out = _normalize(str(text))
     out = _UNIT.sub(lambda m: f" {UNIT_WORDS[base_locale(locale)][m.group(1)]}", out)
     out = _SUPER_RUN.sub(lambda m: "^" + _paren_if_signed(m.group().translate(_SUPER_PLAIN)), out)
+    out = _CELSIUS.sub(f" {CELSIUS_WORDS[base_locale(locale)]}", out)
     out = _DEGREE.sub(f" {DEGREE_WORDS[base_locale(locale)]}", out)
     out = _VULGAR_AT.sub(lambda m: (f"{m.group(1)} " if m.group(1) else "") + _VULGAR[m.group(2)], out)
     out = _BLANK_AFTER_OP.sub(" □", out)
@@ -231,6 +236,11 @@ def _mixed(match: re.Match, words: dict[str, str]) -> str:
     return words["mixed"].format(w=whole, frac=words["over"].format(n=num, d=den))
 
 
+def _is_word_char(ch: str) -> bool:
+    """A letter or a vowel sign (Indic vowel signs are marks, not letters, to str.isalpha)."""
+    return bool(ch) and unicodedata.category(ch)[0] in "LM"
+
+
 def _minus_to_words(text: str, words: dict[str, str]) -> str:
     """Say each math minus as subtraction or as a negative sign; leave word hyphens alone."""
     pieces = []
@@ -239,8 +249,12 @@ def _minus_to_words(text: str, words: dict[str, str]) -> str:
         start, end = match.span()
         before = text[:start]
         after = text[end:]
-        if before[-1:].isalpha() and after[:1].isalpha():
-            continue  # a hyphenated word such as "well-known"
+        if _is_word_char(before[-1:]) and _is_word_char(after[:1]):
+            continue  # a hyphenated word such as "well-known" or "कभी-कभी"
+        if before[-1:].isdigit() and _is_word_char(after[:1]) and not after[:1].isascii():
+            pieces.append(text[last:start] + " ")  # a case ending after a number ("7-এর"): no sign to say
+            last = end
+            continue
         prev = before.rstrip()
         if not after.lstrip() or not (after.lstrip()[0].isalnum() or after.lstrip()[0] in "(□.-"):
             if not (before.endswith(" ") and after.startswith(" ")):

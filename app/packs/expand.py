@@ -184,7 +184,7 @@ def _instance(template: dict, names: dict, number: int, rng: random.Random):
     if "figure" in template:
         from .figures import fill_figure
         try:
-            item["figure"] = fill_figure(template["figure"], names)
+            item["figure"] = fill_figure(template["figure"], names, fill)
         except TemplateError as exc:
             raise TemplateError("figure", f"figure: {exc}") from None
     for key in STEP_FIELDS:

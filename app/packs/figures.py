@@ -327,18 +327,20 @@ LOCALE_KEY = re.compile(r"^[a-z]{2,3}$")
 FIGURE_KEYS = set().union(*(r | o for r, o in KINDS.values()), COMMON, {"label", "value", "count"})
 
 
-def fill_figure(value, names: dict, locale: str = "en"):
-    """A template's figure for one expansion: "{a}" alone takes a's value; other text is filled per locale."""
-    from .expand import fill
+def fill_figure(value, names: dict, fill, locale: str = "en"):
+    """A template's figure for one expansion: "{a}" alone takes a's value; other text is filled per locale.
+
+    `fill(text, names, locale)` is the template engine's text filler (passed in: expand calls us).
+    """
     if isinstance(value, dict):
         out = SourceMap()
         out.file, out.line, out.key_lines = getattr(value, "file", ""), getattr(value, "line", 0), getattr(value, "key_lines", {})
         for key, inner in value.items():
             inner_locale = key if isinstance(key, str) and LOCALE_KEY.match(key) and key not in FIGURE_KEYS else locale
-            out[key] = fill_figure(inner, names, inner_locale)
+            out[key] = fill_figure(inner, names, fill, inner_locale)
         return out
     if isinstance(value, list):
-        out = SourceList(fill_figure(v, names, locale) for v in value)
+        out = SourceList(fill_figure(v, names, fill, locale) for v in value)
         out.file, out.line = getattr(value, "file", ""), getattr(value, "line", 0)
         out.item_lines = getattr(value, "item_lines", [])
         return out

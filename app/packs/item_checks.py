@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from fractions import Fraction
 
 from ..grading import FORMS, has_exact_decimal, is_lowest_terms, parse_answer, parse_number
@@ -10,6 +11,7 @@ ITEM_FIELDS = {"id", "skill", "kind", "difficulty", "seconds", "extension", "tex
                "answer", "form", "accept", "wrong", "hints", "solution", "choices", "template", "context", "check", "figure"}
 TEMPLATE_FIELDS = (ITEM_FIELDS - {"template", "choices", "accept", "check"}) | {"count", "params", "let", "where", "seed", "extra"}
 KINDS = ("numeric", "fraction", "choice")
+ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
 def unknown_fields(block, allowed, problems, what: str) -> None:

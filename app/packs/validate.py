@@ -13,7 +13,6 @@ from .worked_examples import check_worked_examples
 
 PACK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DOTTED_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
-ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 REVIEW_STATES = ("source", "draft", "in_review", "reviewed")
 META_FIELDS = {"id", "version", "title", "description", "publisher", "licence", "grades", "locales", "requires", "diagnostic"}
@@ -155,7 +154,7 @@ def _expand_and_check_items(pack: LoadedPack, problems: Problems) -> None:
     for template in pack.source.templates:
         tid = template.get("id")
         checks.unknown_fields(template, checks.TEMPLATE_FIELDS, problems, f"template '{tid}'")
-        if not isinstance(tid, str) or not ITEM_ID.match(tid):
+        if not isinstance(tid, str) or not checks.ITEM_ID.match(tid):
             problems.add(template, "id" if "id" in template else None, "a template needs id: lowercase letters, digits and dashes")
             continue
         try:
@@ -167,7 +166,7 @@ def _expand_and_check_items(pack: LoadedPack, problems: Problems) -> None:
         what = f"item '{iid}'"
         if "template" not in item:
             checks.unknown_fields(item, checks.ITEM_FIELDS, problems, what)
-        if not isinstance(iid, str) or not ITEM_ID.match(iid):
+        if not isinstance(iid, str) or not checks.ITEM_ID.match(iid):
             problems.add(item, "id" if "id" in item else None, "an item needs id: lowercase letters, digits and dashes, e.g. frac-add-001")
             continue
         if iid in pack.item_ids:

@@ -15,7 +15,6 @@ def _examples(skill) -> list:
 
 def check_worked_examples(pack, problems) -> None:
     """Each worked example: a unique id, a problem and its speakable form in every locale, 2-5 steps, a figure if any."""
-    from .validate import ITEM_ID
     for sid in pack.own_skill_ids:
         skill = pack.skills[sid]
         if "worked_examples" not in skill:
@@ -32,7 +31,7 @@ def check_worked_examples(pack, problems) -> None:
             eid = example.get("id")
             what = f"worked example '{eid}'"
             checks.unknown_fields(example, FIELDS, problems, what)
-            if not isinstance(eid, str) or not ITEM_ID.match(eid):
+            if not isinstance(eid, str) or not checks.ITEM_ID.match(eid):
                 problems.add(example, "id" if "id" in example else None,
                              f"skill '{sid}': a worked example needs id: lowercase letters, digits and dashes, e.g. dec-we-place-1")
                 continue
