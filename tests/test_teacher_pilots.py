@@ -60,6 +60,7 @@ def test_a_teacher_runs_a_pilot_from_start_to_report(pilot_app, pilot_class, cap
     reply = pilot_app.test_client().post("/api/v1/sync", json={"events": []},
                                          headers={"Authorization": f"Bearer {device_token}"}).get_json()
     assert reply["pilot"]["arm"] == people[0]["arm"] and {"acked", "sets", "mastery", "packs"} <= set(reply)
+    assert reply["pilot"]["held_out"] == pilot["held_out"]
 
     # The teacher ends the window: both arms get the same post-test, made of the held-out items.
     assert client.post(f"/teacher/classes/{klass['id']}/pilot/end", data={"csrf_token": token}).status_code == 302

@@ -33,5 +33,7 @@ def pilot_for_phone(db, student_id: int) -> dict | None:
     pilot = pilot_of_student(db, student_id)
     if pilot is None:
         return None
+    # The held-out items travel too, so nothing the phone picks by itself (practice while waiting) serves one early.
     return {"id": pilot["id"], "arm": pilot["arm"], "design": pilot["design"], "status": pilot["status"],
-            "ends_at": int(pilot["ends_at"] * 1000), "skills": pilot["skill_arms"] if pilot["design"] == "within" else {}}
+            "ends_at": int(pilot["ends_at"] * 1000), "skills": pilot["skill_arms"] if pilot["design"] == "within" else {},
+            "held_out": pilot["held_out"] if pilot["status"] == "running" else []}
