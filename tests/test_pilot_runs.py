@@ -84,3 +84,15 @@ def test_held_out_items_avoid_the_diagnostic_remediation_and_what_the_class_has_
     remediation = {i for mc in catalog["misconceptions"].values() for i in mc["remediation"]}
     assert not set(held) & (set(catalog["diagnostic"]) | remediation)
     assert choose_held_out(catalog, skills, set(), seed=1) == held
+
+
+def test_the_window_ending_releases_the_post_test_at_the_next_sync(pilot_app, pilot_class):
+    world = pilot_class(3)
+    db, catalog = world["db"], world["catalog"]
+    pilot = start_pilot(db, world["class"]["id"], UNIT, 1, world["asha"], catalog, seed=5)
+    first, *others = world["students"]
+    doc = next(s for s in open_sets(db, first["id"]) if s.get("pilot"))
+    do_set(world["phones"][first["id"]], catalog, doc, lambda item: True, pilot["ends_at"] + 60)
+    assert latest_pilot(db, world["class"]["id"])["status"] == "post_test"
+    for student in world["students"]:     # everyone's, not only the one who synced
+        assert [s["kind"] for s in open_sets(db, student["id"])] == ["post_test"]

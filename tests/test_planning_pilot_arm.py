@@ -37,3 +37,22 @@ def test_held_out_items_are_kept_from_a_teachers_swap_while_the_pilot_runs(pilot
     offered = {c["item"] for c in set_edits.candidates(db, catalog, student["id"], skill, set(), limit=500)}
     assert offered and not offered & set(pilot["held_out"])
     assert without_items(catalog, []) is catalog
+
+
+def test_an_adaptive_half_blocked_by_a_prerequisite_on_the_static_half_gets_the_worksheet_meanwhile(pilot_app, pilot_class):
+    import json
+
+    from app.db import write
+    from app.planning.refresh import refresh_student
+    from tests.pilot_fixtures import open_sets
+    world = pilot_class(2, ["Guna", "Hema"])
+    db, catalog, student = world["db"], world["catalog"], world["students"][0]
+    pilot = start_pilot(db, world["class"]["id"], UNIT, 2, world["asha"], catalog, seed=1)
+    # Everything the unit builds on is on the worksheet; what builds on it is the engine's.
+    halves = {s: ("static" if s == "frac.equivalent" else "adaptive") for s in pilot["skills"]}
+    with write(db):
+        db.execute("UPDATE pilots SET skill_arms = ? WHERE id = ?", [json.dumps(halves), pilot["id"]])
+        db.execute("UPDATE sets SET status = 'withdrawn' WHERE student_id = ? AND status = 'released'", [student["id"]])
+    refresh_student(db, student["id"], catalog)
+    doc = next(s for s in open_sets(db, student["id"]) if s.get("pilot"))
+    assert doc["arm"] == "static" and {e["skill"] for e in doc["items"]} == {"frac.equivalent"}

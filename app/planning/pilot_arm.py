@@ -147,20 +147,31 @@ def pilot_next_set(db, student_id: int, plan, catalog: dict, settings: dict, now
         return first  # the pre-test: every arm takes the diagnostic first
     sets = _pilot_sets(db, student_id, pilot["started_at"])
     made = [doc.get("arm") for _status, doc in sets if doc.get("pilot") == pilot["id"]]
-    if pilot["design"] == "within":
-        mode = "adaptive" if made.count("adaptive") <= made.count("static") else "static"
-        skills = [s for s in pilot["skills"] if pilot["skill_arms"].get(s) == mode]
+    if pilot["design"] == "between":
+        modes = [pilot["arm"]]
     else:
-        mode, skills = pilot["arm"], list(pilot["skills"])
+        # Alternate the halves. The adaptive half can be blocked by a prerequisite on the static half (its items are
+        # not the engine's to serve): then the worksheet comes now, and the engine once the worksheet has taught it.
+        turn = "adaptive" if made.count("adaptive") <= made.count("static") else "static"
+        modes = [turn, "static" if turn == "adaptive" else "adaptive"]
+    for mode in modes:
+        proposal = _arm_set(pilot, mode, plan, served, first, sets, made, settings, now)
+        if proposal.get("items"):
+            return dict(proposal, pilot=pilot["id"], arm=mode)
+    return {}
+
+
+def _arm_set(pilot: dict, mode: str, plan, served: dict, first: dict, sets: list, made: list, settings: dict,
+             now: float) -> dict:
+    """One arm's set: the worksheet, or the engine on the arm's skills (the unit's, or its half in the within design)."""
+    skills = (list(pilot["skills"]) if pilot["design"] == "between"
+              else [s for s in pilot["skills"] if pilot["skill_arms"].get(s) == mode])
     if mode == "static":
         pending = {e["item"] for status, doc in sets if status in ("proposed", "released") for e in doc.get("items") or []}
         # As many items as the engine would give this student now: the arms differ in which items, not how many.
         size = len(first.get("items") or []) or int(settings.get("set_size", DEFAULT_SETTINGS["set_size"]))
-        proposal = static_set(plan, served, skills, now, size, pending, made.count("static"))
-    elif pilot["design"] == "between":
-        proposal = first
-    else:
-        other = {i for i, item in served["items"].items()
-                 if item["skill"] in pilot["skills"] and item["skill"] not in skills}
-        proposal = next_set_for(plan, without_items(served, other), now, dict(unit_settings, skills=skills))
-    return dict(proposal, pilot=pilot["id"], arm=mode)
+        return static_set(plan, served, skills, now, size, pending, made.count("static"))
+    if pilot["design"] == "between":
+        return first
+    other = {i for i, item in served["items"].items() if item["skill"] in pilot["skills"] and item["skill"] not in skills}
+    return next_set_for(plan, without_items(served, other), now, dict(settings, skills=skills))
