@@ -25,6 +25,8 @@ export function whyLine(entry, content, locale) {
     case "extension": return _("A challenge in %(skill)s, if you want one.", { skill: skillName });
     case "teacher": return _("Your teacher chose this item for you");
     case "diagnostic": return _("A quick check of what you already know");
+    case "worksheet": return _("Next on the worksheet: %(skill)s.", { skill: skillName });
+    case "post_test": return _("A check-up question: answer it on your own first.");
     default: return entry.why || "";
   }
 }

@@ -101,6 +101,12 @@ def init_templates(app) -> None:
     from ..i18n.explain import pre_approved_label, signal_lines, tier_line, why_line
     app.jinja_env.globals.update(why_line=why_line, tier_line=tier_line, signal_lines=signal_lines,
                                  pre_approved_label=pre_approved_label)
+    # The pilot's codes (verdict, design, interval) in the teacher's language.
+    from ..i18n import pilot_words as pw
+    app.jinja_env.globals.update(pilot_verdict_line=pw.verdict_line, pilot_design_line=pw.design_line,
+                                 pilot_interval_line=pw.interval_line, pilot_detectable_line=pw.detectable_line,
+                                 pilot_equity_line=pw.equity_line, pilot_arm_name=pw.arm_name,
+                                 pilot_subgroup_name=pw.subgroup_name)
 
 
 def class_context(klass: dict) -> dict:
