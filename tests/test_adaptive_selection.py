@@ -9,6 +9,8 @@ from app.i18n.explain import english_names, why_line
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
 DAY = 86400
 NOW = 1_767_225_600 + 40 * DAY
+# Skills mastered weeks ago are fading: tests about other choices leave the micro-check out.
+NO_MICRO_CHECK = {"micro_check_below": 0.0}
 
 
 class Log:
@@ -71,7 +73,7 @@ def test_same_inputs_same_set():
 
 
 def test_skills_open_up_when_their_prerequisites_are_mastered():
-    result = next_set_for(Log().master("int_compare", 1).state(), CATALOG, NOW, {})
+    result = next_set_for(Log().master("int_compare", 1).state(), CATALOG, NOW, NO_MICRO_CHECK)
     skills = {e["skill"] for e in result["items"]}
     assert "int_add" in skills
     assert not skills & {"int_subtract", "frac_add", "frac_equivalent"}
@@ -93,7 +95,7 @@ def test_items_in_the_productive_zone_are_preferred():
 def test_repeated_recent_misconception_brings_remediation_first():
     log = Log().master("int_compare", 1).master("int_add", 6)
     log.answer("sub2", False, 37, "subtract_negative_as_minus").answer("sub6", False, 38, "subtract_negative_as_minus")
-    result = next_set_for(log.state(), CATALOG, NOW, {})
+    result = next_set_for(log.state(), CATALOG, NOW, NO_MICRO_CHECK)
     check_shape(result)
     first = result["items"][0]
     assert first["reason"] == "misconception_remediation"
@@ -123,7 +125,8 @@ def test_remediation_stops_once_remediation_items_are_answered_right():
 def test_mastered_skills_come_back_for_review_when_due():
     log = Log().master("int_compare", 1)
     result = next_set_for(log.state(), CATALOG, NOW, {})
-    review = [e for e in result["items"] if e["reason"] == "spaced_review"]
+    review = [e for e in next_set_for(log.state(), CATALOG, NOW, {"micro_check_below": 0.0})["items"]
+              if e["reason"] == "spaced_review"]
     assert review and review[0]["skill"] == "int_compare" and "mastered" in english(review[0])
     fresh = Log().master("int_compare", 36)
     assert not [e for e in next_set_for(fresh.state(), CATALOG, NOW, {})["items"]
@@ -155,7 +158,7 @@ def test_students_ahead_get_an_optional_extension():
     ext = result["extension"]
     assert ext["reason"] == "extension" and ext["optional"] and CATALOG["items"][ext["item"]]["extension"]
     assert all(not CATALOG["items"][e["item"]]["extension"] for e in result["items"])
-    assert all(e["reason"] == "spaced_review" for e in result["items"])
+    assert all(e["reason"] in ("spaced_review", "micro_check") for e in result["items"])
 
 
 def test_reserve_holds_up_to_three_remediation_items_for_the_set():
@@ -200,3 +203,22 @@ def test_one_persistent_misconception_brings_up_to_two_remediation_items():
     remediation = [e for e in result["items"] if e["reason"] == "misconception_remediation"]
     assert len(remediation) == 2 and {e["misconception"] for e in remediation} == {"subtract_negative_as_minus"}
     assert len(next_set_for(log.state(), CATALOG, NOW, {"max_remediation": 1})["items"]) == 5
+
+
+def test_a_fading_mastered_skill_opens_the_set_with_a_micro_check():
+    """Predicted recall below the threshold: two quick items on that skill come first, with the recall in why_args."""
+    from app.adaptive.review import recall_probability
+    log = Log().master("int_compare", 1)
+    state = log.state()
+    recall = recall_probability(state.skills["int_compare"].review, NOW)
+    assert recall < 0.7
+    result = next_set_for(state, CATALOG, NOW, {})
+    check_shape(result)
+    first = result["items"][:2]
+    assert [e["reason"] for e in first] == ["micro_check", "micro_check"]
+    assert {e["skill"] for e in first} == {"int_compare"} and first[0]["why_args"]["recall"] == round(recall, 2)
+    assert "Micro-check" in english(first[0])
+    assert not [e for e in result["items"][2:] if e["reason"] == "micro_check"]
+    # Recall still above the threshold: no micro-check (a plain review may still come when due).
+    assert not [e for e in next_set_for(state, CATALOG, NOW, {"micro_check_below": recall - 0.01})["items"]
+                if e["reason"] == "micro_check"]

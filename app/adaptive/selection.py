@@ -15,7 +15,7 @@ from .review import DAY, is_due, recall_probability
 from .tiers import DEFAULT_TIER_SETTINGS, tier_reason
 
 REASONS = ("misconception_remediation", "productive_practice", "prerequisite_gap",
-           "spaced_review", "extension")
+           "spaced_review", "extension", "micro_check")
 
 DEFAULT_SETTINGS = {
     "set_size": 5,
@@ -27,6 +27,8 @@ DEFAULT_SETTINGS = {
     "max_remediation": 2,         # of the five, at most this many remediation items
     "max_review": 2,              # ... and at most this many spaced-review items
     "review_target": 0.85,        # review before predicted recall falls below this
+    "micro_check_below": 0.7,     # a mastered skill whose predicted recall fell below this opens the set ...
+    "micro_check_size": 2,        # ... with this many quick items on it (a micro-check)
     "no_repeat_days": 7,          # an item answered correctly this recently is not repeated
     "no_repeat_helped_days": 7,   # nor one whose answer was shown (a hint, a retry): it would be remembered, not known
     "reserve_size": 3,
@@ -151,11 +153,15 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
     size = cfg["set_size"]
     items: list = []
 
+    # A micro-check first: the mastered skill whose predicted recall fell furthest below the threshold.
+    _micro_check(b, items, state)
+
     # Round-robin over active misconceptions, so one alone may bring two of its items.
     pending = list(active)
-    while pending and len(items) < min(size, cfg["max_remediation"]):
+    cap = len(items) + cfg["max_remediation"]
+    while pending and len(items) < min(size, cap):
         for mc, recent in list(pending):
-            if len(items) >= min(size, cfg["max_remediation"]):
+            if len(items) >= min(size, cap):
                 break
             found = b.best_item(catalog["misconceptions"][mc].get("remediation", []))
             if not found:
@@ -167,7 +173,7 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
     due = sorted((s for s in mastered if is_due(state.skills[s].review, b.now, cfg["review_target"])),
                  key=lambda s: (recall_probability(state.skills[s].review, b.now), s))
     for skill in due:
-        if len(items) >= size or sum(e["reason"] == "spaced_review" for e in items) >= cfg["max_review"]:
+        if len(items) >= size or sum(e["reason"] in ("spaced_review", "micro_check") for e in items) >= cfg["max_review"]:
             break
         _add_review(b, items, skill)
 
@@ -201,6 +207,20 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
         "minutes": round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in items) / 60),
         "generated_at": b.now,
     }
+
+
+def _micro_check(b: _Builder, items: list, state) -> None:
+    """Open the set with a few items on the mastered skill most likely forgotten, when its recall fell below the threshold."""
+    fading = sorted((recall_probability(state.skills[s].review, b.now), s) for s in state.skills
+                    if state.skills[s].mastered and recall_probability(state.skills[s].review, b.now) < b.cfg["micro_check_below"])
+    if not fading:
+        return
+    recall, skill = fading[0]
+    for _ in range(min(b.cfg["micro_check_size"], b.cfg["max_review"])):  # a micro-check is review: within its cap
+        found = b.best_item(b.items_by_skill.get(skill, []), review=True)
+        if not found:
+            break
+        items.append(b.entry(found[0], found[1], "micro_check", {"recall": round(recall, 2)}))
 
 
 def _add_review(b: _Builder, items: list, skill: str) -> None:

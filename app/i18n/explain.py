@@ -92,6 +92,11 @@ def why_line(entry: dict, names: dict | None = None, locale: str | None = None) 
                             "You mastered %(skill)s %(num)d days ago: a quick review keeps it fresh",
                             days, skill=skill)
         return _("You mastered %(skill)s earlier: a quick review keeps it fresh", skill=skill)
+    if reason == "micro_check":
+        recall = args.get("recall")
+        if isinstance(recall, (int, float)):
+            return _("Micro-check: predicted recall of %(skill)s fell to %(pct)s%%", skill=skill, pct=round(recall * 100))
+        return _("Micro-check: %(skill)s may be fading", skill=skill)
     if reason == "extension":
         return _("A challenge: you are ahead on %(skill)s", skill=skill)
     if reason == "diagnostic":

@@ -8,7 +8,8 @@ import { audioUrl, collectGarbage, dropAudio, exampleAudioUrls } from "./pack_au
 import { contentFor } from "./packs.js";
 import { currentProfile, join, JoinError, listProfiles, pinMatches, switchTo, updateProfile } from "./profiles.js";
 import { joinScreen } from "./screen_join.js";
-import { doneScreen, emptyScreen, itemScreen, reflectionScreen } from "./screen_item.js";
+import { doneScreen, emptyScreen, itemScreen, lastPractice, nudgeLine, reflectionScreen } from "./screen_item.js";
+import { h } from "./render.js";
 import { pinScreen, profilesScreen } from "./screen_profiles.js";
 import { progressScreen } from "./screen_progress.js";
 import { get } from "./store.js";
@@ -108,6 +109,7 @@ async function itemContext(profile, state, progress) {
 
 async function homework(profile, state, options = {}) {
   let active = hw.activeSet(state);
+  const before = lastPractice(state);
   if (!active) {
     const content = await contentFor({}, profile.locale);
     return emptyScreen({ profile }, { waiting: hw.waitingFor(state), storageShort: await storageShort(), missing: false, content });
@@ -120,6 +122,12 @@ async function homework(profile, state, options = {}) {
     const [progress, events] = hw.startSet(active.set, content.versions);
     await save(profile, progress, events);
     active = { set: active.set, progress };
+  }
+  if (options.opening && active.progress.stage === "items") {
+    // Opening the app: a short nudge with its reason, above the question (never mid-item after that).
+    const content = await contentFor(active.progress.pins, profile.locale);
+    const line = nudgeLine(state, active.set, content, profile.locale, Date.now(), before);
+    if (line) options = { ...options, notices: [h`<p class="note" role="status" data-nudge>${line}</p>`] };
   }
   return renderProgress(profile, await stateOf(profile), active.progress, options);
 }
@@ -167,9 +175,11 @@ async function act(change, form) {
 export async function start(form) {
   // "unless=join": the page already shows a join form (the server's); leave it if nobody joined.
   if (form && form.get && form.get("unless") === "join" && !(await currentProfile())) return null;
+  // A navigation (opening the app) asks with no form; taps on Homework ask through htmx.
+  const opening = !form || (form.get && form.get("unless") === "join");
   return withProfile(async (profile, state) => {
     lastScreen.set(profile.id, "start");
-    return homework(profile, state);
+    return homework(profile, state, { opening });
   });
 }
 

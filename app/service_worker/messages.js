@@ -109,10 +109,13 @@ export const MESSAGES = [
   N_("That PIN is not right. Ask your teacher if you forgot it."),
   N_("This phone's storage is full, so Abhyas cannot keep your homework. Delete some photos, videos or apps you do not need, then tap Join again."),
   N_("Too many wrong PINs. Wait a minute, then try again."),
+  N_("A quick check: have you kept %(skill)s? You learned it a while ago."),
+  N_("Review is due: you learned %(skill)s a while ago, and a quick check keeps it."),
 ];
 
 /** Counted msgids (singular, plural). */
 export const PLURALS = [
+  ngettext("Welcome back! It has been %(num)d day since you last practised: a few questions keep it fresh.", "Welcome back! It has been %(num)d days since you last practised: a few questions keep it fresh.", 0),
   ngettext("%(num)d of %(total)d right at the first try.", "%(num)d of %(total)d right at the first try.", 0),
   ngettext("%(num)d more right after help: that is practice.", "%(num)d more right after help: that is practice.", 0),
   ngettext("%(num)d answer so far", "%(num)d answers so far", 0),

@@ -22,6 +22,7 @@ export function whyLine(entry, content, locale) {
     case "productive_practice": return _("Just right for you now: %(skill)s.", { skill: skillName });
     case "prerequisite_gap": return _("%(skill)s comes first: the next topics build on it.", { skill: skillName });
     case "spaced_review": return _("A quick review of %(skill)s, so you keep it.", { skill: skillName });
+    case "micro_check": return _("A quick check: have you kept %(skill)s? You learned it a while ago.", { skill: skillName });
     case "extension": return _("A challenge in %(skill)s, if you want one.", { skill: skillName });
     case "teacher": return _("Your teacher chose this item for you");
     case "diagnostic": return _("A quick check of what you already know");
@@ -70,6 +71,37 @@ function answerInput(item, text, st, draft) {
 <div class="entry"><input id="answer" name="answer" class="answer" inputmode="decimal" autocomplete="off" autocorrect="off"
   spellcheck="false" maxlength="40" value="${value}" ${raw(locked ? "readonly" : "")} aria-describedby="answer-help">${locked ? "" : keys}</div>
 <p id="answer-help" class="help">${slash ? _("For a fraction, type the top number, then /, then the bottom number.") : _("Type a number.")}</p>`;
+}
+
+const DAY_MS = 86400000;
+export const NUDGE_AFTER_DAYS = 2;
+
+/** When the student last practised on this phone (the latest set started or finished), or null. */
+export function lastPractice(state) {
+  const times = Object.values(state.progress || {}).flatMap((p) => [p.ended || 0, p.started || 0,
+    ...Object.values(p.items || {}).map((st) => st.shownAt || 0)]);
+  const last = Math.max(0, ...times);
+  return last || null;
+}
+
+/**
+ * A short nudge on opening, with its reason: days since the last practice, or review due
+ * (the set opens with a micro-check or a spaced review). Null when there is nothing to say.
+ */
+export function nudgeLine(state, set, content, locale, now = Date.now(), before = lastPractice(state)) {
+  const days = before ? Math.floor((now - before) / DAY_MS) : 0;
+  if (days >= NUDGE_AFTER_DAYS) {
+    return ngettext("Welcome back! It has been %(num)d day since you last practised: a few questions keep it fresh.",
+                    "Welcome back! It has been %(num)d days since you last practised: a few questions keep it fresh.", days);
+  }
+  const review = ((set && set.items) || []).find((e) => e.reason === "micro_check" || e.reason === "spaced_review");
+  if (review) {
+    const doc = content.packOf(review.item);
+    const text = doc ? doc.text[locale] || doc.text.en : null;
+    const skill = (text && text.skills && text.skills[review.skill]) || "";
+    return _("Review is due: you learned %(skill)s a while ago, and a quick check keeps it.", { skill });
+  }
+  return null;
 }
 
 /** One item of a set, as it stands: answer box, feedback, hints, solution, buttons. */

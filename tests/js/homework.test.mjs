@@ -119,3 +119,25 @@ test("the reflection prompt comes from the set's own pack, not another pack's pr
   assert.match(html, /name="confidence" value="1"/);
   assert.match(html, /textarea/);
 });
+
+test("a nudge on opening says why: days since the last practice, or review due", async () => {
+  globalThis.ABHYAS_CATALOGS = { en: { locale: "en", nplurals: 2, messages: {} } };
+  const { useLocale } = await import("../../app/service_worker/i18n.js");
+  const { nudgeLine, lastPractice } = await import("../../app/service_worker/screen_item.js");
+  await useLocale("en");
+  const day = 86400000;
+  const now = Date.UTC(2026, 11, 10);
+  const { progress } = play([[right], [right], [right], [right], [right]]);
+  progress.ended = now - 3 * day;
+  progress.started = now - 3 * day - 600000;
+  for (const st of Object.values(progress.items)) st.shownAt = now - 3 * day - 300000;
+  const state = { progress: { [progress.id]: progress } };
+  assert.equal(lastPractice(state), now - 3 * day);
+  const doc = { pack: "p", items: { r1: {} }, text: { en: { skills: { k: "Comparing integers" } } } };
+  const content = { packs: [doc], packOf: () => doc };
+  const review = { items: [{ item: "r1", skill: "k", reason: "micro_check" }] };
+  assert.match(nudgeLine(state, review, content, "en", now), /It has been 3 days since you last practised/);
+  assert.match(nudgeLine(state, review, content, "en", now - 2 * day), /Review is due: you learned Comparing integers/);
+  assert.equal(nudgeLine(state, set, content, "en", now - 2 * day), null);
+  assert.equal(nudgeLine({ progress: {} }, set, content, "en", now), null);  // a first visit: nothing to nudge
+});
