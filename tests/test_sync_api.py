@@ -9,7 +9,7 @@ import time
 import brotli
 import pytest
 
-from app.db import connect
+from app.db import connect, write
 from app.teacher.class_records import add_student, create_class
 
 
@@ -166,3 +166,13 @@ def test_a_phone_that_syncs_too_fast_is_told_to_wait(client, roster):
     assert statuses[0] == 200 and statuses[-1] == 429
     limited = sync(client, token, {"events": []})
     assert int(limited.headers["Retry-After"]) >= 1 and limited.json["error"]
+
+
+def test_the_class_daily_reminder_reaches_the_phone_off_by_default(client, roster):
+    """The reply tells the phone whether the teacher switched the class's daily reminder on (it starts off)."""
+    token = token_for(client, roster)
+    assert sync(client, token, {"events": []}).json["student"]["reminder"] is False
+    db = roster["db"]
+    with write(db):
+        db.execute("UPDATE classes SET settings = ? WHERE code = ?", [json.dumps({"reminders": True}), roster["code"]])
+    assert sync(client, token, {"events": []}).json["student"]["reminder"] is True

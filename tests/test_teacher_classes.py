@@ -79,7 +79,7 @@ def test_settings_release_mode_threshold_units_and_tiers_are_saved_and_recorded(
     assert (klass["name"], klass["release_mode"], klass["mastery_threshold"]) == ("6B maths", "auto", 0.9)
     import json
     assert json.loads(klass["settings"]) == {"tier2_below": 0.55, "tier3_below": 0.25, "tier3_misconceptions": 3,
-                                             "while_waiting": "practice"}
+                                             "while_waiting": "practice", "reminders": False}
     targets = {row[0]: row[1] for row in db.execute("SELECT target, reason FROM overrides WHERE class_id = ?",
                                                     [class_id])}
     assert {"release_mode", "mastery_threshold", "tier_thresholds"} <= set(targets)

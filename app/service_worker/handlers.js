@@ -12,7 +12,8 @@ import { doneScreen, emptyScreen, itemScreen, lastPractice, nudgeLine, reflectio
 import { h } from "./render.js";
 import { pinScreen, profilesScreen } from "./screen_profiles.js";
 import { progressScreen } from "./screen_progress.js";
-import { get } from "./store.js";
+import { get, put } from "./store.js";
+import { localDay, reminderFor } from "./reminder.js";
 import { flushAll, installAudioFor, onSyncChange, pinnedPackKeys, takeJoinReply } from "./sync.js";
 import { knownVoices } from "./device.js";
 
@@ -298,7 +299,9 @@ export async function settings(form) {
   const locale = String(form.get("locale") || current.locale);
   // The Roman-letters switch is drawn only for Indic languages: when it was not on the form, it keeps its value.
   const roman = form.has("roman_shown") ? form.get("roman") === "1" : !!current.roman;
-  await updateProfile(current.id, { locale, simplified: form.get("simplified") === "1", roman });
+  // The daily reminder switch is drawn only where the browser can remind: elsewhere it keeps its value.
+  const reminder = form.has("reminder_shown") ? form.get("reminder") === "1" : !!current.reminder;
+  await updateProfile(current.id, { locale, simplified: form.get("simplified") === "1", roman, reminder });
   if (locale !== current.locale && navigator.onLine) installAudioFor({ ...current, locale }).catch(() => {});
   statusChanged();
   const screenName = lastScreen.get(current.id) || "start";
@@ -320,3 +323,24 @@ let unreachable = false;
 onSyncChange((change) => {
   if (change.status === "synced") unreachable = false;
 });
+
+/** The daily reminder (Periodic Background Sync): at most one a day, to a profile that asked for it and has work. */
+export async function remindIfDue(now = Date.now()) {
+  const profiles = await listProfiles();
+  const lastReminderDay = await get("meta", "reminder-day");
+  const states = new Map();
+  for (const p of profiles) states.set(p.id, await stateOf(p));
+  const who = reminderFor(profiles, {
+    now, lastReminderDay,
+    lastPracticeOf: (p) => lastPractice(states.get(p.id)),
+    hasWork: (p) => !!hw.activeSet(states.get(p.id)),
+  });
+  if (!who) return false;
+  await useLocale(who.locale);
+  await self.registration.showNotification("Abhyas", {
+    body: _("Time to practise, %(name)s: your homework is ready on this phone.", { name: who.name }),
+    tag: "abhyas-daily", icon: "/static/icons/icon-192.png", lang: who.locale, data: { profile: who.id },
+  });
+  await put("meta", localDay(now), "reminder-day");
+  return true;
+}

@@ -111,6 +111,8 @@ export const MESSAGES = [
   N_("Too many wrong PINs. Wait a minute, then try again."),
   N_("A quick check: have you kept %(skill)s? You learned it a while ago."),
   N_("Review is due: you learned %(skill)s a while ago, and a quick check keeps it."),
+  N_("Remind me once a day"),
+  N_("Time to practise, %(name)s: your homework is ready on this phone."),
 ];
 
 /** Counted msgids (singular, plural). */

@@ -2,6 +2,7 @@
 // shares (the top bar, the Sync now button, the language and simple-words switches).
 
 import { LOCALES, _, currentLocale } from "./i18n.js";
+import { canRemind } from "./reminder.js";
 
 class Raw {
   constructor(text) { this.text = text; }
@@ -72,6 +73,8 @@ export function prefs(profile) {
     <div><label class="toggle"><input type="checkbox" id="pref-simple" name="simplified" value="1" ${raw(profile.simplified ? "checked" : "")}> ${_("Simple words")}</label></div>
     ${ROMAN_LOCALES.includes(profile.locale) ? h`<div><input type="hidden" name="roman_shown" value="1"><label class="toggle"><input type="checkbox"
       id="pref-roman" name="roman" value="1" ${raw(profile.roman ? "checked" : "")}> ${_("Read in Roman letters")}</label></div>` : ""}
+    ${canRemind() ? h`<div><input type="hidden" name="reminder_shown" value="1"><label class="toggle"><input type="checkbox"
+      id="pref-reminder" name="reminder" value="1" ${raw(profile.reminder ? "checked" : "")}> ${_("Remind me once a day")}</label></div>` : ""}
   </form></footer>`;
 }
 

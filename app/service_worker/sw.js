@@ -4,7 +4,7 @@
 
 import { SHELL, VERSION } from "./sw/version.js";
 import { page, route } from "./sw/router.js";
-import { onStatusChange, statusText } from "./sw/handlers.js";
+import { onStatusChange, remindIfDue, statusText } from "./sw/handlers.js";
 import { setVoices } from "./sw/device.js";
 import { deviceLocale } from "./sw/i18n.js";
 import { PACK_CACHE, PackError, prefetchPublished, warmDocs } from "./sw/packs.js";
@@ -119,6 +119,15 @@ self.addEventListener("sync", (event) => {
   event.waitUntil(flushAll({ force: true, reason: "background" }).then((results) => {
     if (Object.values(results || {}).some((r) => r && r.failed)) throw new Error("sync failed; the browser retries");
   }));
+});
+
+// The optional daily reminder of an installed app: the browser wakes the worker about once a day.
+self.addEventListener("periodicsync", (event) => {
+  if (event.tag === "daily-reminder") event.waitUntil(remindIfDue().catch(() => false));
+});
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(self.clients.matchAll({ type: "window" }).then((open) => (open[0] ? open[0].focus() : self.clients.openWindow("/"))));
 });
 
 onStatusChange(broadcastStatus);

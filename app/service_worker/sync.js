@@ -81,6 +81,8 @@ export async function applyReply(profileId, reply) {
       if (student.locale && student.locale !== last.locale) profile.locale = student.locale;
       if (student.simplified !== undefined && student.simplified !== last.simplified) profile.simplified = !!student.simplified;
       if (student.audio !== undefined) profile.audio = !!student.audio;
+      // The teacher switching the class's daily reminder on or off wins only when it is a change.
+      if (student.reminder !== undefined && student.reminder !== last.reminder) profile.reminder = !!student.reminder;
       await done(s.profiles.put(profile));
     }
     state.serverStudent = student;

@@ -196,6 +196,18 @@
     });
   });
 
+  // Switching the daily reminder on asks the browser (a window must ask) for notifications and a daily wake-up.
+  document.addEventListener("change", (event) => {
+    if (event.target.id !== "pref-reminder" || !sw) return;
+    sw.ready.then(async (registration) => {
+      if (!event.target.checked) return;
+      if (window.Notification && Notification.permission === "default") await Notification.requestPermission();
+      if (registration.periodicSync) {
+        await registration.periodicSync.register("daily-reminder", { minInterval: 24 * 60 * 60 * 1000 }).catch(() => {});
+      }
+    });
+  });
+
   document.addEventListener("htmx:configRequest", (event) => {
     event.detail.headers["X-Abhyas-Voices"] = voicesHeader;
   });

@@ -11,7 +11,8 @@ from ..planning.replay import class_settings, skill_params
 
 def student_view(db, student_id: int, catalog: dict) -> dict:
     """What the phone needs after a sync: mastery per skill, open sets, and the student's settings."""
-    threshold = class_settings(db, student_id)["mastery_threshold"]
+    settings = class_settings(db, student_id)
+    threshold = settings["mastery_threshold"]
     params = skill_params(db)
     mastery = {row[0]: {"p": row[1], "p_next": row[3], "attempts": row[2], "mastered": row[1] >= threshold,
                         "params": (params.get(row[0]) or BKTParams()).as_dict()}
@@ -25,7 +26,8 @@ def student_view(db, student_id: int, catalog: dict) -> dict:
         "ORDER BY created_at", [student_id])]
     student = db.execute("SELECT display_name, locale, simplified, audio FROM students WHERE id = ?", [student_id]).fetchone()
     return {"mastery": mastery, "sets": sets, "threshold": threshold, "pilot": pilot_for_phone(db, student_id),
-            "student": {"name": student[0], "locale": student[1], "simplified": bool(student[2]), "audio": bool(student[3])}}
+            "student": {"name": student[0], "locale": student[1], "simplified": bool(student[2]), "audio": bool(student[3]),
+                        "reminder": bool(settings.get("reminders", False))}}
 
 
 def pilot_for_phone(db, student_id: int) -> dict | None:

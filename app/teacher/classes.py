@@ -172,6 +172,8 @@ def save_class_settings(class_id):
     settings = dict(old_settings, **tier_settings(request.form, old_settings))
     # While a set waits for approval: pre-approved practice (the default), or nothing until the teacher approves.
     settings["while_waiting"] = "nothing" if request.form.get("while_waiting") == "nothing" else "practice"
+    # A daily reminder on students' installed phones: off unless the teacher (or the student) switches it on.
+    settings["reminders"] = request.form.get("reminders") == "1"
     with write(db):
         db.execute("UPDATE classes SET name = ?, release_mode = ?, mastery_threshold = ?, settings = ? WHERE id = ?",
                    [name, mode, threshold, json.dumps(settings), class_id])
