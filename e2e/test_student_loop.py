@@ -290,3 +290,38 @@ def test_nothing_until_approved_in_tamil_says_when_the_teacher_was_asked(server,
     settled(page)
     assert screen(page) == "progress"
     _look(page, shots, "ta-4-progress", "ta")
+
+
+FULL_DISK = """() => {
+  for (const name of ["add", "put"]) {
+    const write = IDBObjectStore.prototype[name];
+    IDBObjectStore.prototype[name] = function (...args) {
+      if (this.name === "profiles" || this.name === "meta") throw new DOMException("The disk is full", "QuotaExceededError");
+      return write.apply(this, args);
+    };
+  }
+}"""
+
+
+def test_joining_in_hindi_on_a_full_phone_names_storage_and_registers_no_device(server, phone, shots):
+    """The join screen's language choice, then a full disk: the student reads what to free, the server keeps no device."""
+    klass = _approve_class(server, "6S")
+    asha = _student(server, klass, "आशा", "hi")
+    page = phone.new_page()
+    with phone.expect_event("serviceworker") as started:
+        page.goto(server.url + "/")
+    worker = started.value
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+    page.locator("#join-locale").select_option("hi")
+    expect(page.locator("#app h1")).to_have_text(ui_text("hi", "Join"))
+    _look(page, shots, "hi-0-join", "hi")
+    worker.evaluate(FULL_DISK)
+    page.get_by_role("textbox", name=ui_text("hi", "Class code")).fill(klass["code"])
+    page.get_by_role("textbox", name=ui_text("hi", "PIN")).fill(asha["pin"])
+    page.get_by_role("button", name=ui_text("hi", "Join")).click()
+    expect(page.locator("#app .warn")).to_have_text(ui_text(
+        "hi", "This phone's storage is full, so Abhyas cannot keep your homework. Delete some photos, videos or apps "
+              "you do not need, then tap Join again."))
+    _look(page, shots, "hi-0-join-storage-full", "hi")
+    with server.connect() as db:
+        assert db.execute("SELECT count(*) FROM devices WHERE student_id = ?", [asha["id"]]).fetchone()[0] == 0
