@@ -56,3 +56,17 @@ def test_an_adaptive_half_blocked_by_a_prerequisite_on_the_static_half_gets_the_
     refresh_student(db, student["id"], catalog)
     doc = next(s for s in open_sets(db, student["id"]) if s.get("pilot"))
     assert doc["arm"] == "static" and {e["skill"] for e in doc["items"]} == {"frac.equivalent"}
+
+
+def test_a_pilot_student_gets_no_pre_approved_practice_beside_the_arms_sets(pilot_app, pilot_class):
+    """While a pilot runs, a waiting set brings no extra practice: the arms get only their own sets."""
+    from app.db import write
+    from app.planning.next_set import plan_holding_set
+    from app.planning.replay import class_settings, state_for
+    world = pilot_class(2, ["Guna", "Hema"])
+    db, catalog, student = world["db"], world["catalog"], world["students"][0]
+    start_pilot(db, world["class"]["id"], UNIT, 2, world["asha"], catalog, seed=1)
+    settings = class_settings(db, student["id"], catalog)
+    with write(db):
+        assert plan_holding_set(db, student["id"], state_for(db, student["id"], catalog, settings), catalog, settings,
+                                time.time(), 0) is False

@@ -8,7 +8,7 @@ from ..adaptive.holding import holding_set_for
 from ..adaptive.selection import next_set_for
 from ..i18n.explain import with_english_lines
 from .decisions import adjust_proposal, overridden_state
-from .pilot_arm import pilot_next_set
+from .pilot_arm import pilot_next_set, pilot_of_student, served_catalog
 
 
 def _set_id(student_id: int, based_on: int, now: float, kind: str = "") -> str:
@@ -46,7 +46,12 @@ def plan_holding_set(db, student_id: int, state, catalog: dict, settings: dict, 
 
     Released at once and kept like any set (who, when, which policy), so the teacher's pages show it.
     """
+    # A pilot's arms get only their own sets: practice beside them would blur the comparison.
+    pilot = pilot_of_student(db, student_id)
+    if pilot and pilot["status"] == "running":
+        return False
     plan = overridden_state(db, student_id, state)
+    catalog = served_catalog(db, student_id, catalog)
     holding = holding_set_for(plan, catalog, now, settings, last_released_set(db, student_id))
     if not holding:
         return False
