@@ -68,3 +68,13 @@ def test_harder_items_are_predicted_harder_and_teach_more_when_right():
 def test_params_round_trip_through_dicts():
     params = BKTParams(0.3, 0.1, 0.2, 0.05, 0.01)
     assert BKTParams.from_dict({**params.as_dict(), "unknown": 1}) == params
+
+
+def test_choice_items_never_guess_below_one_in_the_number_of_choices():
+    from app.adaptive.bkt import item_guess_slip
+    params = BKTParams(guess=0.2, slip=0.1)
+    assert item_guess_slip(params, 3, 2) == (0.5, 0.1)
+    assert item_guess_slip(params, 3, 4) == (0.25, 0.1)
+    assert item_guess_slip(params, 1, 4)[0] > 0.25          # an easy item's own guess may be higher
+    assert item_guess_slip(params, 3, 0) == (0.2, 0.1)      # typed answers have no floor
+    assert item_guess_slip(BKTParams(difficulty_step=0.0), 5) == (BKTParams().guess, BKTParams().slip)
