@@ -89,6 +89,14 @@ MIGRATIONS = [
     CREATE TABLE sign_in_failures (client TEXT NOT NULL, username TEXT NOT NULL, at REAL NOT NULL);
     CREATE INDEX sign_in_failures_client ON sign_in_failures (client, at);
     """),
+    # The learning model fits each skill's difficulty step, and mastery fades along the review curve:
+    # the phone needs each skill's curve (stability, last practice) to fade its provisional bars alike.
+    # Numbered 7: branch `year` adds 5 and 6.
+    (7, """
+    ALTER TABLE skill_params ADD COLUMN difficulty_step REAL;
+    ALTER TABLE mastery ADD COLUMN stability_days REAL;
+    ALTER TABLE mastery ADD COLUMN last_review_ts REAL;
+    """),
 ]
 
 _writer_lock = threading.Lock()

@@ -257,7 +257,7 @@ def _m_guess_slip(p: BKTParams, data: _Data, right_unknown, wrong_unknown, wrong
     ls = _logit(_clip("slip", p.slip))
     k = p.difficulty_step if data.spec.items else 0.0
     for _ in range(8):
-        g0 = g2 = s1 = s2 = 0.0           # gradient
+        g0 = s1 = g2 = 0.0                 # gradient (logit guess, logit slip, step)
         h00 = h02 = h11 = h12 = h22 = 0.0  # Hessian (negative definite)
         for li, (d, floor) in enumerate(data.levels):
             guess = _sigmoid(lg - k * d)
