@@ -63,7 +63,9 @@ class StepData:
     """Step sequences of one skill, deduplicated, with the counts EM needs.
 
     A sequence is a student's answers in order: each a bare 0/1 (a neutral item, no time)
-    or a (correct, difficulty, choices, recall) step.
+    or a (correct, difficulty, choices, recall) step. Each step is stored as a key,
+    2 * level + correct, so the E-step looks its likelihoods up in one list; recalls are
+    None for a sequence with no time between its answers.
     """
 
     def __init__(self, sequences: Iterable = (), spec: ModelSpec = RUNNING, *,
@@ -82,16 +84,23 @@ class StepData:
                     raw.append(steps)
             levels = sorted({key for steps in raw for _, key, _ in steps}) or [(0.0, 0.0)]
             index = {key: i for i, key in enumerate(levels)}
-            counts = Counter(tuple((o, index[key], r) for o, key, r in steps) for steps in raw)
+            counts = Counter((tuple(2 * index[key] + o for o, key, _ in steps),
+                              None if all(r == 1.0 for _, _, r in steps) else tuple(r for _, _, r in steps))
+                             for steps in raw)
             # Sorted so that the sums, and therefore the fit, do not depend on input order.
-            weighted = [(list(seq), w) for seq, w in sorted(counts.items())]
+            weighted = [(keys, recalls, w) for (keys, recalls), w in
+                        sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ()))]
         self.levels = levels
         self.seqs = weighted
-        self.n_seq = sum(w for _, w in weighted)
-        self.n = sum(len(s) * w for s, w in weighted)
-        self.n1 = sum(sum(o for o, _, _ in s) * w for s, w in weighted)
+        self.key_counts = [0] * (2 * len(levels))
+        for keys, _, w in weighted:
+            for k in keys:
+                self.key_counts[k] += w
+        self.n_seq = sum(w for _, _, w in weighted)
+        self.n = sum(self.key_counts)
+        self.n1 = sum(self.key_counts[1::2])
         self.n_nonlast = self.n - self.n_seq
-        self.first_correct = sum(s[0][0] * w for s, w in weighted)
+        self.first_correct = sum((keys[0] & 1) * w for keys, _, w in weighted)
 
     def subsample(self, max_responses: int) -> StepData:
         """Every k-th distinct sequence, for cheap runs that only need to get close."""
@@ -142,79 +151,65 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
     prior, learn, forget = p.prior, p.learn, p.forget
     keep = 1.0 - forget
     gain = keep - learn  # P(known after learning) = learn + P(known now) * gain
-    levels = data.levels
-    gs = [_level_guess_slip(p, level) for level in levels]
-    guesses = [g for g, _ in gs]
-    slips = [s for _, s in gs]
-    # Per level: expected right/wrong answers while unknown (guess) and while known (slip).
-    right_unknown = [0.0] * len(levels)
-    wrong_unknown = [0.0] * len(levels)
-    wrong_known = [0.0] * len(levels)
-    right_known = [0.0] * len(levels)
+    # P(the step's answer | known) and P(... | unknown), by step key (2 * level + correct).
+    if_known, if_unknown = [], []
+    for level in data.levels:
+        guess, slip = _level_guess_slip(p, level)
+        if_known += [slip, 1.0 - slip]
+        if_unknown += [1.0 - guess, guess]
+    known_by_key = [0.0] * len(if_known)  # expected answers given while known, by key
     log = math.log
     ll = 0.0
     sum_first = s01 = s10 = sg_nonlast = 0.0
-    for seq, w in data.seqs:
-        # Forward: posts[t] = P(known at t | answers up to t); learned[t] = after learning at t.
+    for keys, recalls, w in data.seqs:
+        # Forward: posts[t] = P(known at t | answers up to t). Between answers, learning,
+        # then the review curve's survival (recalls[0] is 1: nothing to forget before the first).
         posts = []
-        learned = []
+        push = posts.append
         a = prior
         lik = 1.0
-        m = prior
-        for t, (o, li, r) in enumerate(seq):
-            if t:
-                a = m * r
-            g, s = guesses[li], slips[li]
-            if o:
-                num = a * (1.0 - s)
-                den = num + (1.0 - a) * g
-            else:
-                num = a * s
-                den = num + (1.0 - a) * (1.0 - g)
+        for k, r in zip(keys, recalls) if recalls is not None else ((k, 1.0) for k in keys):
+            a *= r
+            num = a * if_known[k]
+            den = num + (1.0 - a) * if_unknown[k]
             a = num / den
-            posts.append(a)
-            m = learn + a * gain
-            learned.append(m)
+            push(a)
+            a = learn + a * gain
             lik *= den
             if lik < 1e-250:  # fold into the log before a long sequence underflows
                 ll += w * log(lik)
                 lik = 1.0
         ll += w * log(lik)
-        # Backward: gam = P(known at t | the whole sequence). Between answers the state
-        # passes through "after learning" (h) and then the review curve's survival r.
-        last = len(seq) - 1
-        gam = posts[last]
-        o, li, _ = seq[last]
-        if o:
-            right_unknown[li] += w * (1.0 - gam)
-            right_known[li] += w * gam
-        else:
-            wrong_unknown[li] += w * (1.0 - gam)
-            wrong_known[li] += w * gam
+        # Backward: g = P(known at t | the whole sequence). With time between answers the
+        # state passes through "after learning" (h) before the review curve's survival r.
+        last = len(keys) - 1
+        g = posts[last]
+        known_by_key[keys[last]] += w * g
         q01 = q10 = q_nonlast = 0.0
         for t in range(last - 1, -1, -1):
-            post, m = posts[t], learned[t]
-            r = seq[t + 1][2]
-            h = gam if r >= 1.0 else gam + (1.0 - gam) * m * (1.0 - r) / max(1.0 - m * r, _TINY)
+            post = posts[t]
+            m = learn + post * gain
+            h = g
+            if recalls is not None and recalls[t + 1] < 1.0:
+                r = recalls[t + 1]
+                h = g + (1.0 - g) * m * (1.0 - r) / max(1.0 - m * r, _TINY)
             r1 = h / m
             u = post * (1.0 - h) / (1.0 - m) if 1.0 - m > 1e-12 else 0.0
             q01 += (1.0 - post) * r1
             q10 += u
-            gam = post * keep * r1 + forget * u
-            q_nonlast += gam
-            o, li, _ = seq[t]
-            if o:
-                right_unknown[li] += w * (1.0 - gam)
-                right_known[li] += w * gam
-            else:
-                wrong_unknown[li] += w * (1.0 - gam)
-                wrong_known[li] += w * gam
-        sum_first += w * gam
+            g = post * keep * r1 + forget * u
+            q_nonlast += g
+            known_by_key[keys[t]] += w * g
+        sum_first += w * g
         s01 += w * q01
         s10 += w * q10
         sg_nonlast += w * q_nonlast
     s01 *= learn
     s10 *= forget
+    counts = data.key_counts
+    right_known, wrong_known = known_by_key[1::2], known_by_key[0::2]
+    right_unknown = [n - k for n, k in zip(counts[1::2], right_known)]
+    wrong_unknown = [n - k for n, k in zip(counts[0::2], wrong_known)]
     guess, slip, step = _m_guess_slip(p, data, right_unknown, wrong_unknown, wrong_known, right_known)
     new = (sum_first / data.n_seq, s01 / max(data.n_nonlast - sg_nonlast, 1e-12), guess, slip,
            s10 / max(sg_nonlast, 1e-12), step)
