@@ -110,7 +110,7 @@ def _compare(train: Path, test: Path, repeat: int, pybkt: str | None) -> dict:
     """Both of our models (and pyBKT when available) on one pair of CSVs."""
     train_rows, test_rows = read_responses(train), read_responses(test)
     results = [_median_run([evaluate_rows(train_rows, test_rows, model=model) for _ in range(repeat)])
-               for model in ("abhyas", "bkt")]
+               for model in ("abhyas", "bkt", "pfa")]
     note = None
     if pybkt:
         try:

@@ -109,9 +109,18 @@ def evaluate_rows(train_rows, test_rows, workers: int = 1, model: str = MODEL_NA
     `workers` > 1 fits skills in parallel processes: faster on an idle multi-core machine,
     slower on a busy one, so one process is the default.
     """
+    if model == "pfa":
+        from . import pfa
+        started = time.perf_counter()
+        weights = pfa.fit(train_rows)
+        fit_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        predictions = pfa.predict(test_rows, weights)
+        predict_seconds = time.perf_counter() - started
+        return _figures("pfa", test_rows, predictions, fit_seconds, predict_seconds)
     spec = MODELS.get(model)
     if spec is None:
-        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(sorted(MODELS))}")
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(sorted([*MODELS, 'pfa']))}")
     started = time.perf_counter()
     fits = fit_skills(train_rows, workers=workers, spec=spec)
     fit_seconds = time.perf_counter() - started
@@ -119,8 +128,12 @@ def evaluate_rows(train_rows, test_rows, workers: int = 1, model: str = MODEL_NA
     started = time.perf_counter()
     predictions = predict_next(test_rows, params, spec=spec)
     predict_seconds = time.perf_counter() - started
+    return _figures(spec.name, test_rows, predictions, fit_seconds, predict_seconds)
+
+
+def _figures(name: str, test_rows, predictions, fit_seconds: float, predict_seconds: float) -> dict:
     labels = [row[2] for row in test_rows]
-    return {"model": spec.name, "auc": auc(labels, predictions), "rmse": rmse(labels, predictions),
+    return {"model": name, "auc": auc(labels, predictions), "rmse": rmse(labels, predictions),
             "n_test": len(test_rows), "fit_seconds": round(fit_seconds, 4),
             "predict_seconds": round(predict_seconds, 4)}
 
