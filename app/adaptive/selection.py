@@ -63,7 +63,7 @@ class _Builder:
         """The skill's BKT parameters as replay used them."""
         return self.state.params.get(skill, DEFAULT_PARAMS)
 
-    def p_known(self, skill, review: bool = False) -> float:
+    def p_known(self, skill) -> float:
         """P(known) now: the replayed P(known), faded along the review curve since the skill was last practised."""
         return known_now(self.state.skills[skill], self.now)
 
@@ -78,7 +78,7 @@ class _Builder:
         recent = self.now - self.cfg["no_repeat_days"] * DAY
         return not (history and history.last_correct is not None and history.last_correct >= recent)
 
-    def best_item(self, candidates, review: bool = False, extension: bool = False):
+    def best_item(self, candidates, extension: bool = False):
         """The candidate whose predicted success sits best in the productive zone."""
         low, high = self.cfg["success_low"], self.cfg["success_high"]
         mid = (low + high) / 2
@@ -87,7 +87,7 @@ class _Builder:
             if not self.available(item_id, extension):
                 continue
             item = self.catalog["items"][item_id]
-            p = predict_correct(self.p_known(item["skill"], review), self.params(item["skill"]),
+            p = predict_correct(self.p_known(item["skill"]), self.params(item["skill"]),
                                 item.get("difficulty", 3), item_choices(item))
             outside = low - p if p < low else p - high if p > high else 0.0
             history = self.state.items.get(item_id)
@@ -191,7 +191,7 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
 
 
 def _add_review(b: _Builder, items: list, skill: str) -> None:
-    found = b.best_item(b.items_by_skill.get(skill, []), review=True)
+    found = b.best_item(b.items_by_skill.get(skill, []))
     if not found:
         return
     sk = b.state.skills[skill]
