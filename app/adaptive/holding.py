@@ -28,7 +28,7 @@ def holding_set_for(state, catalog: dict, now: float, settings: dict | None = No
     for skill in mastered:
         if len(items) >= size:
             break
-        found = b.best_item(b.items_by_skill.get(skill, []), review=True)
+        found = b.best_item(b.items_by_skill.get(skill, []))
         if found:
             items.append(b.entry(found[0], found[1], "spaced_review", {"days": None}))
     policy = "spaced_review" if items else "same_skills"

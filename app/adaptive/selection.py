@@ -216,7 +216,7 @@ def _micro_check(b: _Builder, items: list, state) -> None:
         return
     recall, skill = fading[0]
     for _ in range(min(b.cfg["micro_check_size"], b.cfg["max_review"])):  # a micro-check is review: within its cap
-        found = b.best_item(b.items_by_skill.get(skill, []), review=True)
+        found = b.best_item(b.items_by_skill.get(skill, []))
         if not found:
             break
         items.append(b.entry(found[0], found[1], "micro_check", {"recall": round(recall, 2)}))
