@@ -95,6 +95,10 @@ def init_templates(app) -> None:
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["isotime"] = timefmt.isotime
     app.jinja_env.filters["pct"] = timefmt.pct
+    app.jinja_env.filters["times"] = timefmt.times
+    from .readable import decision_sentence, excuse_reason_label, language_name
+    app.jinja_env.globals.update(decision_sentence=decision_sentence, excuse_reason_label=excuse_reason_label,
+                                 language_name=language_name)
     from .catalog import answer_text
     app.jinja_env.globals["answer_text"] = answer_text
     # The engine's reasons, tiers and flag signals in the teacher's language.
