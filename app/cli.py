@@ -169,7 +169,7 @@ def cmd_bench_sync(args) -> int:
     spec = importlib.util.spec_from_file_location("sync_ingest", script)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port))
+    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history))
     return 0
 
 
@@ -365,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--history", type=int, default=0, help="events each phone's student holds before the run (10000: a school year)")
     p.set_defaults(func=cmd_bench_sync)
 
     pilot = verbs.add_parser("pilot", help="adaptive against static homework: simulate or report a pilot")

@@ -89,6 +89,35 @@ MIGRATIONS = [
     CREATE TABLE sign_in_failures (client TEXT NOT NULL, username TEXT NOT NULL, at REAL NOT NULL);
     CREATE INDEX sign_in_failures_client ON sign_in_failures (client, at);
     """),
+    # Incremental mastery: a student's replayed state stored at a position in the log (one row per UTC day of
+    # that position, the latest few days kept), so a sync folds in only its new events.
+    (5, """
+    CREATE TABLE checkpoints (
+        student_id INTEGER NOT NULL REFERENCES students(id), day INTEGER NOT NULL,
+        pos_ts REAL NOT NULL, pos_device INTEGER NOT NULL, pos_seq INTEGER NOT NULL, pos_id TEXT NOT NULL,
+        events INTEGER NOT NULL, basis TEXT NOT NULL, state BLOB NOT NULL, saved_at REAL NOT NULL,
+        PRIMARY KEY (student_id, day));
+    """),
+    # Each fact of an event stored once: the raw JSON copy of the columns goes; what only it held (hints, seconds,
+    # attempt, reflection text, the phone's own grade) gets columns of its own. Moving old rows' JSON is the one
+    # SQLite-only statement (json_extract; PostgreSQL would read payload::json ->> 'hint'). The log index keeps
+    # only what finds a student's stretch of time; the few events within one second are sorted as they are read.
+    (6, """
+    ALTER TABLE events ADD COLUMN hint INTEGER;
+    ALTER TABLE events ADD COLUMN secs REAL;
+    ALTER TABLE events ADD COLUMN attempt INTEGER;
+    ALTER TABLE events ADD COLUMN prompt TEXT;
+    ALTER TABLE events ADD COLUMN value TEXT;
+    ALTER TABLE events ADD COLUMN phone_ok INTEGER;
+    ALTER TABLE events ADD COLUMN phone_mc TEXT;
+    UPDATE events SET hint = json_extract(payload, '$.hint'), secs = json_extract(payload, '$.secs'),
+        attempt = json_extract(payload, '$.attempt'), prompt = json_extract(payload, '$.prompt'),
+        value = json_extract(payload, '$.value'), phone_ok = json_extract(payload, '$.ok'),
+        phone_mc = json_extract(payload, '$.mc');
+    ALTER TABLE events DROP COLUMN payload;
+    DROP INDEX events_student;
+    CREATE INDEX events_student ON events (student_id, server_ts);
+    """),
 ]
 
 _writer_lock = threading.Lock()

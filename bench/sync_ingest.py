@@ -69,8 +69,12 @@ def stop_server(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
         process.wait(timeout=5)
 
 
-def prepare_instance(instance: Path, clients: int) -> tuple[list, list]:
-    """Build the sample pack, seed a class with one student per client; return (tokens, item ids)."""
+def prepare_instance(instance: Path, clients: int, history: int = 0) -> tuple[list, list]:
+    """Build the sample pack, seed a class with one student per client; return (tokens, item ids).
+
+    With `history`, each student first holds that many events of day-by-day practice ending
+    eight days ago, stored by the code a sync stores with and folded once as a sync would.
+    """
     env = dict(os.environ, ABHYAS_INSTANCE=str(instance))
     subprocess.run([sys.executable, "-m", "app", "pack", "build", str(SAMPLE_PACK), "--out", str(instance / "packs")],
                    env=env, check=True, stdout=subprocess.DEVNULL)
@@ -82,7 +86,9 @@ def prepare_instance(instance: Path, clients: int) -> tuple[list, list]:
         "db['users'].insert({'username': 'bench', 'password_hash': 'x', 'role': 'teacher', 'created_at': time.time()})\n"
         "k = create_class(db, 1, 'bench', release_mode='auto')\n"
         f"tokens = [issue_token(db, add_student(db, k['id'], f'S{{i}}')['id']) for i in range({clients})]\n"
-        "print(json.dumps(tokens))\n")
+        + (("from app.ops.demo import publish_packs\nfrom app.sync.history import seed_students\n"
+            f"seed_students(db, tokens, publish_packs(db), {int(history)}, time.time() - 8 * 86400)\n") if history else "")
+        + "print(json.dumps(tokens))\n")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"seeding the bench instance failed: {done.stderr[-800:]}")
@@ -98,15 +104,16 @@ def _item_ids(instance: Path) -> list:
     raise RuntimeError("no items document in the built pack")
 
 
-def make_batch(rng: random.Random, items: list, seq_start: int, size: int = 50) -> list:
-    """A realistic batch: mostly answers (some wrong), with hints and shown events."""
-    now_ms = int(time.time() * 1000)
+def make_batch(rng: random.Random, items: list, seq_start: int, size: int = 50, end_ms: int | None = None,
+               spacing_ms: int = 20000) -> list:
+    """A realistic batch: mostly answers (some wrong), with hints and shown events, the last just before `end_ms`."""
+    now_ms = end_ms or int(time.time() * 1000)
     events = []
     for i in range(size):
         item, answer = rng.choice(items)
         kind = rng.choices(["answer", "shown", "hint"], weights=[6, 2, 1])[0]
         event = {"id": uuid.uuid4().hex[:22], "seq": seq_start + i, "type": kind, "item": item,
-                 "t": now_ms - (size - i) * 20000}
+                 "t": now_ms - (size - i) * spacing_ms}
         if kind == "answer":
             event.update(r=answer if rng.random() < 0.6 else "7/9", secs=round(rng.uniform(5, 90), 1), attempt=1)
         elif kind == "hint":
@@ -171,7 +178,21 @@ def _percentile(values: list, fraction: float):
     return round(ordered[max(0, int(len(ordered) * fraction + 0.5) - 1)], 1) if ordered else None
 
 
-def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_seconds: float = 8.0) -> dict:
+def week_offline_bodies(rng: random.Random, items: list, seq_start: int, batches: int = 30) -> list:
+    """A phone back after a week offline: `batches` batches spread over the week, all but the last saying more follow."""
+    week_ms, now_ms = 7 * 86400 * 1000, int(time.time() * 1000)
+    step = week_ms // batches
+    bodies = []
+    for number in range(batches):
+        events = make_batch(rng, items, seq_start + number * 50, end_ms=now_ms - week_ms + (number + 1) * step,
+                            spacing_ms=step // 50)
+        bodies.append((json.dumps({"events": events, "device_time": now_ms, "more": number < batches - 1}).encode(),
+                       len(events)))
+    return bodies
+
+
+def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_seconds: float = 8.0,
+                   history: int = 0, flush_batches: int = 30) -> dict:
     """Saturate a fresh server with `clients` phones (throughput), then pace them (latency); check nothing is lost.
 
     Phase 1: every phone sends `batches` 50-event batches back to back, the last one twice (a
@@ -179,10 +200,17 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
     batch at a random moment within `paced_seconds`, as phones coming online do; p50/p95 are
     measured here. Bodies are prepared before the clock starts, so the client's own JSON work
     does not count against the server.
+
+    With `history` N, every phone's student first holds N stored events (a school year is
+    about 10,000), and phase 3 times one more phone, back from a week offline on top of the
+    same history, sending `flush_batches` batches back to back (`week_flush_s`).
     """
     with tempfile.TemporaryDirectory(prefix="abhyas-bench-") as folder:
         instance = Path(folder)
-        tokens, items = prepare_instance(instance, clients)
+        # With history, one more phone waits for phase 3 (its week sorts after nobody else's events).
+        tokens, items = prepare_instance(instance, clients + (1 if history else 0), history)
+        tokens, flush_token = (tokens[:clients], tokens[clients]) if history else (tokens, None)
+        seeded = _stored_ids(instance) if history else set()
         port = port or free_port()
         server = start_server(instance, port)
         sent_ids = set()
@@ -192,7 +220,7 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
                 rng = random.Random(index)
                 bodies = []
                 for number in range(batches + 1):
-                    events = make_batch(rng, items, number * 50)
+                    events = make_batch(rng, items, history + number * 50)
                     sent_ids.update(e["id"] for e in events)
                     bodies.append((json.dumps({"events": events, "device_time": int(time.time() * 1000)}).encode(), len(events)))
                 burst = bodies[:batches] + [bodies[batches - 1]]
@@ -200,13 +228,19 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
                 paced.append((token, [bodies[batches]], [rng.uniform(0, paced_seconds)]))
             burst_latencies, burst_errors, wall = _run_phones(port, saturating, None)
             paced_latencies, paced_errors, _ = _run_phones(port, paced, paced_seconds)
+            flush_errors, flush_wall = [], None
+            if flush_token:
+                bodies = week_offline_bodies(random.Random(clients), items, history, flush_batches)
+                for body, _count in bodies:
+                    sent_ids.update(e["id"] for e in json.loads(body)["events"])
+                _, flush_errors, flush_wall = _run_phones(port, [(flush_token, bodies, [0.0] * len(bodies))], None)
         finally:
             stop_server(server)
         db = sqlite3.connect(instance / "abhyas.db")
         total, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM events").fetchone()
-        stored_ids = {row[0] for row in db.execute("SELECT id FROM events")}
         db.close()
-        errors = burst_errors + paced_errors
+        stored_ids = _stored_ids(instance) - seeded
+        errors = burst_errors + paced_errors + flush_errors
         burst_events = clients * (batches + 1) * 50
         return {
             "clients": clients, "events": len(sent_ids),
@@ -215,4 +249,15 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
             "lost": len(sent_ids - stored_ids), "duplicated": total - distinct + len(stored_ids - sent_ids),
             "saturated_p50_ms": _percentile(burst_latencies, 0.50), "saturated_p95_ms": _percentile(burst_latencies, 0.95),
             "paced_window_s": paced_seconds, "errors": len(errors), "first_error": errors[0] if errors else None,
+            "history": history,
+            **({"week_flush_s": round(flush_wall, 2), "week_flush_batches": flush_batches} if flush_token else {}),
         }
+
+
+def _stored_ids(instance: Path) -> set:
+    """Every event id in the instance's database."""
+    db = sqlite3.connect(instance / "abhyas.db")
+    try:
+        return {row[0] for row in db.execute("SELECT id FROM events")}
+    finally:
+        db.close()

@@ -151,9 +151,12 @@ class AbhyasServer:
     def events_since(self, student_id: int, since: float) -> list[dict]:
         """Events the server stored for a student after a moment (received_at)."""
         with self.connect() as db:
-            rows = db.execute("SELECT id, type, item_id, response, payload FROM events WHERE student_id = ? "
-                              "AND received_at >= ? ORDER BY device_id, seq", [student_id, since]).fetchall()
-        return [{"id": r[0], "type": r[1], "item": r[2], "r": r[3], **json.loads(r[4])} for r in rows]
+            fields = ("id", "type", "item", "r", "set", "seq", "t", "hint", "secs", "attempt", "prompt", "value", "ok", "mc")
+            rows = db.execute("SELECT id, type, item_id, response, set_id, seq, client_ts, hint, secs, attempt, prompt, "
+                              "value, phone_ok, phone_mc FROM events WHERE student_id = ? AND received_at >= ? "
+                              "ORDER BY device_id, seq", [student_id, since]).fetchall()
+        # As the phone sent it: fields it left out stay out.
+        return [{k: (round(v * 1000) if k == "t" else v) for k, v in zip(fields, row) if v is not None} for row in rows]
 
     def answers_since(self, student_id: int, since: float) -> tuple[list, list[dict]]:
         """The (item, response) answers stored since a moment, sorted, and all the events; no event stored twice."""

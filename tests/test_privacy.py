@@ -40,7 +40,7 @@ def test_export_has_one_students_data_and_no_credentials(db):
     assert [e["id"] for e in data["events"]] == [f"evt-priv-{db.ids[0]:03d}"]
     assert all("token_hash" not in d for d in data["devices"])
     assert "Bala" not in str(data)
-    assert export_student_csv(db, db.ids[0])["events"].startswith("client_ts,")
+    assert export_student_csv(db, db.ids[0])["events"].startswith("attempt,client_ts,")
 
 
 def test_delete_removes_everything_of_that_student_only(db):
@@ -55,8 +55,8 @@ def test_old_raw_answers_are_redacted_but_grades_stay(db):
     assert redact_old_raw_answers(db, now=time.time()) == 0
     changed = redact_old_raw_answers(db, now=time.time() + 181 * 86400)
     assert changed == 2
-    row = db.execute("SELECT response, correct, payload FROM events LIMIT 1").fetchone()
-    assert row[0] is None and row[1] == 0 and '"r"' not in row[2]
+    row = db.execute("SELECT response, correct, value, redacted_at FROM events LIMIT 1").fetchone()
+    assert row[0] is None and row[1] == 0 and row[2] is None and row[3] is not None
 
 
 def test_consent_is_recorded_per_class(db):

@@ -107,3 +107,25 @@ def test_mastery_is_a_pure_function_of_the_event_log(world, app, tmp_path):
     again = state_for(other, twin["id"], catalog)
     assert once == again
     assert {s: round(st.mastery, 4) for s, st in once.skills.items()} == incremental
+
+
+def test_a_flush_closes_and_plans_sets_on_its_last_batch_but_mastery_moves_every_batch(world):
+    db, catalog, make = world
+    device = make(mode="auto")
+    now = time.time()
+    _, view = sync(db, catalog, device, [], now)
+    [diagnostic] = view["sets"]
+    node, events, number = diagnostic["tree"], [], 0
+    while node is not None:
+        number += 1
+        events.append(answer_event(number, node["item"], right_answer(catalog, node["item"]), diagnostic["id"],
+                                   int((now + number) * 1000)))
+        node = node["right"]
+    reconcile_batch(db, device, {"events": events}, catalog["items"], now + 60)
+    refresh_student(db, device["student_id"], catalog, now + 60, more=True)
+    view = student_view(db, device["student_id"], catalog)
+    assert [s["id"] for s in view["sets"]] == [diagnostic["id"]], "mid-flush: the walked diagnostic waits for the last batch"
+    assert sum(m["attempts"] for m in view["mastery"].values()) == len(events), "mastery is current in every reply"
+    refresh_student(db, device["student_id"], catalog, now + 61, more=False)
+    view = student_view(db, device["student_id"], catalog)
+    assert diagnostic["id"] not in {s["id"] for s in view["sets"]} and view["sets"], "the last batch closes and plans"

@@ -95,31 +95,49 @@ def _unique(events):
         yield event
 
 
-def annotated_answers(events, catalog: dict):
-    """Yield (event, hints_used, first_attempt) for each answer to a catalog item.
+class AnswerReader:
+    """Reads answers one event at a time: hints used, and whether it is a first attempt.
 
     Hints used are the answer's own `hints` or the hint events for that item since it was
     last shown, whichever is more (phones may record either). An answer is a first attempt
     when it is the first answer to the item since it was shown (or since another item was
     answered) and the phone did not number it as a later attempt: retries after feedback
-    are not fresh evidence of what the student knew.
+    are not fresh evidence of what the student knew. What it remembers between events is
+    small and serialisable, so a stored checkpoint can carry it.
     """
-    fresh: set = set()
-    hint_events: dict = {}
-    last_answered = None
-    for event in _unique(events):
+
+    def __init__(self, fresh=(), hint_events=None, last_answered=None):
+        self.fresh: set = set(fresh)
+        self.hint_events: dict = dict(hint_events or {})
+        self.last_answered = last_answered
+
+    def read(self, event: dict, catalog: dict):
+        """(hints used, first attempt) for an answer to a catalog item; None for any other event."""
         kind, item_id = event.get("type"), event.get("item")
         if kind == "shown":
-            fresh.add(item_id)
-            hint_events[item_id] = 0
+            self.fresh.add(item_id)
+            self.hint_events[item_id] = 0
         elif kind == "hint":
-            hint_events[item_id] = hint_events.get(item_id, 0) + 1
+            self.hint_events[item_id] = self.hint_events.get(item_id, 0) + 1
         elif kind == "answer" and item_id in catalog["items"]:
-            first = (item_id in fresh or item_id != last_answered) and int(event.get("attempt") or 1) == 1
-            fresh.discard(item_id)
-            last_answered = item_id
-            hints = max(int(event.get("hints") or 0), hint_events.get(item_id, 0))
-            yield event, hints, first
+            first = (item_id in self.fresh or item_id != self.last_answered) and int(event.get("attempt") or 1) == 1
+            self.fresh.discard(item_id)
+            self.last_answered = item_id
+            return max(int(event.get("hints") or 0), self.hint_events.get(item_id, 0)), first
+        return None
+
+    def as_list(self) -> list:
+        """A JSON-ready form ([fresh items sorted, hint counts, last answered item])."""
+        return [sorted(self.fresh, key=str), self.hint_events, self.last_answered]
+
+
+def annotated_answers(events, catalog: dict):
+    """Yield (event, hints_used, first_attempt) for each answer to a catalog item (see `AnswerReader`)."""
+    reader = AnswerReader()
+    for event in _unique(events):
+        note = reader.read(event, catalog)
+        if note is not None:
+            yield event, note[0], note[1]
 
 
 def mastery_observations(events, catalog: dict):
@@ -130,6 +148,41 @@ def mastery_observations(events, catalog: dict):
             yield catalog["items"][item_id]["skill"], item_id, mastery_credit(event, hints), event
 
 
+def new_state(catalog: dict, params_by_skill: dict | None = None, threshold: float = MASTERY_THRESHOLD,
+              priors: dict | None = None) -> StudentState:
+    """The state before any event: each skill at its prior (the diagnostic's where it seeded one)."""
+    params = {s: _params_for(params_by_skill, s) for s in sorted(catalog["skills"])}
+    skills = {}
+    for s, p in params.items():
+        start = (priors or {}).get(s, p.prior)
+        skills[s] = SkillState(p_known=start, mastery=start, mastered=start >= threshold)
+    return StudentState(skills=skills, params=params, threshold=threshold)
+
+
+def apply_event(state: StudentState, reader: AnswerReader, event: dict, catalog: dict,
+                priors: dict | None = None) -> None:
+    """Fold one event (the next in log order) into the state; `reader` carries the answers' context."""
+    note = reader.read(event, catalog)
+    state.events += 1
+    ts = float(event.get("ts") or 0.0)
+    state.last_event_ts = ts if state.last_event_ts is None else max(state.last_event_ts, ts)
+    kind, item_id = event.get("type"), event.get("item")
+    if kind == "reflection":
+        state.reflections.append((event.get("reflection") or event.get("prompt") or item_id, ts))
+        return
+    if item_id not in catalog["items"]:
+        return
+    item_state = state.items.setdefault(item_id, ItemState())
+    if kind == "shown":
+        item_state.last_shown = ts
+    elif kind == "skip":
+        item_state.skips += 1
+    elif kind == "answer":
+        hints, first = note
+        counts = first and not (priors and event.get("diagnostic"))
+        _apply_answer(state, catalog, item_id, item_state, event, ts, hints, counts)
+
+
 def replay(events, catalog: dict, params_by_skill: dict | None = None,
            threshold: float = MASTERY_THRESHOLD, priors: dict | None = None) -> StudentState:
     """Fold a student's ordered events into their state.
@@ -137,34 +190,10 @@ def replay(events, catalog: dict, params_by_skill: dict | None = None,
     `priors` (from `diagnostic.seed_priors`) replace the fitted prior per skill; answers
     flagged `"diagnostic": true` are then not counted again for mastery.
     """
-    events = list(_unique(events))
-    params = {s: _params_for(params_by_skill, s) for s in sorted(catalog["skills"])}
-    skills = {}
-    for s, p in params.items():
-        start = (priors or {}).get(s, p.prior)
-        skills[s] = SkillState(p_known=start, mastery=start, mastered=start >= threshold)
-    state = StudentState(skills=skills, params=params, threshold=threshold)
-    # The answers' annotations, keyed by the event object itself (ids may be absent).
-    notes = {id(e): (hints, first) for e, hints, first in annotated_answers(events, catalog)}
-    for event in events:
-        state.events += 1
-        ts = float(event.get("ts") or 0.0)
-        state.last_event_ts = ts if state.last_event_ts is None else max(state.last_event_ts, ts)
-        kind, item_id = event.get("type"), event.get("item")
-        if kind == "reflection":
-            state.reflections.append((event.get("reflection") or event.get("prompt") or item_id, ts))
-            continue
-        if item_id not in catalog["items"]:
-            continue
-        item_state = state.items.setdefault(item_id, ItemState())
-        if kind == "shown":
-            item_state.last_shown = ts
-        elif kind == "skip":
-            item_state.skips += 1
-        elif kind == "answer":
-            hints, first = notes[id(event)]
-            counts = first and not (priors and event.get("diagnostic"))
-            _apply_answer(state, catalog, item_id, item_state, event, ts, hints, counts)
+    state = new_state(catalog, params_by_skill, threshold, priors)
+    reader = AnswerReader()
+    for event in _unique(events):
+        apply_event(state, reader, event, catalog, priors)
     return state
 
 

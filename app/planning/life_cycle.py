@@ -5,12 +5,13 @@ import json
 
 OPEN_STATUSES = ("proposed", "released")
 SETS_AHEAD = 1  # one set beyond the current one, so a week offline does not run dry
+SET_CLOCK_MARGIN = 2 * 86400  # how far before a set was made a phone's corrected clock may still stamp its answers
 
 
 def open_sets(db, student_id: int) -> list:
-    """The student's proposed and released sets: (id, payload, status) rows."""
-    return db.execute("SELECT id, payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released')",
-                      [student_id]).fetchall()
+    """The student's proposed and released sets: (id, payload, status, created_at) rows."""
+    return db.execute("SELECT id, payload, status, created_at FROM sets WHERE student_id = ? "
+                      "AND status IN ('proposed', 'released')", [student_id]).fetchall()
 
 
 def diagnostic_finished(tree: dict | None, first_answers: dict) -> bool:
@@ -23,12 +24,22 @@ def diagnostic_finished(tree: dict | None, first_answers: dict) -> bool:
     return True
 
 
-def answered_items_by_set(db, student_id: int) -> dict:
-    """Per set: item -> whether its first answer was right (a skip counts as answered, wrong)."""
+def answered_items_by_set(db, student_id: int, sets: list) -> dict:
+    """Per open set (rows of `open_sets`): item -> whether its first answer was right (a skip counts as answered, wrong).
+
+    Only events since the oldest open set was made are read (less a margin for phones' clocks):
+    a set's answers cannot come before the phone had the set, and a year of older events
+    would otherwise be read on every sync.
+    """
+    if not sets:
+        return {}
+    ids = [row[0] for row in sets]
+    since = min(row[3] for row in sets) - SET_CLOCK_MARGIN
     done: dict = {}
     for set_id, item, correct in db.execute(
-            "SELECT set_id, item_id, correct FROM events WHERE student_id = ? AND set_id IS NOT NULL "
-            "AND type IN ('answer', 'skip') ORDER BY server_ts, device_id, seq", [student_id]):
+            "SELECT set_id, item_id, correct FROM events WHERE student_id = ? AND server_ts >= ? "  # noqa: S608
+            f"AND set_id IN ({','.join('?' * len(ids))}) AND type IN ('answer', 'skip') "
+            "ORDER BY server_ts, device_id, seq", [student_id, since, *ids]):
         done.setdefault(set_id, {}).setdefault(item, bool(correct))
     return done
 
@@ -36,7 +47,7 @@ def answered_items_by_set(db, student_id: int) -> dict:
 def close_finished_sets(db, sets: list, answered_by_set: dict) -> list:
     """Mark released sets whose items are all answered completed (inside the caller's write); return the others' statuses."""
     still_open = []
-    for set_id, payload, status in sets:
+    for set_id, payload, status, _created_at in sets:
         doc = json.loads(payload)
         answered = answered_by_set.get(set_id, {})
         if doc.get("kind") == "diagnostic":

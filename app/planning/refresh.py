@@ -1,4 +1,4 @@
-"""After a sync: replay the student's log into mastery, close finished sets, propose the next one."""
+"""After a sync: fold the student's new events into mastery, close finished sets, propose the next one."""
 from __future__ import annotations
 
 import time
@@ -10,22 +10,30 @@ from .life_cycle import (
     needs_next_set,
     open_sets,
 )
+from .log import count_events
 from .next_set import plan_next_set
 from .replay import class_settings, state_for, store_mastery
 
 
-def refresh_student(db, student_id: int, catalog: dict, now: float | None = None, changed: bool = True) -> None:
-    """Recompute mastery from the log when it changed; complete finished sets; keep the next set ready."""
+def refresh_student(db, student_id: int, catalog: dict, now: float | None = None, changed: bool = True,
+                    more: bool = False) -> None:
+    """Bring mastery up to date with the log; complete finished sets; keep the next set ready.
+
+    `more`: the phone has further batches queued right behind this one and still has sets to
+    work on, so sets are closed and planned once, on its last batch; mastery is brought up to
+    date for every batch.
+    """
     now = now or time.time()
     has_mastery = db.execute("SELECT 1 FROM mastery WHERE student_id = ? LIMIT 1", [student_id]).fetchone()
     sets = open_sets(db, student_id)
     if not changed and has_mastery and sets:
         return
     settings = class_settings(db, student_id, catalog)
-    state = state_for(db, student_id, catalog, settings)
-    done = answered_items_by_set(db, student_id)
-    events_count = db.execute("SELECT count(*) FROM events WHERE student_id = ?", [student_id]).fetchone()[0]
+    events_count = count_events(db, student_id)
+    state = state_for(db, student_id, catalog, settings, total_events=events_count, now=now)
     with write(db):
         store_mastery(db, student_id, state, now)
-        if needs_next_set(close_finished_sets(db, sets, done)):
+        if more and sets:
+            return
+        if needs_next_set(close_finished_sets(db, sets, answered_items_by_set(db, student_id, sets))):
             plan_next_set(db, student_id, state, catalog, settings, now, events_count)

@@ -1,4 +1,4 @@
-"""The student's state replayed from the event log: class settings, fitted parameters, diagnostic priors."""
+"""The student's state from the event log (folded on from a stored checkpoint): class settings, fitted parameters, diagnostic priors."""
 from __future__ import annotations
 
 import json
@@ -7,6 +7,8 @@ import time
 from ..adaptive.bkt import BKTParams
 from ..adaptive.diagnostic import seed_priors
 from ..adaptive.state import replay
+from .checkpoints import current_fold
+from .log import count_events, read_log
 
 
 def class_settings(db, student_id: int, catalog: dict | None = None) -> dict:
@@ -32,18 +34,7 @@ def skill_params(db) -> dict:
 
 def event_log(db, student_id: int) -> list:
     """The student's events in the server's canonical order: trusted time, then device and sequence."""
-    # json_extract runs in SQLite's C code: far cheaper than json.loads per event in Python.
-    rows = db.execute(
-        "SELECT id, type, item_id, set_id, server_ts, correct, misconception, device_id, seq, "
-        "json_extract(payload, '$.hint'), json_extract(payload, '$.secs'), json_extract(payload, '$.attempt'), "
-        "json_extract(payload, '$.prompt'), json_extract(payload, '$.value') "
-        "FROM events WHERE student_id = ? ORDER BY server_ts, device_id, seq, id", [student_id]).fetchall()
-    return [{"id": event_id, "type": kind, "item": item, "set": set_id, "ts": ts,
-             "correct": None if correct is None else bool(correct), "misconception": misconception,
-             "hints": (hint or 0) if kind == "hint" else 0, "seconds": secs or 0.0, "attempt": attempt or 1,
-             "prompt": prompt, "value": value, "device": device_id, "seq": seq}
-            for (event_id, kind, item, set_id, ts, correct, misconception, device_id, seq,
-                 hint, secs, attempt, prompt, value) in rows]
+    return read_log(db, student_id)
 
 
 def diagnostic_set_ids(db, student_id: int) -> set:
@@ -52,8 +43,11 @@ def diagnostic_set_ids(db, student_id: int) -> set:
                                          "'diagnostic'", [student_id])}
 
 
-def state_for(db, student_id: int, catalog: dict, settings: dict | None = None):
-    """The student's state as a pure function of the event log (plus fitted parameters and diagnostic priors)."""
+def state_from_log(db, student_id: int, catalog: dict, settings: dict | None = None):
+    """The student's state replayed from the whole event log (plus fitted parameters and diagnostic priors).
+
+    The definition the stored checkpoints must always agree with; syncs use `state_for`.
+    """
     settings = settings or class_settings(db, student_id)
     params = skill_params(db)
     log = event_log(db, student_id)
@@ -65,6 +59,16 @@ def state_for(db, student_id: int, catalog: dict, settings: dict | None = None):
         answers = [e for e in log if e["diagnostic"] and e["type"] == "answer" and e["attempt"] == 1]
         priors = seed_priors(answers, catalog, params) if answers else None
     return replay(log, catalog, params, threshold=settings["mastery_threshold"], priors=priors)
+
+
+def state_for(db, student_id: int, catalog: dict, settings: dict | None = None, total_events: int | None = None,
+              now: float | None = None):
+    """The student's state as a pure function of the event log, folded on from the latest stored checkpoint."""
+    settings = settings or class_settings(db, student_id)
+    total = count_events(db, student_id) if total_events is None else total_events
+    fold = current_fold(db, student_id, catalog, skill_params(db), settings["mastery_threshold"],
+                        diagnostic_set_ids(db, student_id), total, now)
+    return fold.state
 
 
 def store_mastery(db, student_id: int, state, now: float) -> None:

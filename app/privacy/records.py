@@ -11,6 +11,8 @@ from ..db import write
 from .csvsafe import safe_cell
 
 STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
+# Derived from the tables above (stored replays of the log): deleted with the student, not exported.
+DERIVED_TABLES = ("checkpoints",)
 
 
 def export_student(db, student_id: int) -> dict:
@@ -60,7 +62,7 @@ def delete_student(db, student_id: int) -> dict:
     # Deleted rows otherwise stay readable in SQLite's free pages; secure_delete overwrites them with zeros.
     db.execute("PRAGMA secure_delete = ON")
     with write(db):
-        for table in STUDENT_TABLES + ("overrides",):
+        for table in STUDENT_TABLES + DERIVED_TABLES + ("overrides",):
             counts[table] = db.execute(f"DELETE FROM {table} WHERE student_id = ?", [student_id]).rowcount  # noqa: S608
         counts["students"] = db.execute("DELETE FROM students WHERE id = ?", [student_id]).rowcount
     # The freed pages must not keep the deleted rows readable in the file.
@@ -74,9 +76,8 @@ def redact_old_raw_answers(db, now: float | None = None) -> int:
     db.execute("PRAGMA secure_delete = ON")  # the blanked text must not stay readable in freed space
     with write(db):
         cursor = db.execute(
-            "UPDATE events SET response = NULL, redacted_at = ?, "
-            "payload = json_remove(payload, '$.r', '$.value') "
-            "WHERE redacted_at IS NULL AND (response IS NOT NULL OR json_extract(payload, '$.value') IS NOT NULL) "
+            "UPDATE events SET response = NULL, value = NULL, redacted_at = ? "
+            "WHERE redacted_at IS NULL AND (response IS NOT NULL OR value IS NOT NULL) "
             "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
             "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
         count = cursor.rowcount

@@ -48,9 +48,10 @@ async function encodeBody(payload) {
   return { body: await new Response(stream).arrayBuffer(), headers: { "Content-Encoding": "gzip" } };
 }
 
-async function post(profile, events) {
+async function post(profile, events, more) {
   const packs = await newestVersions();
-  const { body, headers } = await encodeBody({ events, device_time: Date.now(), packs });
+  // `more`: further batches follow at once, so the server plans the next set only on the last one.
+  const { body, headers } = await encodeBody({ events, device_time: Date.now(), packs, more });
   return fetch("/api/v1/sync", {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${profile.token}`,
@@ -144,10 +145,11 @@ async function syncProfile(profile, force) {
   let sent = 0;
   let reply = null;
   for (let round = 0; round < 200; round++) {
-    const batch = (await pending(profile.id)).slice(0, BATCH);
+    const queued = await pending(profile.id);
+    const batch = queued.slice(0, BATCH);
     let response;
     try {
-      response = await post(profile, batch.map((r) => r.event));
+      response = await post(profile, batch.map((r) => r.event), queued.length > BATCH);
     } catch (err) {
       return fail(profile, 0, null);
     }

@@ -73,6 +73,8 @@ PATHS = {
             "type": "object", "required": ["events"],
             "properties": {"events": {"type": "array", "maxItems": 50, "items": EVENT},
                            "device_time": {"type": "number", "description": "the phone's clock when sending, epoch ms"},
+                           "more": {"type": "boolean", "description": "more batches follow right behind this one: "
+                                    "sets are closed and planned on the last (mastery is current in every reply)"},
                            "packs": PACKS_HELD}}}}},
         "responses": {
             "200": {"description": "what was stored and what comes next", "content": {"application/json": {"schema": {

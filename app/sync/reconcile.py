@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 
 from ..db import write
@@ -10,7 +11,8 @@ from .errors import ApiError
 from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
 
 EVENT_COLUMNS = ("id", "student_id", "device_id", "seq", "type", "item_id", "set_id", "client_ts", "server_ts",
-                 "received_at", "correct", "misconception", "response", "payload")
+                 "received_at", "correct", "misconception", "response", "hint", "secs", "attempt", "prompt", "value",
+                 "phone_ok", "phone_mc")
 INSERT_EVENT = (f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
 
@@ -76,17 +78,22 @@ def _existing_owners(db, ids: list) -> dict:
 
 
 def _row_for(event: dict, device: dict, items: dict, now: float) -> dict:
-    """The stored row: the raw event kept whole, the server's own grade beside it."""
+    """The stored row: every field the phone sent in a column of its own, the server's own grade beside its grade."""
     correct = misconception = None
     if event["type"] == "answer":
         # The phone's grade is only provisional: the server re-grades from the raw response.
         grade = grade_response(items[event["item"]], event["r"])
         correct, misconception = int(grade.correct), grade.misconception
-    raw = {k: v for k, v in event.items() if k != "ts"}
+    phone_ok, phone_mc = event.get("ok"), event.get("mc")
     return {
         "id": event["id"], "student_id": device["student_id"], "device_id": device["device_id"],
         "seq": event["seq"], "type": event["type"], "item_id": event.get("item"), "set_id": event.get("set"),
-        "client_ts": event["t"] / 1000.0, "server_ts": event["ts"], "received_at": now,
+        # Whole seconds: SQLite then stores each time in 4 bytes, not 8, and nothing reads a finer time.
+        "client_ts": round(event["t"] / 1000.0), "server_ts": round(event["ts"]), "received_at": math.ceil(now),
         "correct": correct, "misconception": misconception, "response": event.get("r"),
-        "payload": json.dumps(raw, separators=(",", ":"), ensure_ascii=False),
+        "hint": event.get("hint"), "secs": event.get("secs"), "attempt": event.get("attempt"),
+        "prompt": event.get("prompt"), "value": event.get("value"),
+        # The phone's own grade, kept to audit it against the server's; anything but a plain grade is not one.
+        "phone_ok": int(phone_ok) if phone_ok in (0, 1) else None,
+        "phone_mc": phone_mc if isinstance(phone_mc, str) and len(phone_mc) <= 80 else None,
     }

@@ -102,11 +102,12 @@ def _known_packs(payload) -> dict:
     return {pack: version for pack, version in packs.items() if isinstance(version, str) and len(version) <= 40}
 
 
-def whats_next(db, student_id: int, catalog: dict, known_packs: dict, now: float, changed: bool) -> dict:
+def whats_next(db, student_id: int, catalog: dict, known_packs: dict, now: float, changed: bool,
+               more: bool = False) -> dict:
     """Mastery, sets, settings and packs to fetch for one student: the part of a reply that looks ahead."""
     reply = {"server_time": int(now * 1000)}
     try:
-        refresh_student(db, student_id, catalog, now, changed=changed)
+        refresh_student(db, student_id, catalog, now, changed=changed, more=more)
     except Exception as exc:  # noqa: BLE001 - what was stored stays stored: the phone must get its acks whatever happens next
         current_app.logger.exception("refreshing student %s failed; progress next sync", student_id)
         ops_event("progress_error", student=student_id, error=type(exc).__name__, detail=str(exc)[:200])
@@ -136,7 +137,10 @@ def sync():
     now = time.time()
     result = reconcile_batch(db, device, payload, catalog["items"], now)
     reply = {"acked": result["acked"], "rejected": result["rejected"], "duplicates": len(result["duplicates"])}
-    reply.update(whats_next(db, device["student_id"], catalog, _known_packs(payload), now, changed=bool(result["stored"])))
+    # `more`: the phone has further batches queued behind this one (a flush after days offline).
+    more = isinstance(payload, dict) and payload.get("more") is True
+    reply.update(whats_next(db, device["student_id"], catalog, _known_packs(payload), now, changed=bool(result["stored"]),
+                            more=more))
     return jsonify(reply)
 
 

@@ -15,8 +15,7 @@ DAY = 86400
 
 EVENT_COLUMNS = (
     "e.student_id, e.type, e.item_id, e.set_id, e.correct, e.misconception, e.response, "
-    "json_extract(e.payload, '$.secs'), json_extract(e.payload, '$.hint'), e.server_ts, "
-    "json_extract(e.payload, '$.prompt'), json_extract(e.payload, '$.value'), e.device_id, e.seq")
+    "e.secs, e.hint, e.server_ts, e.prompt, e.value, e.device_id, e.seq")
 IN_CLASS = "e.student_id IN (SELECT id FROM students WHERE class_id = ?)"
 CACHED_CLASSES = 16
 _cache: OrderedDict = OrderedDict()
