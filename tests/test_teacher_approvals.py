@@ -27,6 +27,24 @@ def test_approvals_page_shows_each_item_with_its_reason(asha, world):
     assert f'hx-post="/teacher/sets/{kiran_set}/approve"' in html
 
 
+def test_approval_cards_show_the_questions_and_say_each_reason_once(asha, world, db):
+    """A card lists each item's text (its first line) and says a reason shared by several items only once."""
+    import re
+    client, _ = asha
+    html = client.get(f"/teacher/classes/{world['class']['id']}/approvals").get_data(as_text=True)
+    shared = 0
+    for student in world["students"]:
+        s = _set(db, world["sets"][student["id"]])
+        card = html.split(f'id="set-{s["id"]}"')[1].split('class="actions"')[0]
+        items = s["payload"]["items"]
+        shown = re.findall(r'class="item-text">([^<]+)<', card)
+        assert len(shown) == len(items) and all(t.strip() and "." not in t[:8] for t in shown), shown
+        reasons = re.findall(r"<p><strong>[^<]+</strong>: ([^<]+)</p>", card)
+        assert reasons and len(reasons) == len(set(reasons)) <= len(items)
+        shared += len(reasons) < len(items)
+    assert shared, "some set has items that share a reason"
+
+
 def _set_of(world, index):
     return world["sets"][world["students"][index]["id"]]
 

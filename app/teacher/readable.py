@@ -135,3 +135,34 @@ LANGUAGE_NAMES = {"en": "English", "hi": "हिन्दी", "ta": "தமி�
 def language_name(code) -> str:
     """A language code ("hi") as the language's own name ("हिन्दी")."""
     return LANGUAGE_NAMES.get(code or "", code or "–")
+
+
+def tier_reason(payload: dict) -> str:
+    """Why a set has its tier; a mastery figure as a percentage ("mastery 64%: on track", not 0.64)."""
+    from ..i18n.explain import tier_line
+    args = payload.get("tier_args") if isinstance(payload.get("tier_args"), dict) else {}
+    mean = args.get("mean")
+    if payload.get("tier_code") in ("low_mastery", "on_track") and isinstance(mean, (int, float)):
+        if payload["tier_code"] == "low_mastery":
+            return _("average mastery %(p)s%% on the skills practised so far", p=timefmt.pct(mean))
+        return _("average mastery %(p)s%%: on track", p=timefmt.pct(mean))
+    return tier_line(payload)
+
+
+def first_line(text, limit: int = 90) -> str:
+    """The first line of an item's text, shortened for a card."""
+    line = str(text or "").strip().splitlines()[0] if str(text or "").strip() else ""
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def reason_groups(items: list, names: dict) -> list:
+    """A set's items grouped under their reason, so a reason shared by three items is said once."""
+    from ..i18n.explain import why_line
+    groups: list = []
+    for index, entry in enumerate(items):
+        why = why_line(entry, names)
+        if groups and groups[-1]["why"] == why:
+            groups[-1]["items"].append((index, entry))
+        else:
+            groups.append({"why": why, "reason": entry.get("reason"), "items": [(index, entry)]})
+    return groups
