@@ -166,3 +166,11 @@ def reason_groups(items: list, names: dict) -> list:
         else:
             groups.append({"why": why, "reason": entry.get("reason"), "items": [(index, entry)]})
     return groups
+
+
+def flag_label(flag) -> str:
+    """An outreach flag in words (the same words as the pages' flag_label macro)."""
+    return {"inactive": _("Not syncing"), "skipping": _("Skipping items"), "rapid_answers": _("Very fast answers"),
+            "hint_reliance": _("Relies on hints"), "struggling": _("Stuck"),
+            "low_completion": _("Leaves items unfinished"), "set_overdue": _("Set not finished")}.get(
+        flag, _("Needs a look"))
