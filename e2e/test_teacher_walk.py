@@ -96,6 +96,7 @@ def test_override_a_mastery_estimate(teacher_page, teacher_server):
     _open_class(page)
     page.locator("#more-mastery > summary").click()
     page.locator("#mastery tbody th a").nth(5).click()
+    page.wait_for_url(re.compile(r"/teacher/students/\d+$"))
     name = page.get_by_role("heading", level=1).inner_text()
     item = page.locator("#mastery-overrides ul.skills > li").first
     skill = item.locator("strong").first.inner_text()

@@ -123,7 +123,10 @@ def overview_data(db, klass: dict) -> dict:
     matrix = insights.mastery_matrix(db, ids, skills, overrides)
     threshold = klass["mastery_threshold"]
     signals = insights.outreach(snap, cat, levels=insights.behaviour(snap, cat, memo=_student_memo(snap)))
-    flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"]),
+    from .exceptions import class_pause, excused
+    away = excused(db, ids, snap.now)
+    pause = class_pause(klass, snap.now)
+    flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"] and s["id"] not in away and not pause),
                      key=lambda s: (-len(signals[s["id"]]["flags"]), s["name"]))
     tiers = current_tiers(snap, student_settings(db, ids))
     out = {
@@ -131,7 +134,7 @@ def overview_data(db, klass: dict) -> dict:
         "table_body": table_body(snap, skills, matrix, threshold, insights.completion(snap), tiers),
         "summary": insights.skill_summary(matrix, skills, threshold),
         "all_groups": _memo(snap, "groups", lambda: insights.misconception_groups(snap, cat)),
-        "signals": signals, "flagged": flagged,
+        "signals": signals, "flagged": flagged, "excused": away, "pause": pause,
         "risky": insights.risky_items(_memo(snap, "items", lambda: insights.item_statistics(snap, cat)),
                                       RISKY_SHOWN),
     }
