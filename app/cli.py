@@ -182,6 +182,13 @@ def cmd_pilot_simulate(args) -> int:
     return 0
 
 
+def cmd_pilot_report(args) -> int:
+    """Print the report of a class's latest pilot: the same numbers as the teacher's page."""
+    from .pilot.report import class_pilot_report
+    _print_json(class_pilot_report(args.klass, args.db))
+    return 0
+
+
 # --- accounts and privacy (security work): each verb calls app/accounts.py or app/retention.py ---
 
 def _password_from_stdin(args):
@@ -377,6 +384,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--design", choices=("between", "within"), default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pilot_simulate)
+    p = pilot_verbs.add_parser("report", help="the report of a class's latest pilot, as on the teacher's page")
+    p.add_argument("--class", dest="klass", required=True, help="the class code")
+    p.add_argument("--db", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pilot_report)
 
     add_security_verbs(verbs)
     return parser

@@ -118,6 +118,24 @@ MIGRATIONS = [
     DROP INDEX events_student;
     CREATE INDEX events_student ON events (student_id, server_ts);
     """),
+    # The pilot: adaptive homework against the static worksheet on one unit of one class, for a window.
+    # JSON lists and maps are TEXT (the unit's skills, the held-out post-test items, the within design's
+    # skill split); every statement here is portable SQL.
+    (7, """
+    CREATE TABLE pilots (
+        id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL REFERENCES classes(id), pack_id TEXT NOT NULL,
+        skills TEXT NOT NULL, design TEXT NOT NULL CHECK (design IN ('between', 'within')),
+        design_reason TEXT NOT NULL, skill_arms TEXT NOT NULL DEFAULT '{}', held_out TEXT NOT NULL,
+        seed INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('running', 'post_test', 'closed')),
+        window_days INTEGER NOT NULL, started_at REAL NOT NULL, ends_at REAL NOT NULL, post_test_at REAL,
+        closed_at REAL, started_by INTEGER NOT NULL);
+    CREATE INDEX pilots_class ON pilots (class_id, status);
+    CREATE TABLE pilot_students (
+        pilot_id INTEGER NOT NULL REFERENCES pilots(id), student_id INTEGER NOT NULL REFERENCES students(id),
+        arm TEXT NOT NULL CHECK (arm IN ('adaptive', 'static', 'both')), stratum TEXT NOT NULL,
+        withdrawn_at REAL, withdrawn_reason TEXT, PRIMARY KEY (pilot_id, student_id));
+    CREATE INDEX pilot_students_student ON pilot_students (student_id);
+    """),
 ]
 
 _writer_lock = threading.Lock()

@@ -119,7 +119,7 @@ def test_pilot_report_equity_and_cards(teacher_page, teacher_server):
     page = teacher_page
     _open_class(page)
     page.get_by_role("link", name="Reports").click()
-    expect(page.get_by_role("heading", level=1, name="Pilot report")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Before and after (descriptive, not an effect)")).to_be_visible()
     expect(page.locator("table.report tbody tr").first).to_be_visible()
     problems = page_problems(page, "pilot report")
     page.get_by_role("link", name="Equity").click()
@@ -127,7 +127,7 @@ def test_pilot_report_equity_and_cards(teacher_page, teacher_server):
     problems += page_problems(page, "equity")
     page.get_by_role("link", name="CSV export").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="students.csv").click()
+        page.get_by_role("link", name="students.csv", exact=True).click()
     assert "display_name" in open(download.value.path(), encoding="utf-8-sig").readline()
     page.get_by_role("link", name="Students", exact=True).click()
     problems += page_problems(page, "roster")

@@ -76,3 +76,12 @@ def test_within_student_design_uses_each_students_own_difference():
 def test_an_unknown_design_is_refused():
     with pytest.raises(ValueError, match="unknown design"):
         analyse_pilot(_class(1.0), design="before-after")
+
+
+def test_the_interval_in_points_is_the_interval_in_sd_times_the_post_tests_sd():
+    report = analyse_pilot(_class(5.0))
+    lo, hi = report["ci95_points"]
+    assert lo < report["effect_points"] < hi
+    scale = report["effect_points"] / report["effect_size"]
+    assert lo == pytest.approx(report["ci95"][0] * scale, abs=0.05)
+    assert hi == pytest.approx(report["ci95"][1] * scale, abs=0.05)

@@ -43,7 +43,7 @@ HISTORY = {1: {"k": [(oc.day_of(SPLIT - 2 * DAY), 0.2), (oc.day_of(SPLIT - DAY),
 def test_pilot_group_before_and_after():
     """Student 1 showed 'mc' twice before the split: recurrence 2/3 → 1/3, mastery 0.3 → 0.8, completion 1/2 → 1/1."""
     snap = _snap()
-    groups = oc.pilot_groups(snap, CATALOG, SPLIT)
+    groups = oc.mistake_groups(snap, CATALOG, SPLIT)
     assert groups == {"mc": [1]}
     row = oc.outcomes(snap, CATALOG, HISTORY, groups["mc"], SPLIT, ["k", "other"], "mc")
     assert row["recurrence_before"] == pytest.approx(2 / 3) and row["recurrence_after"] == pytest.approx(1 / 3)

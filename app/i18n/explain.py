@@ -98,6 +98,10 @@ def why_line(entry: dict, names: dict | None = None, locale: str | None = None) 
         return _("A quick check of what you already know")
     if reason == "teacher":
         return _("Your teacher chose this item for you")
+    if reason == "worksheet":
+        return _("Next in the unit's textbook order: the pilot's static worksheet")
+    if reason == "post_test":
+        return _("The pilot's post-test: held back until now, the same for both arms")
     return str(entry.get("why") or "")
 
 
@@ -122,6 +126,10 @@ def _tier(code, args: dict, locale: str | None):
         return _("not enough answers yet to see a difficulty")
     if code == "diagnostic":
         return _("starting with a short diagnostic")
+    if code == "worksheet":
+        return _("static worksheet: the unit in textbook order, no adaptivity")
+    if code == "post_test":
+        return _("the pilot's post-test")
     if code in ("low_mastery", "on_track") and isinstance(args.get("mean"), (int, float)):
         mean = f"{float(args['mean']):.2f}"
         if code == "low_mastery":

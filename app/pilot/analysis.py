@@ -112,12 +112,18 @@ def verdict_for(n_per_arm: list[int], effect_size: float | None, ci: tuple | Non
 
 def _standardised(records: list[dict], design: str) -> tuple[float | None, float | None, tuple | None]:
     """(effect in points, in SD, CI in SD) for a group of records."""
+    points, size, ci, _ci_points = _effect(records, design)
+    return points, size, ci
+
+
+def _effect(records: list[dict], design: str) -> tuple:
+    """(effect in points, in SD, CI in SD, CI in points) for a group of records; Nones when it cannot be estimated."""
     found = estimate_effect(records, design)
     unit = pooled_post_sd(records)
     if found is None or not unit:
-        return None, None, None
+        return None, None, None, None
     lo, hi = found["ci"]
-    return found["points"], found["points"] / unit, (lo / unit, hi / unit)
+    return found["points"], found["points"] / unit, (lo / unit, hi / unit), (lo, hi)
 
 
 def subgroup_effects(records: list[dict], design: str) -> list[dict]:
@@ -157,7 +163,7 @@ def analyse_pilot(records: list[dict], design: str = "between", min_per_arm: int
     if design not in DESIGNS:
         raise ValueError(f"unknown design {design!r}; use one of {', '.join(DESIGNS)}")
     arms = arm_summaries(records)
-    points, size, ci = _standardised(records, design)
+    points, size, ci, ci_points = _effect(records, design)
     subgroups = subgroup_effects(records, design)
     return {
         "design": design,
@@ -165,6 +171,7 @@ def analyse_pilot(records: list[dict], design: str = "between", min_per_arm: int
         "effect_points": _round(points, 2),
         "effect_size": _round(size, 3),
         "ci95": [_round(ci[0], 3), _round(ci[1], 3)] if ci else None,
+        "ci95_points": [_round(ci_points[0], 2), _round(ci_points[1], 2)] if ci_points else None,
         "verdict": verdict_for([a["n"] for a in arms], size, ci, min_per_arm),
         "minimum_detectable": _round(minimum_detectable(ci), 3) if ci else None,
         "subgroups": subgroups,

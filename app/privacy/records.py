@@ -10,7 +10,7 @@ import zipfile
 from ..db import write
 from .csvsafe import safe_cell
 
-STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices")
+STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices", "pilot_students")
 # Derived from the tables above (stored replays of the log): deleted with the student, not exported.
 DERIVED_TABLES = ("checkpoints",)
 

@@ -24,6 +24,8 @@ export function whyLine(entry, content, locale) {
     case "spaced_review": return _("A quick review of %(skill)s, so you keep it.", { skill: skillName });
     case "extension": return _("A challenge in %(skill)s, if you want one.", { skill: skillName });
     case "teacher": return _("Your teacher chose this item for you");
+    case "worksheet": return _("Next on the worksheet: %(skill)s.", { skill: skillName });
+    case "post_test": return _("A check-up question: answer it on your own first.");
     default: return entry.why || "";
   }
 }

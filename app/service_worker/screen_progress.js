@@ -46,6 +46,15 @@ function glossary(content, locale) {
 }
 
 /** The progress page for the current profile. */
+/** One line on the student's arm when the class runs a pilot (the teacher sees the same on the Pilot page). */
+function pilotLine(pilot) {
+  if (!pilot) return "";
+  const text = pilot.arm === "static" ? _("Your class is trying two kinds of homework: yours is the worksheet, in textbook order.")
+    : pilot.arm === "adaptive" ? _("Your class is trying two kinds of homework: yours is chosen for you as you answer.")
+      : _("Your class is trying two kinds of homework: you get both, on different topics.");
+  return h`<p class="muted">${text}</p>`;
+}
+
 export function progressScreen(ctx, { pendingEvents = [], storageShort = false } = {}) {
   const { profile, state, content } = ctx;
   const threshold = state.threshold || MASTERY_THRESHOLD;
@@ -72,6 +81,7 @@ ${m && m.attempts ? h`<p class="muted">${ngettext("%(num)d answer so far", "%(nu
   const day = new Intl.DateTimeFormat(currentLocale(), { day: "numeric", month: "short" });
   const main = h`<h1 tabindex="-1" autofocus>${_("My progress")}</h1>
 ${storageShort ? warning(_("Storage is almost full. Ask your teacher before downloading more.")) : ""}
+${pilotLine(state.pilot)}
 ${skills.length ? h`<ul class="plain">${bars}</ul>` : h`<p>${_("Your progress shows here after your first homework.")}</p>`}
 ${unsynced ? h`<p class="muted">${_("Some answers are not synced yet; these bars already count them.")}</p>` : ""}
 ${finished.length ? h`<h2>${_("Finished homework")}</h2><ul class="done-sets">${finished.map((p) => {

@@ -71,6 +71,7 @@ export async function applyReply(profileId, reply) {
     state.sets = (reply.sets || []).map((set) => ({ ...set }));
     state.mastery = reply.mastery || {};
     state.threshold = reply.threshold ?? state.threshold;
+    state.pilot = reply.pilot ?? null;
     state.lastSyncAt = Date.now();
     const profile = await done(s.profiles.get(profileId));
     // A teacher's change to language or simplified text wins only when it is a change.

@@ -45,7 +45,11 @@ WHATS_NEXT = {
     "server_time": {"type": "integer"}, "mastery": {"type": "object"}, "sets": {"type": "array", "items": SET},
     "threshold": {"type": "number"}, "student": {"type": "object"},
     "packs": {"type": "array", "description": "pack versions the phone lacks, with the files and bytes they cost"},
-    "progress_error": {"type": "string"}}
+    "progress_error": {"type": "string"},
+    "pilot": {"type": ["object", "null"], "description": "the student's arm in an open pilot, or null: id, arm "
+              "(adaptive, static or both), design (between or within), status, ends_at (epoch ms), in the "
+              "within design skills (skill -> arm), and while it runs held_out: the post-test's items, which the "
+              "phone must not offer on its own"}}
 
 PATHS = {
     "/api/v1/join": {"post": {

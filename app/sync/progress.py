@@ -5,6 +5,7 @@ import json
 
 from ..adaptive.bkt import BKTParams
 from ..planning.decisions import apply_overrides
+from ..planning.pilot_arm import pilot_of_student
 from ..planning.replay import class_settings, skill_params
 
 
@@ -23,5 +24,16 @@ def student_view(db, student_id: int, catalog: dict) -> dict:
         "SELECT payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
         "ORDER BY created_at", [student_id])]
     student = db.execute("SELECT display_name, locale, simplified, audio FROM students WHERE id = ?", [student_id]).fetchone()
-    return {"mastery": mastery, "sets": sets, "threshold": threshold,
+    return {"mastery": mastery, "sets": sets, "threshold": threshold, "pilot": pilot_for_phone(db, student_id),
             "student": {"name": student[0], "locale": student[1], "simplified": bool(student[2]), "audio": bool(student[3])}}
+
+
+def pilot_for_phone(db, student_id: int) -> dict | None:
+    """The student's arm in an open pilot (and, in the within design, which skills get which mode); None outside one."""
+    pilot = pilot_of_student(db, student_id)
+    if pilot is None:
+        return None
+    # The held-out items travel too, so nothing the phone picks by itself (practice while waiting) serves one early.
+    return {"id": pilot["id"], "arm": pilot["arm"], "design": pilot["design"], "status": pilot["status"],
+            "ends_at": int(pilot["ends_at"] * 1000), "skills": pilot["skill_arms"] if pilot["design"] == "within" else {},
+            "held_out": pilot["held_out"] if pilot["status"] == "running" else []}

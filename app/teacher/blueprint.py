@@ -106,6 +106,12 @@ def init_templates(app) -> None:
     from ..i18n.explain import signal_lines, why_line
     # tier_reason: the engine's tier line, with mastery as a percentage on the teacher's pages.
     app.jinja_env.globals.update(why_line=why_line, tier_line=tier_reason, signal_lines=signal_lines)
+    # The pilot's codes (verdict, design, interval) in the teacher's language.
+    from ..i18n import pilot_words as pw
+    app.jinja_env.globals.update(pilot_verdict_line=pw.verdict_line, pilot_design_line=pw.design_line,
+                                 pilot_interval_line=pw.interval_line, pilot_detectable_line=pw.detectable_line,
+                                 pilot_equity_line=pw.equity_line, pilot_arm_name=pw.arm_name,
+                                 pilot_subgroup_name=pw.subgroup_name)
 
 
 def class_context(klass: dict) -> dict:

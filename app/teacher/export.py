@@ -16,10 +16,10 @@ IN_CLASS = "student_id IN (SELECT id FROM students WHERE class_id = ?)"
 EXPORTS = {
     "classes": "id = ?", "students": "class_id = ?", "devices": IN_CLASS, "events": IN_CLASS, "sets": IN_CLASS,
     "mastery": IN_CLASS, "mastery_history": IN_CLASS, "overrides": "class_id = ? OR " + IN_CLASS,
-    "assignments": "class_id = ?",
+    "assignments": "class_id = ?", "pilots": "class_id = ?", "pilot_students": IN_CLASS,
 }
 SECRET_COLUMNS = {"pin", "token_hash"}
-ORDER = {"mastery": "student_id, skill_id", "mastery_history": "student_id, skill_id, day",
+ORDER = {"mastery": "student_id, skill_id", "pilot_students": "pilot_id, student_id", "mastery_history": "student_id, skill_id, day",
          "assignments": "pack_id", "events": "student_id, server_ts, device_id, seq"}
 
 

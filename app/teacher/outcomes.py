@@ -1,8 +1,9 @@
-"""Before-and-after outcomes for the pilot report and the equity view (no Flask).
+"""Before-and-after outcomes for the descriptive report and the equity view (no Flask): never an effect.
 
 For a set of students and a split time: how often a misconception recurred (share of
 answers on its skill that matched it), mastery gained (now minus the estimate at the
-split), and completion (sets finished of those released), each before and after.
+split), and completion (sets finished of those released), each before and after. With no comparison
+group and students chosen for a mistake (regression to the mean), these describe; the pilot (app/pilot) measures.
 """
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def outcomes(snap: Snapshot, catalog: dict, history: dict, ids: list, split: flo
     }
 
 
-def pilot_groups(snap: Snapshot, catalog: dict, split: float, min_sightings: int = 2) -> dict:
+def mistake_groups(snap: Snapshot, catalog: dict, split: float, min_sightings: int = 2) -> dict:
     """{misconception: [students]} who showed it at least `min_sightings` times before the split."""
     counts: dict = defaultdict(lambda: defaultdict(int))
     for sid, events in snap.events.items():

@@ -1,4 +1,4 @@
-"""Reports: the pilot report (before and after, per misconception group) and the equity view."""
+"""Reports: before and after per misconception group (descriptive, not an effect) and the equity view."""
 from __future__ import annotations
 
 from flask import render_template, request
@@ -22,12 +22,12 @@ def _report_base(db, klass: dict):
 @bp.get("/classes/<int:class_id>/reports/pilot")
 @teacher_required
 def pilot_report(class_id):
-    """Before and after, per misconception group: recurrence, mastery gained, completion."""
+    """Before and after, per misconception group: recurrence, mastery gained, completion (descriptive only)."""
     klass = owned_class(class_id)
     db = get_db()
     cat, snap, split, ids, history, skills = _report_base(db, klass)
     groups = []
-    for mc, members in sorted(oc.pilot_groups(snap, cat, split).items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for mc, members in sorted(oc.mistake_groups(snap, cat, split).items(), key=lambda kv: (-len(kv[1]), kv[0])):
         row = oc.outcomes(snap, cat, history, members, split, skills, mc)
         row.update(misconception=mc, skill=cat["misconceptions"].get(mc, {}).get("skill"))
         groups.append(row)

@@ -10,6 +10,7 @@ import time
 from ..adaptive.bkt import DEFAULT_PARAMS, predict_correct
 from ..db import write
 from ..planning.decisions import apply_overrides, record_override
+from ..planning.pilot_arm import served_catalog
 from ..planning.replay import skill_params
 
 DAY = 86400
@@ -51,7 +52,8 @@ def predicted(catalog: dict, item_id: str, mastery: dict, params: dict) -> float
 
 
 def candidates(db, catalog: dict, student_id: int, skill: str, exclude: set, limit: int = 8) -> list:
-    """Items of a skill the teacher may swap in, those nearest the productive zone first."""
+    """Items of a skill the teacher may swap in, those nearest the productive zone first (never a held-out one)."""
+    catalog = served_catalog(db, student_id, catalog)
     mastery, params = student_mastery(db, student_id), _params(db)
     pool = [(abs(predicted(catalog, i, mastery, params) - ZONE_MID), i) for i, item in catalog["items"].items()
             if item["skill"] == skill and not item.get("extension") and i not in exclude]
@@ -69,6 +71,7 @@ def edited_items(db, catalog: dict, set_row: dict, action: str, form: dict) -> l
     """The set's items after one edit; raise EditError when the edit makes no sense."""
     items = list(set_row["payload"].get("items", []))
     student_id = set_row["student_id"]
+    catalog = served_catalog(db, student_id, catalog)  # a pilot's post-test items stay unseen, even by a swap
     try:
         index = int(form.get("index", -1))
     except (TypeError, ValueError):

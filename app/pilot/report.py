@@ -1,0 +1,42 @@
+"""A class's pilot as the teacher's page and `abhyas pilot report` show it: the participants, the rows, the report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..db import connect
+from ..packs.registry import load_catalog
+from ..paths import packs_dir
+from .runs import latest_pilot, participants, window_passed
+from .scores import pilot_summary
+
+
+class NoPilot(LookupError):
+    """No such class, or a class that has never run a pilot: a one-line reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.user_message = reason
+
+
+def pilot_view(db, pilot: dict, catalog: dict, now: float | None = None) -> dict:
+    """Everything shown about one pilot: itself (post-test released if its window ended), people, rows, report."""
+    pilot = window_passed(db, pilot, catalog, now)
+    people = participants(db, pilot["id"])
+    summary = pilot_summary(db, pilot, catalog, people)
+    return {"pilot": pilot, "people": people, **summary}
+
+
+def class_pilot_report(class_code: str, db_path=None) -> dict:
+    """The report JSON of the class's latest pilot, read from the store the way the teacher's page reads it."""
+    db = connect(db_path)
+    try:
+        row = db.execute("SELECT id FROM classes WHERE code = ?", [(class_code or "").strip().upper()]).fetchone()
+        if row is None:
+            raise NoPilot(f"no class with the code {class_code!r}")
+        pilot = latest_pilot(db, row[0])
+        if pilot is None:
+            raise NoPilot(f"class {class_code} has not run a pilot; a teacher starts one on the class's Pilot page")
+        catalog = load_catalog(db, Path(packs_dir()) / "files")
+        return pilot_view(db, pilot, catalog)["report"]
+    finally:
+        db.conn.close()
