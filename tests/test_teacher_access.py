@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
 
 PUBLIC = {"teacher.home", "teacher.sign_in", "teacher.sign_out", "teacher.service_worker", "teacher.classes",
-          "teacher.create_class", "teacher.static"}
+          "teacher.create_class", "teacher.static", "teacher.choose_language"}  # the last: the teacher's own setting
 
 
 def _foreign_urls(app, world, db):
