@@ -95,8 +95,9 @@ def add_students(class_id):
     locale = locale if locale in SUPPORTED_LOCALES else "en"
     names = [line.strip() for line in request.form.get("names", "").splitlines() if line.strip()]
     db = get_db()
+    simplified, audio = bool(request.form.get("simplified")), bool(request.form.get("audio"))
     for name in names[:MAX_STUDENTS_PER_ADD]:
-        class_records.add_student(db, klass["id"], name, locale)
+        class_records.add_student(db, klass["id"], name, locale, simplified=simplified, audio=audio)
     return redirect(url_for("teacher.roster", class_id=class_id))
 
 

@@ -80,6 +80,8 @@ def decision_sentence(d: dict, names: dict) -> str:
         return _on_off(new, _("Audio turned on"), _("Audio turned off"))
     if target == "simplified":
         return _on_off(new, _("Simplified text turned on"), _("Simplified text turned off"))
+    if target == "locale":
+        return _("Language changed from %(old)s to %(new)s", old=language_name(old), new=language_name(new))
     if target == "groups":
         return _("Groups set to: %(groups)s", groups=", ".join(new) if new else _("none"))
     if target == "release_mode":
