@@ -94,6 +94,7 @@ def student_context(db, student: dict, klass: dict) -> dict:
         "tier_override": settings.get("tier"), "items_per_set": settings.get("items_per_set"), "tiers": TIERS,
         "devices": devices(db, student["id"]), "decisions": history(db, student_id=student["id"], limit=50),
         "excused": _excused_now(db, student["id"], klass),
+        "participation": _participation(db, student["id"], klass),
         "groups_text": ", ".join(student["groups"] if isinstance(student["groups"], list) else []),
     }
 
@@ -106,6 +107,13 @@ def student(student_id):
     db = get_db()
     row = dict(row, groups=_groups(row["groups"]))
     return render_template("teacher/student.html", **student_context(db, row, klass), **class_context(klass))
+
+
+def _participation(db, student_id: int, klass: dict) -> dict:
+    """The in-class participation level (1-3) and its reason, from two weeks of tally taps."""
+    from .participation import level, level_reason, recent_counts
+    count = recent_counts(db, klass["id"]).get(student_id, 0)
+    return {"level": level(count), "reason": level_reason(count), "count": count}
 
 
 def _excused_now(db, student_id: int, klass: dict) -> dict | None:
