@@ -145,7 +145,7 @@ def cmd_restore(args) -> int:
 def cmd_kt_eval(args) -> int:
     """Fit knowledge tracing on a train CSV and score it on a test CSV."""
     from .adaptive.kt_eval import evaluate_csv
-    _print_json(evaluate_csv(args.train, args.test))
+    _print_json(evaluate_csv(args.train, args.test, model=args.model))
     return 0
 
 
@@ -359,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("kt-eval", help="evaluate knowledge tracing on response CSVs")
     p.add_argument("--train", required=True)
     p.add_argument("--test", required=True)
+    p.add_argument("--model", default="abhyas", choices=["abhyas", "bkt", "pfa"],
+                   help="abhyas: the model replay and the phone run (default); bkt: plain BKT with forgetting per "
+                        "answer; pfa: performance factors analysis (logistic), for comparison")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kt_eval)
 

@@ -136,6 +136,13 @@ MIGRATIONS = [
         withdrawn_at REAL, withdrawn_reason TEXT, PRIMARY KEY (pilot_id, student_id));
     CREATE INDEX pilot_students_student ON pilot_students (student_id);
     """),
+    # The learning model fits each skill's difficulty step, and mastery fades along the review curve:
+    # the phone needs each skill's curve (stability, last practice) to fade its provisional bars alike.
+    (8, """
+    ALTER TABLE skill_params ADD COLUMN difficulty_step REAL;
+    ALTER TABLE mastery ADD COLUMN stability_days REAL;
+    ALTER TABLE mastery ADD COLUMN last_review_ts REAL;
+    """),
 ]
 
 _writer_lock = threading.Lock()

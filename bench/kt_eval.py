@@ -1,12 +1,22 @@
-"""Print kt-eval figures for Abhyas's BKT on simulated data, and pyBKT's when available.
+"""Print kt-eval figures for Abhyas's model against plain BKT on simulated data, and pyBKT's when available.
 
     python bench/kt_eval.py [--students 1000] [--days 30] [--seed 0] [--repeat 3] [--json]
                             [--pybkt-python /path/to/python]
 
+Two data sets: simulated students (`simulate.py`: learning speeds, misconceptions, hints,
+forgetting overnight — not drawn from our model), and answers drawn from the model itself
+with item difficulties, choice items and days between sessions (`synthetic.py`). On each,
+the running model (`abhyas`) and plain BKT with per-answer forgetting (`bkt`) are fitted on
+the same train CSV and scored on the same held-out students; the gain is printed.
+
 pyBKT is not a project dependency. It is used when `import pyBKT` works here, or through
 another interpreter that has it (`--pybkt-python` or ABHYAS_PYBKT_PYTHON), which keeps
 numpy, pandas and scikit-learn out of the project's environment. Otherwise it is skipped
-with a message. Both models see the same CSVs and are scored by the same exact AUC.
+with a message. It sees the same CSVs and is scored by the same exact AUC. To install it
+for the bench only (its C++ extension builds from the source distribution):
+
+    python3 -m venv /tmp/pybkt && /tmp/pybkt/bin/pip install pyBKT
+    python bench/kt_eval.py --pybkt-python /tmp/pybkt/bin/python
 """
 from __future__ import annotations
 
@@ -16,14 +26,22 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.adaptive.fit import default_workers  # noqa: E402
+from app.adaptive.bkt import BKTParams  # noqa: E402
 from app.adaptive.kt_eval import auc, base_rate_auc, evaluate_rows, read_responses, rmse  # noqa: E402
 from app.adaptive.simulate import write_kt_csvs  # noqa: E402
+from app.adaptive.synthetic import draw_responses, split_by_student, write_csv  # noqa: E402
+
+# Skills drawn from the model: each with its own difficulty step (what plain BKT cannot see).
+DRAWN_SKILLS = {
+    "fractions": BKTParams(prior=0.25, learn=0.12, guess=0.15, slip=0.08, difficulty_step=0.7),
+    "integers": BKTParams(prior=0.35, learn=0.18, guess=0.2, slip=0.1, difficulty_step=0.5),
+    "decimals": BKTParams(prior=0.15, learn=0.08, guess=0.12, slip=0.12, difficulty_step=0.9),
+    "ratio": BKTParams(prior=0.2, learn=0.1, guess=0.2, slip=0.06, difficulty_step=0.4),
+}
 
 # Runs under the interpreter that has pyBKT; prints one JSON line of predictions and timings.
 PYBKT_SCRIPT = r"""
@@ -88,6 +106,24 @@ def _median_run(runs: list) -> dict:
     return out
 
 
+def _compare(train: Path, test: Path, repeat: int, pybkt: str | None) -> dict:
+    """Both of our models (and pyBKT when available) on one pair of CSVs."""
+    train_rows, test_rows = read_responses(train), read_responses(test)
+    results = [_median_run([evaluate_rows(train_rows, test_rows, model=model) for _ in range(repeat)])
+               for model in ("abhyas", "bkt", "pfa")]
+    note = None
+    if pybkt:
+        try:
+            results.append(run_pybkt(pybkt, train, test, repeat, threads=1))
+        except (subprocess.CalledProcessError, OSError, ValueError) as exc:
+            note = f"pyBKT failed: {getattr(exc, 'stderr', '') or exc}".strip()[-300:]
+    else:
+        note = "pyBKT not installed here: skipped (see --pybkt-python)"
+    return {"train_responses": len(train_rows), "test_responses": len(test_rows),
+            "skill_base_rate_auc": base_rate_auc(train_rows, test_rows), "results": results,
+            "auc_gain_over_bkt": results[0]["auc"] - results[1]["auc"], "note": note}
+
+
 def main(argv=None) -> int:
     """Simulate, evaluate and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,45 +134,31 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--pybkt-python")
     args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
+    pybkt = _pybkt_python(args.pybkt_python)
+    report = {}
     with tempfile.TemporaryDirectory() as tmp:
         train, test = Path(tmp, "train.csv"), Path(tmp, "test.csv")
-        started = time.perf_counter()
-        counts = write_kt_csvs(train, test, n_students=args.students, days=args.days, seed=args.seed)
-        simulate_seconds = time.perf_counter() - started
-        train_rows, test_rows = read_responses(train), read_responses(test)
-        repeat = max(1, args.repeat)
-        workers = default_workers()
-        results = []
-        for n in sorted({1, workers}):
-            run = _median_run([evaluate_rows(train_rows, test_rows, workers=n) for _ in range(repeat)])
-            run["model"] += f" ({n} process{'es' if n > 1 else ''})"
-            results.append(run)
-        baseline = base_rate_auc(train_rows, test_rows)
-        python = _pybkt_python(args.pybkt_python)
-        note = None
-        if python:
-            try:
-                for threads in (1, None):
-                    results.append(run_pybkt(python, train, test, repeat, threads))
-            except (subprocess.CalledProcessError, OSError, ValueError) as exc:
-                note = f"pyBKT failed: {getattr(exc, 'stderr', '') or exc}".strip()[-300:]
-        else:
-            note = "pyBKT not installed here: skipped (set --pybkt-python to compare)"
-    report = {"train_responses": counts["train"], "test_responses": counts["test"],
-              "simulate_seconds": round(simulate_seconds, 2), "skill_base_rate_auc": baseline,
-              "results": results, "note": note}
+        write_kt_csvs(train, test, n_students=args.students, days=args.days, seed=args.seed)
+        report["simulated_students"] = _compare(train, test, repeat, pybkt)
+        drawn_train, drawn_test = split_by_student(draw_responses(DRAWN_SKILLS, args.students, seed=args.seed),
+                                                   seed=args.seed)
+        write_csv(drawn_train, train)
+        write_csv(drawn_test, test)
+        report["drawn_with_item_difficulties"] = _compare(train, test, repeat, pybkt)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"simulated {counts['train']} train / {counts['test']} test responses "
-          f"({args.students} students, {args.days} days) in {simulate_seconds:.1f} s; "
-          f"times are medians of {max(1, args.repeat)} runs")
-    print(f"per-skill base rate AUC: {baseline:.4f}")
-    print(f"{'model':38} {'AUC':>7} {'RMSE':>7} {'fit s':>8} {'predict s':>10}")
-    for r in results:
-        print(f"{r['model']:38} {r['auc']:7.4f} {r['rmse']:7.4f} {r['fit_seconds']:8.2f} {r['predict_seconds']:10.2f}")
-    if note:
-        print(note)
+    print(f"{args.students} students per data set; times are medians of {repeat} runs, one process")
+    for name, part in report.items():
+        print(f"\n{name.replace('_', ' ')}: {part['train_responses']} train / {part['test_responses']} test responses; "
+              f"per-skill base rate AUC {part['skill_base_rate_auc']:.4f}")
+        print(f"{'model':30} {'AUC':>7} {'RMSE':>7} {'fit s':>8} {'predict s':>10}")
+        for r in part["results"]:
+            print(f"{r['model']:30} {r['auc']:7.4f} {r['rmse']:7.4f} {r['fit_seconds']:8.2f} {r['predict_seconds']:10.2f}")
+        print(f"gain over plain BKT: {part['auc_gain_over_bkt']:+.4f} AUC")
+        if part["note"]:
+            print(part["note"])
     return 0
 
 

@@ -7,6 +7,13 @@ from .flaky_proxy import FlakyProxy
 from .phone import Answers, expect_waiting, finish_set, join, screen
 
 
+def bars(page) -> dict:
+    """Each skill's bar on the progress screen, in percent."""
+    names = page.locator("#app li.skill p:first-child > span:first-child").all_inner_texts()
+    percents = page.locator("#app li.skill strong").all_inner_texts()
+    return {name: int(pct.rstrip("%")) for name, pct in zip(names, percents)}
+
+
 def test_offline_set_survives_restart_and_syncs_exactly_once(server, students, persistent_phone, since):
     """Join, go offline, finish a set, close and reopen offline, find the progress, sync: every answer once.
 
@@ -40,6 +47,7 @@ def test_offline_set_survives_restart_and_syncs_exactly_once(server, students, p
         expect(page.locator("#app .done-sets li")).to_contain_text(f"right out of {len(seen)}")
         expect(page.locator("#app")).to_contain_text("Some answers are not synced yet")
         assert [e for e in server.events_since(student["id"], since) if e["type"] == "answer"] == []
+        offline_bars = bars(page)
 
         line.set_down(False)
         context.set_offline(False)
@@ -49,5 +57,11 @@ def test_offline_set_survives_restart_and_syncs_exactly_once(server, students, p
         assert stored == sorted(answers.given)
         assert any(e["type"] == "reflection" for e in events)
         assert {e["item"] for e in events if e["type"] == "time"} >= set(seen)
+        # The phone's provisional bars were the server's to the percent (rounding may differ by one).
+        page.get_by_role("button", name="My progress").click()
+        expect(page.locator("#app")).not_to_contain_text("Some answers are not synced yet")
+        synced_bars = bars(page)
+        assert offline_bars.keys() == synced_bars.keys()
+        assert all(abs(offline_bars[k] - synced_bars[k]) <= 1 for k in offline_bars), (offline_bars, synced_bars)
     finally:
         line.close()

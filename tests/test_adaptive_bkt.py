@@ -8,26 +8,30 @@ from app.adaptive.bkt import (
     BKTParams,
     is_mastered,
     item_guess_slip,
+    observe,
     posterior_known,
     predict_correct,
     update_mastery,
 )
+from app.adaptive.review import ReviewMemory
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "bkt.json").read_text(encoding="utf-8"))
 
 
 def test_golden_vectors_match():
     for c in GOLDEN["single"]:
-        params = BKTParams.from_dict(c["params"])
-        assert item_guess_slip(params, c["difficulty"]) == pytest.approx((c["guess"], c["slip"]), abs=1e-12)
-        assert predict_correct(c["p"], params, c["difficulty"]) == pytest.approx(c["predict"], abs=1e-12)
-        assert update_mastery(c["p"], True, params, c["difficulty"]) == pytest.approx(c["update_correct"], abs=1e-12)
-        assert update_mastery(c["p"], False, params, c["difficulty"]) == pytest.approx(c["update_wrong"], abs=1e-12)
+        params, d, k = BKTParams.from_dict(c["params"]), c["difficulty"], c["choices"]
+        assert item_guess_slip(params, d, k) == pytest.approx((c["guess"], c["slip"]), abs=1e-12)
+        assert predict_correct(c["p"], params, d, k) == pytest.approx(c["predict"], abs=1e-12)
+        assert update_mastery(c["p"], True, params, d, k) == pytest.approx(c["update_correct"], abs=1e-12)
+        assert update_mastery(c["p"], False, params, d, k) == pytest.approx(c["update_wrong"], abs=1e-12)
     for s in GOLDEN["sequences"]:
-        params, p = BKTParams.from_dict(s["params"]), s["params"]["prior"]
-        for correct, d, expected in zip(s["answers"], s["difficulties"], s["trace"]):
-            p = update_mastery(p, correct, params, d)
-            assert p == pytest.approx(expected, abs=1e-12)
+        params, p, memory = BKTParams.from_dict(s["params"]), s["params"]["prior"], ReviewMemory()
+        for correct, d, k, ts, expected in zip(s["answers"], s["difficulties"], s["choices"], s["times"], s["trace"]):
+            seen = observe(p, memory, correct, params, d, k, ts)
+            p, memory = seen.p_next, seen.memory
+            assert (seen.predicted, seen.mastery, p) == pytest.approx(
+                (expected["predicted"], expected["mastery"], expected["p_next"]), abs=1e-12)
 
 
 def test_update_is_posterior_then_learn_or_forget():
@@ -68,3 +72,13 @@ def test_harder_items_are_predicted_harder_and_teach_more_when_right():
 def test_params_round_trip_through_dicts():
     params = BKTParams(0.3, 0.1, 0.2, 0.05, 0.01)
     assert BKTParams.from_dict({**params.as_dict(), "unknown": 1}) == params
+
+
+def test_choice_items_never_guess_below_one_in_the_number_of_choices():
+    from app.adaptive.bkt import item_guess_slip
+    params = BKTParams(guess=0.2, slip=0.1)
+    assert item_guess_slip(params, 3, 2) == (0.5, 0.1)
+    assert item_guess_slip(params, 3, 4) == (0.25, 0.1)
+    assert item_guess_slip(params, 1, 4)[0] > 0.25          # an easy item's own guess may be higher
+    assert item_guess_slip(params, 3, 0) == (0.2, 0.1)      # typed answers have no floor
+    assert item_guess_slip(BKTParams(difficulty_step=0.0), 5) == (BKTParams().guess, BKTParams().slip)

@@ -4,9 +4,10 @@ import random
 import pytest
 
 from app.adaptive.bkt import BKTParams
-from app.adaptive.fit import BOUNDS, fit_sequences, fit_skill, fit_skills, log_likelihood
+from app.adaptive.fit import BOUNDS, PLAIN_BKT, RUNNING, fit_sequences, fit_skill, fit_skills, log_likelihood
 from app.adaptive.kt_eval import auc, base_rate_auc, predict_next
 from app.adaptive.simulate import answer_events, synthetic_catalog
+from app.adaptive.synthetic import draw_responses, split_by_student
 
 
 def simulate_bkt(params: BKTParams, students: int, length: int, seed: int) -> list:
@@ -29,7 +30,7 @@ def simulate_bkt(params: BKTParams, students: int, length: int, seed: int) -> li
     BKTParams(prior=0.1, learn=0.06, guess=0.1, slip=0.05, forget=0.05),
 ])
 def test_recovers_the_parameters_it_was_simulated_from(true):
-    fit = fit_sequences(simulate_bkt(true, students=2000, length=20, seed=7))
+    fit = fit_sequences(simulate_bkt(true, students=2000, length=20, seed=7), spec=PLAIN_BKT)
     got = fit.params
     assert not fit.used_defaults
     assert got.prior == pytest.approx(true.prior, abs=0.05)
@@ -42,8 +43,49 @@ def test_recovers_the_parameters_it_was_simulated_from(true):
 def test_fit_is_at_least_as_likely_as_the_truth():
     true = BKTParams(prior=0.3, learn=0.1, guess=0.2, slip=0.1, forget=0.02)
     sequences = simulate_bkt(true, students=500, length=15, seed=3)
-    fit = fit_sequences(sequences)
-    assert fit.log_likelihood >= log_likelihood(sequences, true) - 1e-6
+    fit = fit_sequences(sequences, spec=PLAIN_BKT)
+    assert fit.log_likelihood >= log_likelihood(sequences, true, PLAIN_BKT) - 1e-6
+
+
+def test_the_reported_log_likelihood_is_the_returned_parameters():
+    sequences = simulate_bkt(BKTParams(prior=0.3, learn=0.1), students=300, length=12, seed=8)
+    for spec in (RUNNING, PLAIN_BKT):
+        fit = fit_sequences(sequences, spec=spec)
+        assert fit.log_likelihood == log_likelihood(sequences, fit.params, spec)
+
+
+TRUTH = {"easy_start": BKTParams(prior=0.3, learn=0.15, guess=0.15, slip=0.08, forget=0.0, difficulty_step=0.6),
+         "slow": BKTParams(prior=0.15, learn=0.08, guess=0.2, slip=0.12, forget=0.0, difficulty_step=0.4)}
+
+
+def test_the_running_model_recovers_difficulty_guessing_and_forgetting_parameters():
+    fits = fit_skills(draw_responses(TRUTH, students=1200, seed=3))
+    for skill, true in TRUTH.items():
+        got = fits[skill].params
+        assert got.prior == pytest.approx(true.prior, abs=0.05)
+        assert got.learn == pytest.approx(true.learn, abs=0.03)
+        assert got.guess == pytest.approx(true.guess, abs=0.03)
+        assert got.slip == pytest.approx(true.slip, abs=0.03)
+        assert got.difficulty_step == pytest.approx(true.difficulty_step, abs=0.12)
+        assert got.forget == 0.0
+
+
+def test_the_running_model_beats_plain_bkt_on_held_out_students():
+    train, test = split_by_student(draw_responses(TRUTH, students=1000, seed=4))
+    labels = [r[2] for r in test]
+    scores = {}
+    for spec in (RUNNING, PLAIN_BKT):
+        params = {skill: f.params for skill, f in fit_skills(train, spec=spec).items()}
+        scores[spec.name] = auc(labels, predict_next(test, params, spec=spec))
+    assert scores["abhyas"] > scores["bkt"] + 0.02
+
+
+def test_the_difficulty_step_shrinks_to_its_default_on_thin_data():
+    steep = {"k": BKTParams(prior=0.15, learn=0.08, guess=0.2, slip=0.12, difficulty_step=1.0)}
+    thin = fit_skills(draw_responses(steep, students=15, sessions=2, per_session=8, seed=5))["k"]
+    rich = fit_skills(draw_responses(steep, students=1500, seed=5))["k"]
+    assert not thin.used_defaults
+    assert abs(thin.params.difficulty_step - 0.5) < 0.25 < abs(rich.params.difficulty_step - 0.5)
 
 
 def test_next_answer_auc_beats_the_skill_base_rate_on_held_out_students():
@@ -62,9 +104,12 @@ def test_next_answer_auc_beats_the_skill_base_rate_on_held_out_students():
 def test_parameters_stay_inside_bounds_even_on_odd_data():
     # Students who are right exactly when they "should not" be: pushes EM towards swapping states.
     sequences = [[1, 1, 1, 0, 0, 0, 0, 0] for _ in range(60)] + [[0, 1, 0, 1, 0, 1, 0, 1] for _ in range(60)]
-    got = fit_sequences(sequences).params.as_dict()
-    for name, (lo, hi) in BOUNDS.items():
-        assert lo <= got[name] <= hi
+    for spec in (RUNNING, PLAIN_BKT):
+        got = fit_sequences(sequences, spec=spec).params.as_dict()
+        for name, (lo, hi) in BOUNDS.items():
+            # The running model forgets over time, never per answer; plain BKT fits no difficulty.
+            held = (name == "forget" and not spec.fit_forget) or (name == "difficulty_step" and not spec.items)
+            assert got[name] == 0.0 if held else lo <= got[name] <= hi
 
 
 def test_thin_data_gets_the_defaults():
@@ -103,8 +148,11 @@ def test_fit_from_events_credits_answers_as_replay_does():
     logs = {}
     for n, e in enumerate(answer_events(catalog, 120, days=10, seed=4)):
         logs.setdefault(e["student"], []).append(dict(e, id=n))
-    observations = [(n, skill, credited) for n, log in enumerate(logs.values())
-                    for skill, _, credited, _ in mastery_observations(log, catalog)]
+    items = catalog["items"]
+    observations = [(n, skill, credited, items[item]["difficulty"],
+                     len(items[item]["choices"]) if items[item]["kind"] == "choice" else 0, event["ts"])
+                    for n, log in enumerate(logs.values())
+                    for skill, item, credited, event in mastery_observations(log, catalog)]
     # Hinted right answers count as not known, so crediting changes the data.
-    assert sum(c for *_, c in observations) < sum(1 for log in logs.values() for e in log if e.get("correct"))
+    assert sum(c for _, _, c, *_ in observations) < sum(1 for log in logs.values() for e in log if e.get("correct"))
     assert fit_from_events(logs.values(), catalog) == fit_skills(observations)

@@ -3,7 +3,8 @@ import json
 import random
 from pathlib import Path
 
-from app.adaptive.bkt import BKTParams, posterior_known, update_mastery
+from app.adaptive.bkt import BKTParams, known_at, posterior_known, update_mastery
+from app.adaptive.review import ReviewMemory, update_review
 from app.adaptive.state import mastery_observations, replay
 
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
@@ -49,10 +50,12 @@ def test_an_event_delivered_twice_counts_once():
 def test_mastery_follows_bkt_for_each_credited_answer():
     params = {"int_add": BKTParams(prior=0.3, learn=0.1, guess=0.2, slip=0.1, forget=0.01)}
     state = replay([answer(1, "add3", True), answer(2, "add4", False)], CATALOG, params)
-    p, expected_mastery = 0.3, None
-    for correct in (True, False):
+    p, memory, expected_mastery = 0.3, ReviewMemory(), None
+    for n, correct in ((1, True), (2, False)):
+        p = known_at(p, memory, T0 + n * 60)   # a minute apart: almost nothing forgotten
         expected_mastery = posterior_known(p, correct, params["int_add"], 3)
         p = update_mastery(p, correct, params["int_add"], 3)
+        memory = update_review(memory, correct, T0 + n * 60)
     sk = state.skills["int_add"]
     assert sk.p_known == p and sk.mastery == expected_mastery
     assert (sk.attempts, sk.credited, sk.correct) == (2, 2, 1)
@@ -140,3 +143,23 @@ def test_hint_events_and_attempt_numbers_are_understood():
     assert [c for *_, c, _ in mastery_observations(reshown, CATALOG)] == [False, True]
     second_try = replay([shown, answer(1, "add3", True, attempt=2)], CATALOG, {})
     assert second_try.skills["int_add"].credited == 0 and second_try.skills["int_add"].attempts == 1
+
+
+def test_mastery_fades_while_a_skill_goes_unpractised():
+    from app.adaptive.state import known_now
+    log = [answer(n, item, True) for n, item in enumerate(["add1", "add2", "add3", "add4", "add5", "add6"] * 2)]
+    sk = replay(log, CATALOG, {}).skills["int_add"]
+    last = log[-1]["ts"]
+    assert known_now(sk, last) == sk.p_known
+    assert sk.p_known > known_now(sk, last + DAY) > known_now(sk, last + 30 * DAY)
+    # The next answer starts from the faded value: the same answer a month later leaves lower mastery.
+    soon = replay(log + [answer(99, "add1", True, ts=last + 60)], CATALOG, {}).skills["int_add"]
+    later = replay(log + [answer(99, "add1", True, ts=last + 30 * DAY)], CATALOG, {}).skills["int_add"]
+    assert later.mastery < soon.mastery
+
+
+def test_a_lucky_pick_between_two_choices_says_less_than_a_typed_answer():
+    typed = replay([answer(1, "add3", True)], CATALOG, {}).skills["int_add"]
+    picked = replay([answer(1, "cmp4", True)], CATALOG, {}).skills["int_compare"]
+    assert CATALOG["items"]["cmp4"]["choices"] == ["a", "b"] and CATALOG["items"]["cmp4"]["difficulty"] == 3
+    assert picked.mastery < typed.mastery

@@ -45,20 +45,32 @@ def test_each_unit_pack_fits_the_size_budget(stats, pack):
     assert 0 < stats[pack.name]["bytes_br"] <= 100 * 1024
 
 
-def test_one_prerequisite_graph_spans_the_packs(loaded):
-    skills = {}
-    for pack in loaded.values():
-        skills.update({sid: pack.skills[sid] for sid in pack.own_skill_ids})
-    parent = {sid: sid for sid in skills}
+@pytest.mark.parametrize("pack_id", sorted(p.name for p in PACKS))
+def test_each_units_skills_form_one_prerequisite_graph(loaded, pack_id):
+    """A unit is one strand: every skill reaches the others through prerequisites (strands such
+    as geometry and data handling may start fresh; a skill cut off inside its unit is a mistake)."""
+    pack = loaded[pack_id]
+    own = set(pack.own_skill_ids)
+    parent = {sid: sid for sid in own}
 
     def root(s):
         while parent[s] != s:
             s = parent[s]
         return s
-    for sid, skill in skills.items():
-        for prereq in skill.get("prerequisites") or []:
-            parent[root(sid)] = root(prereq)
-    assert len({root(s) for s in skills}) == 1, "every skill should connect to one graph"
+    for sid in own:
+        for prereq in pack.skills[sid].get("prerequisites") or []:
+            if prereq in own:
+                parent[root(sid)] = root(prereq)
+    assert len({root(s) for s in own}) == 1, f"{pack_id}: skills fall apart into {sorted({root(s) for s in own})}"
+
+
+def test_prerequisites_across_units_name_a_required_pack(loaded):
+    owner = {sid: pid for pid, pack in loaded.items() for sid in pack.own_skill_ids}
+    for pid, pack in loaded.items():
+        requires = set(pack.source.meta.get("requires") or [])
+        for sid in pack.own_skill_ids:
+            for prereq in pack.skills[sid].get("prerequisites") or []:
+                assert owner[prereq] == pid or owner[prereq] in requires, (pid, sid, prereq)
 
 
 def test_every_hand_written_answer_is_recomputed(loaded):

@@ -132,15 +132,16 @@ ENGLISH_LINES = {
         "Swapped in after the mistake 'order swapped': this item practises int subtract",
     ("misconception_remediation", (("seen", 2),), "int_subtract", "subtract_negative_as_minus"):
         "The mistake 'subtract negative as minus' came up twice: this item practises int subtract",
-    ("spaced_review", (("days", 35),), "int_compare", None): "You mastered int compare 35 days ago: a quick review keeps it fresh",
+    ("spaced_review", (("days", 34),), "int_compare", None): "You mastered int compare 34 days ago: a quick review keeps it fresh",
     ("spaced_review", (("days", 30),), "int_add", None): "You mastered int add 30 days ago: a quick review keeps it fresh",
     ("spaced_review", (("days", 28),), "int_add", None): "You mastered int add 28 days ago: a quick review keeps it fresh",
     ("spaced_review", (("days", 20),), "int_subtract", None): "You mastered int subtract 20 days ago: a quick review keeps it fresh",
     ("extension", (), "int_compare", None): "A challenge: you are ahead on int compare",
+    ("extension", (), "int_subtract", None): "A challenge: you are ahead on int subtract",
     ("prerequisite_gap", (("before", "int_subtract"),), "int_compare", None): "Int compare comes before int subtract: building it up first",
 }
 ENGLISH_TIERS = {
-    "too_few_answers": "not enough answers yet to see a difficulty", "on_track": "mastery 0.99: on track",
+    "too_few_answers": "not enough answers yet to see a difficulty", "on_track": "mastery 0.95: on track",
     "misconception_persists": "a misconception keeps coming back",
     "all_mastered": "all 3 skills mastered: review keeps them fresh", "diagnostic": "starting with a short diagnostic",
 }

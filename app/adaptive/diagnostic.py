@@ -7,7 +7,7 @@ binary search on the graph.
 """
 from __future__ import annotations
 
-from .bkt import DEFAULT_PARAMS, BKTParams, posterior_known
+from .bkt import DEFAULT_PARAMS, BKTParams, item_choices, posterior_known
 from .graph import ancestors, dependents_map, descendants, topological_order
 
 MIN_ITEMS = 6
@@ -115,7 +115,7 @@ def seed_priors(diagnostic_results, catalog: dict, params_by_skill: dict | None 
             continue
         s = item["skill"]
         p = direct.get(s, params(s).prior)
-        direct[s] = posterior_known(p, correct, params(s), item.get("difficulty", 3))
+        direct[s] = posterior_known(p, correct, params(s), item.get("difficulty", 3), item_choices(item))
     deps = dependents_map(catalog)
     priors = {}
     for s in sorted(catalog["skills"]):

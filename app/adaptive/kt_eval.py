@@ -1,7 +1,10 @@
 """Knowledge-tracing evaluation: fit on one CSV, predict next answers in another.
 
-CSV columns: order_id,user_id,skill_name,correct. Each test response is predicted from
-that student's earlier test responses on the same skill only, then the model updates.
+CSV columns: order_id,user_id,skill_name,correct, and optionally difficulty (1..5),
+choices (how many options a choice item offers; 0 or empty for typed answers) and
+timestamp (epoch seconds). Each test response is predicted from that student's earlier
+test responses on the same skill only, then the model updates, through `bkt.observe`:
+the very step replay and the phone run.
 """
 from __future__ import annotations
 
@@ -10,14 +13,28 @@ import math
 import time
 from collections import defaultdict
 
-from .bkt import BKTParams, predict_correct, update_mastery
-from .fit import fit_skills
+from .bkt import NEUTRAL_DIFFICULTY, BKTParams, observe
+from .fit import MODELS, RUNNING, ModelSpec, fit_skills
+from .review import ReviewMemory
 
-MODEL_NAME = "abhyas-bkt-forget"
+MODEL_NAME = RUNNING.name
 
 
-def read_responses(path) -> list[tuple[str, str, int]]:
-    """Read (user_id, skill_name, correct) rows from a kt-eval CSV, sorted by order_id."""
+def _optional_number(row: dict, name: str, path, line: int, default):
+    value = (row.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{path}:{line}: {name} must be a number") from None
+
+
+def read_responses(path) -> list[tuple]:
+    """Read (user_id, skill_name, correct, difficulty, choices, timestamp) rows from a kt-eval CSV, by order_id.
+
+    Missing optional columns read as a neutral item (difficulty 3, no choices) without a time.
+    """
     rows = []
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
@@ -32,9 +49,12 @@ def read_responses(path) -> list[tuple[str, str, int]]:
                 raise ValueError(f"{path}:{line}: order_id and correct must be numbers") from None
             if correct not in (0, 1):
                 raise ValueError(f"{path}:{line}: correct must be 0 or 1")
-            rows.append((order, line, row["user_id"], row["skill_name"], correct))
-    rows.sort()  # order_id first; the file line keeps equal order_ids stable
-    return [(user, skill, correct) for _, _, user, skill, correct in rows]
+            difficulty = _optional_number(row, "difficulty", path, line, NEUTRAL_DIFFICULTY)
+            choices = int(_optional_number(row, "choices", path, line, 0))
+            ts = _optional_number(row, "timestamp", path, line, None)
+            rows.append((order, line, row["user_id"], row["skill_name"], correct, difficulty, choices, ts))
+    rows.sort(key=lambda r: (r[0], r[1]))  # order_id first; the file line keeps equal order_ids stable
+    return [r[2:] for r in rows]
 
 
 def auc(labels: list[int], scores: list[float]) -> float | None:
@@ -62,50 +82,74 @@ def rmse(labels: list[int], scores: list[float]) -> float:
     return math.sqrt(sum((y - p) ** 2 for y, p in zip(labels, scores)) / max(1, len(labels)))
 
 
-def predict_next(rows, params_by_skill: dict, defaults: BKTParams = BKTParams()) -> list[float]:
-    """P(correct) for each (user, skill, correct) row from that user's earlier rows on the skill."""
-    p_known: dict = {}
+def predict_next(rows, params_by_skill: dict, defaults: BKTParams = BKTParams(),
+                 spec: ModelSpec = RUNNING) -> list[float]:
+    """P(correct) for each row from that user's earlier rows on the skill (rows as `fit.skill_sequences` takes)."""
+    state: dict = {}
     out = []
-    for user, skill, correct in rows:
+    for row in rows:
+        user, skill, correct = row[0], row[1], row[2]
+        difficulty, choices, ts = row[3:6] if len(row) >= 6 else (NEUTRAL_DIFFICULTY, 0, None)
+        if not spec.items:
+            difficulty, choices = NEUTRAL_DIFFICULTY, 0
+        if not spec.time:
+            ts = None
         params = params_by_skill.get(skill, defaults)
         key = (user, skill)
-        p = p_known.get(key, params.prior)
-        out.append(predict_correct(p, params))
-        p_known[key] = update_mastery(p, correct, params)
+        p, memory = state.get(key) or (params.prior, ReviewMemory())
+        seen = observe(p, memory, bool(correct), params, difficulty, choices, ts)
+        out.append(seen.predicted)
+        state[key] = (seen.p_next, seen.memory)
     return out
 
 
-def evaluate_rows(train_rows, test_rows, workers: int = 1) -> dict:
-    """Fit on train rows, predict test rows; returns the kt-eval figures.
+def evaluate_rows(train_rows, test_rows, workers: int = 1, model: str = MODEL_NAME) -> dict:
+    """Fit on train rows, predict test rows with the named model; returns the kt-eval figures.
 
     `workers` > 1 fits skills in parallel processes: faster on an idle multi-core machine,
     slower on a busy one, so one process is the default.
     """
+    if model == "pfa":
+        from . import pfa
+        started = time.perf_counter()
+        weights = pfa.fit(train_rows)
+        fit_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        predictions = pfa.predict(test_rows, weights)
+        predict_seconds = time.perf_counter() - started
+        return _figures("pfa", test_rows, predictions, fit_seconds, predict_seconds)
+    spec = MODELS.get(model)
+    if spec is None:
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(sorted([*MODELS, 'pfa']))}")
     started = time.perf_counter()
-    fits = fit_skills(train_rows, workers=workers)
+    fits = fit_skills(train_rows, workers=workers, spec=spec)
     fit_seconds = time.perf_counter() - started
     params = {skill: fit.params for skill, fit in fits.items()}
     started = time.perf_counter()
-    predictions = predict_next(test_rows, params)
+    predictions = predict_next(test_rows, params, spec=spec)
     predict_seconds = time.perf_counter() - started
-    labels = [c for _, _, c in test_rows]
-    return {"model": MODEL_NAME, "auc": auc(labels, predictions), "rmse": rmse(labels, predictions),
+    return _figures(spec.name, test_rows, predictions, fit_seconds, predict_seconds)
+
+
+def _figures(name: str, test_rows, predictions, fit_seconds: float, predict_seconds: float) -> dict:
+    labels = [row[2] for row in test_rows]
+    return {"model": name, "auc": auc(labels, predictions), "rmse": rmse(labels, predictions),
             "n_test": len(test_rows), "fit_seconds": round(fit_seconds, 4),
             "predict_seconds": round(predict_seconds, 4)}
 
 
-def evaluate_csv(train_path, test_path, workers: int = 1) -> dict:
-    """Fit on the train CSV and score next-answer predictions on the test CSV."""
-    return evaluate_rows(read_responses(train_path), read_responses(test_path), workers)
+def evaluate_csv(train_path, test_path, workers: int = 1, model: str = MODEL_NAME) -> dict:
+    """Fit on the train CSV and score next-answer predictions on the test CSV with the named model."""
+    return evaluate_rows(read_responses(train_path), read_responses(test_path), workers, model)
 
 
 def base_rate_auc(train_rows, test_rows) -> float | None:
     """AUC of predicting each test answer by its skill's correct rate in train (a baseline)."""
     right: dict = defaultdict(int)
     total: dict = defaultdict(int)
-    for _, skill, correct in train_rows:
-        right[skill] += correct
-        total[skill] += 1
+    for row in train_rows:
+        right[row[1]] += row[2]
+        total[row[1]] += 1
     overall = sum(right.values()) / max(1, sum(total.values()))
-    scores = [right[s] / total[s] if total[s] else overall for _, s, _ in test_rows]
-    return auc([c for _, _, c in test_rows], scores)
+    scores = [right[row[1]] / total[row[1]] if total[row[1]] else overall for row in test_rows]
+    return auc([row[2] for row in test_rows], scores)

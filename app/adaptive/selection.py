@@ -8,10 +8,11 @@ reason. No words here: app/i18n/explain.py says them per audience and language.
 """
 from __future__ import annotations
 
-from .bkt import DEFAULT_PARAMS, predict_correct
+from .bkt import DEFAULT_PARAMS, item_choices, predict_correct
 from .diagnostic import diagnostic_pool, diagnostic_set
 from .graph import ancestors, prerequisites_of, topological_order
 from .review import DAY, is_due, recall_probability
+from .state import known_now
 from .tiers import DEFAULT_TIER_SETTINGS, tier_reason
 
 REASONS = ("misconception_remediation", "productive_practice", "prerequisite_gap",
@@ -62,11 +63,9 @@ class _Builder:
         """The skill's BKT parameters as replay used them."""
         return self.state.params.get(skill, DEFAULT_PARAMS)
 
-    def p_known(self, skill, review: bool = False) -> float:
-        """P(known) at the next answer, discounted by predicted recall for a review."""
-        sk = self.state.skills[skill]
-        # BKT forgets per answer, not per day: the review model supplies the time decay.
-        return sk.p_known * recall_probability(sk.review, self.now) if review else sk.p_known
+    def p_known(self, skill) -> float:
+        """P(known) now: the replayed P(known), faded along the review curve since the skill was last practised."""
+        return known_now(self.state.skills[skill], self.now)
 
     def available(self, item_id: str, allow_extension: bool = False) -> bool:
         """True for an item not yet chosen, of the right kind, not answered right recently."""
@@ -79,7 +78,7 @@ class _Builder:
         recent = self.now - self.cfg["no_repeat_days"] * DAY
         return not (history and history.last_correct is not None and history.last_correct >= recent)
 
-    def best_item(self, candidates, review: bool = False, extension: bool = False):
+    def best_item(self, candidates, extension: bool = False):
         """The candidate whose predicted success sits best in the productive zone."""
         low, high = self.cfg["success_low"], self.cfg["success_high"]
         mid = (low + high) / 2
@@ -88,8 +87,8 @@ class _Builder:
             if not self.available(item_id, extension):
                 continue
             item = self.catalog["items"][item_id]
-            p = predict_correct(self.p_known(item["skill"], review), self.params(item["skill"]),
-                                item.get("difficulty", 3))
+            p = predict_correct(self.p_known(item["skill"]), self.params(item["skill"]),
+                                item.get("difficulty", 3), item_choices(item))
             outside = low - p if p < low else p - high if p > high else 0.0
             history = self.state.items.get(item_id)
             attempts = history.attempts if history else 0
@@ -192,7 +191,7 @@ def next_set_for(state, catalog: dict, now: float, settings: dict | None = None)
 
 
 def _add_review(b: _Builder, items: list, skill: str) -> None:
-    found = b.best_item(b.items_by_skill.get(skill, []), review=True)
+    found = b.best_item(b.items_by_skill.get(skill, []))
     if not found:
         return
     sk = b.state.skills[skill]

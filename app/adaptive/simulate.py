@@ -241,7 +241,11 @@ def synthetic_catalog(n_skills: int = 12, items_per_skill: int = 8, seed: int = 
 
 def write_kt_csvs(train_path, test_path, n_students: int = 1000, days: int = 30, seed: int = 0,
                   test_share: float = 0.2, catalog: dict | None = None) -> dict:
-    """Simulate students and write kt-eval train/test CSVs, split by student; returns counts."""
+    """Simulate students and write kt-eval train/test CSVs, split by student; returns counts.
+
+    Besides the four required columns, each row carries its item's difficulty and choices
+    and the answer's time, which the running model uses (`kt-eval --model abhyas`).
+    """
     catalog = catalog or synthetic_catalog(seed=seed)
     split_rng = random.Random(f"split-{seed}")
     test_ids = {f"s{i + 1:04d}" for i in range(n_students) if split_rng.random() < test_share}
@@ -249,13 +253,16 @@ def write_kt_csvs(train_path, test_path, n_students: int = 1000, days: int = 30,
     with open(train_path, "w", newline="") as train_f, open(test_path, "w", newline="") as test_f:
         writers = {"train": csv.writer(train_f), "test": csv.writer(test_f)}
         for w in writers.values():
-            w.writerow(["order_id", "user_id", "skill_name", "correct"])
+            w.writerow(["order_id", "user_id", "skill_name", "correct", "difficulty", "choices", "timestamp"])
         order_id = 0
         for event in answer_events(catalog, n_students, days=days, seed=seed):
             if event["type"] != "answer":
                 continue
             order_id += 1
             part = "test" if event["student"] in test_ids else "train"
-            writers[part].writerow([order_id, event["student"], event["skill"], int(event["correct"])])
+            item = catalog["items"][event["item"]]
+            choices = len(item.get("choices") or ()) if item.get("kind") == "choice" else 0
+            writers[part].writerow([order_id, event["student"], event["skill"], int(event["correct"]),
+                                    item.get("difficulty", 3), choices, f"{event['ts']:.0f}"])
             counts[part] += 1
     return counts

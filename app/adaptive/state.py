@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from .bkt import DEFAULT_PARAMS, MASTERY_THRESHOLD, BKTParams, posterior_known, update_mastery
-from .review import ReviewMemory, update_review
+from .bkt import DEFAULT_PARAMS, MASTERY_THRESHOLD, BKTParams, item_choices, known_at, observe
+from .review import ReviewMemory
 
 MAX_SIGHTINGS_KEPT = 20
 
@@ -18,7 +18,7 @@ MAX_SIGHTINGS_KEPT = 20
 @dataclass
 class SkillState:
     """Mastery and practice history of one skill."""
-    p_known: float            # P(known) at the next answer: after learning and forgetting
+    p_known: float            # P(known) at the next answer, after learning, before time forgets it (`known_now`)
     mastery: float            # P(known) given the answers so far: what the threshold is checked on
     attempts: int = 0         # every answer, retries included
     credited: int = 0         # answers that moved mastery (first attempt at a showing)
@@ -67,6 +67,11 @@ class StudentState:
     def mastered_skills(self) -> set:
         """Skills at or above the mastery threshold."""
         return {s for s, st in self.skills.items() if st.mastered}
+
+
+def known_now(skill_state: SkillState, now: float) -> float:
+    """P(known) at epoch second `now`: mastery fades along the review curve while a skill goes unpractised."""
+    return known_at(skill_state.p_known, skill_state.review, now)
 
 
 def _params_for(params_by_skill: dict, skill: str) -> BKTParams:
@@ -215,12 +220,10 @@ def _apply_answer(state: StudentState, catalog: dict, item_id: str, item_state: 
     sk.last_practised = ts
     if counts_for_mastery:
         credit = mastery_credit(event, hints)
-        params = state.params[skill]
-        difficulty = item.get("difficulty", 3)
-        sk.mastery = posterior_known(sk.p_known, credit, params, difficulty)
-        sk.p_known = update_mastery(sk.p_known, credit, params, difficulty)
+        seen = observe(sk.p_known, sk.review, credit, state.params[skill], item.get("difficulty", 3),
+                       item_choices(item), ts)
+        sk.mastery, sk.p_known, sk.review = seen.mastery, seen.p_next, seen.memory
         sk.credited += 1
-        sk.review = update_review(sk.review, credit, ts)
         now_mastered = sk.mastery >= state.threshold
         if now_mastered and not sk.mastered:
             sk.mastered_at = ts

@@ -27,8 +27,9 @@ def class_settings(db, student_id: int, catalog: dict | None = None) -> dict:
 
 def skill_params(db) -> dict:
     """Fitted BKT parameters per skill (defaults where `abhyas fit` has not run)."""
-    return {row["skill_id"]: BKTParams(prior=row["prior"], learn=row["learn"], guess=row["guess"],
-                                       slip=row["slip"], forget=row["forget"])
+    names = BKTParams.__dataclass_fields__
+    # Rows fitted before the difficulty step was fitted hold NULL there: the default applies.
+    return {row["skill_id"]: BKTParams.from_dict({k: v for k, v in row.items() if k in names})
             for row in db["skill_params"].rows}
 
 
@@ -74,9 +75,10 @@ def state_for(db, student_id: int, catalog: dict, settings: dict | None = None, 
 def store_mastery(db, student_id: int, state, now: float) -> None:
     """Write the replayed mastery per skill and today's point in its history (inside the caller's write)."""
     day = time.strftime("%Y-%m-%d", time.gmtime(now))
-    db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at, p_next) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now, round(st.p_known, 4))
+    db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at, p_next, "
+                        "stability_days, last_review_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now, round(st.p_known, 4),
+                          st.review.stability_days, st.review.last_review_ts)
                          for skill, st in state.skills.items()])
     db.conn.executemany("INSERT OR REPLACE INTO mastery_history (student_id, skill_id, day, p_known) VALUES (?, ?, ?, ?)",
                         [(student_id, skill, day, round(st.mastery, 4)) for skill, st in state.skills.items() if st.attempts])

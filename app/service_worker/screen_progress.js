@@ -1,29 +1,11 @@
 // "My progress" (replaces #app): mastery per skill as bars with numbers, next steps, and
-// what mastery means. The server's mastery, moved on by answers not yet synced (bkt.js).
+// what mastery means. The server's mastery, moved on by answers not yet synced (provisional.js).
 
-import { DEFAULT_PARAMS, MASTERY_THRESHOLD, updateMastery } from "./bkt.js";
+import { MASTERY_THRESHOLD } from "./bkt.js";
 import { summary } from "./homework.js";
 import { _, currentLocale, ngettext } from "./i18n.js";
+import { provisionalMastery } from "./provisional.js";
 import { h, screen, warning } from "./render.js";
-
-/** Mastery per skill: the server's figures, then this phone's unsynced first answers on top. */
-export function provisionalMastery(state, content, pendingEvents) {
-  const mastery = {};
-  for (const [skill, m] of Object.entries(state.mastery || {})) mastery[skill] = { ...m, local: 0 };
-  const seen = new Set();
-  for (const row of pendingEvents) {
-    const e = row.event;
-    if (e.type !== "answer" || e.attempt !== 1 || seen.has(e.item)) continue;
-    seen.add(e.item);
-    const item = content.item(e.item);
-    if (!item) continue;
-    const m = mastery[item.skill] || (mastery[item.skill] = { p: DEFAULT_PARAMS.prior, attempts: 0, local: 0 });
-    m.p = updateMastery(m.p, e.ok === 1, DEFAULT_PARAMS, item.difficulty);
-    m.attempts += 1;
-    m.local += 1;
-  }
-  return mastery;
-}
 
 function skillsInOrder(content) {
   const out = [];

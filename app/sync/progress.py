@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from ..adaptive.bkt import BKTParams
+from ..adaptive.review import INITIAL_STABILITY_DAYS
 from ..planning.decisions import apply_overrides
 from ..planning.pilot_arm import pilot_of_student
 from ..planning.replay import class_settings, skill_params
@@ -13,10 +14,12 @@ def student_view(db, student_id: int, catalog: dict) -> dict:
     """What the phone needs after a sync: mastery per skill, open sets, and the student's settings."""
     threshold = class_settings(db, student_id)["mastery_threshold"]
     params = skill_params(db)
+    # `review` is the skill's forgetting curve, so the phone fades its provisional bars as replay fades mastery.
     mastery = {row[0]: {"p": row[1], "p_next": row[3], "attempts": row[2], "mastered": row[1] >= threshold,
-                        "params": (params.get(row[0]) or BKTParams()).as_dict()}
-               for row in db.execute("SELECT skill_id, p_known, attempts, p_next FROM mastery WHERE student_id = ?",
-                                     [student_id])}
+                        "params": (params.get(row[0]) or BKTParams()).as_dict(),
+                        "review": {"stability_days": row[4] or INITIAL_STABILITY_DAYS, "last_review_ts": row[5]}}
+               for row in db.execute("SELECT skill_id, p_known, attempts, p_next, stability_days, last_review_ts "
+                                     "FROM mastery WHERE student_id = ?", [student_id])}
     for skill, p in apply_overrides(db, student_id, {k: v["p"] for k, v in mastery.items()}).items():
         if skill in mastery and p != mastery[skill]["p"]:
             mastery[skill].update(p=p, p_next=p, mastered=p >= threshold, overridden=True)

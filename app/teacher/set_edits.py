@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from ..adaptive.bkt import DEFAULT_PARAMS, predict_correct
+from ..adaptive.bkt import DEFAULT_PARAMS, item_choices, predict_correct
 from ..db import write
 from ..planning.decisions import apply_overrides, record_override
 from ..planning.pilot_arm import served_catalog
@@ -48,7 +48,8 @@ def predicted(catalog: dict, item_id: str, mastery: dict, params: dict) -> float
     """The student's predicted chance of getting an item right."""
     item = catalog["items"][item_id]
     p_known = mastery.get(item["skill"], params.get(item["skill"], DEFAULT_PARAMS).prior)
-    return predict_correct(p_known, params.get(item["skill"], DEFAULT_PARAMS), item.get("difficulty", 3))
+    return predict_correct(p_known, params.get(item["skill"], DEFAULT_PARAMS), item.get("difficulty", 3),
+                           item_choices(item))
 
 
 def candidates(db, catalog: dict, student_id: int, skill: str, exclude: set, limit: int = 8) -> list:

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app import grading  # noqa: E402
-from app.adaptive.bkt import BKTParams, item_guess_slip, posterior_known, predict_correct, update_mastery  # noqa: E402
+from app.adaptive.bkt import BKTParams, item_guess_slip, observe, posterior_known, predict_correct, update_mastery  # noqa: E402
 from app.adaptive.in_set import next_in_set  # noqa: E402
+from app.adaptive.review import ReviewMemory, recall_probability  # noqa: E402
 from app.adaptive.selection import next_set_for  # noqa: E402
 from app.adaptive.state import replay  # noqa: E402
 
@@ -132,37 +133,108 @@ def grading_vectors() -> dict:
     return {"items": GRADING_ITEMS, "normalize": normalize, "parse": parse, "grade": cases}
 
 
-PARAM_SETS = [BKTParams(), BKTParams(0.1, 0.3, 0.25, 0.15, 0.0005), BKTParams(0.5, 0.05, 0.01, 0.3, 0.1),
-              BKTParams(0.3, 0.2, 0.3, 0.01, 0.03)]
+PARAM_SETS = [BKTParams(), BKTParams(0.1, 0.3, 0.25, 0.15, 0.0005, 0.0), BKTParams(0.5, 0.05, 0.01, 0.3, 0.1, 1.0),
+              BKTParams(0.3, 0.2, 0.3, 0.01, 0.03, 0.37)]
 
 
-def bkt_vectors() -> dict:
-    """Single updates and predictions on a grid, plus whole answer sequences."""
+def _memory(m: ReviewMemory) -> dict:
+    return {"stability_days": m.stability_days, "last_review_ts": m.last_review_ts}
+
+
+def bkt_vectors(catalog: dict) -> dict:
+    """Single updates and predictions on a grid, the review curve, whole sequences and provisional mastery."""
     single = []
     for params in PARAM_SETS:
         for p in (0.0, 0.01, 0.2, 0.5, 0.87, 0.95, 0.999, 1.0):
             for difficulty in (1, 2, 3, 4, 5, 2.5, 0, 9):
-                guess, slip = item_guess_slip(params, difficulty)
-                single.append({
-                    "params": params.as_dict(), "p": p, "difficulty": difficulty,
-                    "guess": guess, "slip": slip,
-                    "predict": predict_correct(p, params, difficulty),
-                    "posterior_correct": posterior_known(p, True, params, difficulty),
-                    "posterior_wrong": posterior_known(p, False, params, difficulty),
-                    "update_correct": update_mastery(p, True, params, difficulty),
-                    "update_wrong": update_mastery(p, False, params, difficulty),
-                })
+                for choices in (0, 2, 4):
+                    guess, slip = item_guess_slip(params, difficulty, choices)
+                    single.append({
+                        "params": params.as_dict(), "p": p, "difficulty": difficulty, "choices": choices,
+                        "guess": guess, "slip": slip,
+                        "predict": predict_correct(p, params, difficulty, choices),
+                        "posterior_correct": posterior_known(p, True, params, difficulty, choices),
+                        "posterior_wrong": posterior_known(p, False, params, difficulty, choices),
+                        "update_correct": update_mastery(p, True, params, difficulty, choices),
+                        "update_wrong": update_mastery(p, False, params, difficulty, choices),
+                    })
     sequences = []
     for k, params in enumerate(PARAM_SETS):
         answers = [(k * 7 + i * 3) % 5 != 0 for i in range(40)]
         difficulties = [1 + (k + i) % 5 for i in range(40)]
-        p, trace = params.prior, []
-        for correct, d in zip(answers, difficulties):
-            p = update_mastery(p, correct, params, d)
-            trace.append(p)
+        choices = [(0, 0, 2, 0, 3, 4)[(k + i) % 6] for i in range(40)]
+        # Minutes apart within a session, then gaps of a day to a few weeks between sessions.
+        times, ts = [], NOW
+        for i in range(40):
+            ts += (1 + (i * k) % 17) * DAY if i % 5 == 0 else 60
+            times.append(ts)
+        p, memory, trace = params.prior, ReviewMemory(), []
+        for correct, d, c, t in zip(answers, difficulties, choices, times):
+            seen = observe(p, memory, correct, params, d, c, t)
+            p, memory = seen.p_next, seen.memory
+            trace.append({"predicted": seen.predicted, "mastery": seen.mastery, "p_next": seen.p_next,
+                          "memory": _memory(memory), "recall_day_later": recall_probability(memory, t + DAY)})
         sequences.append({"params": params.as_dict(), "answers": answers, "difficulties": difficulties,
-                          "trace": trace})
-    return {"single": single, "sequences": sequences}
+                          "choices": choices, "times": times, "trace": trace})
+    return {"single": single, "sequences": sequences, "provisional": provisional_vectors(catalog)}
+
+
+def provisional_vectors(catalog: dict) -> list:
+    """The server's mastery after a synced log, the phone's unsynced events, and the server's after both.
+
+    The phone's provisional mastery (provisional.js) must reach the last from the first two.
+    """
+    fitted = {"int_compare": BKTParams(0.35, 0.2, 0.15, 0.05, 0.0, 0.3),
+              "int_add": BKTParams(0.25, 0.12, 0.18, 0.09, 0.0, 0.8),
+              "frac_meaning": BKTParams(0.15, 0.1, 0.2, 0.12, 0.0, 0.5)}
+    synced = [("shown", "cmp1", None, 0), ("answer", "cmp1", True, 0), ("shown", "add1", None, 0),
+              ("answer", "add1", True, 0), ("shown", "add2", None, 0), ("answer", "add2", False, 0),
+              ("answer", "add2", True, 0), ("shown", "fm1", None, 1), ("answer", "fm1", True, 1)]
+    scripts = {
+        "right_first_time": [("shown", "add3", None, 3), ("answer", "add3", True, 3), ("shown", "add4", None, 3),
+                             ("answer", "add4", True, 3)],
+        "right_after_a_hint": [("shown", "add3", None, 3), ("hint", "add3", None, 3), ("answer", "add3", True, 3)],
+        "retry_after_feedback": [("shown", "add5", None, 3), ("answer", "add5", False, 3),
+                                 ("answer", "add5", True, 3), ("shown", "add6", None, 3), ("answer", "add6", True, 3)],
+        "two_choices": [("shown", "cmp4", None, 2), ("answer", "cmp4", True, 2), ("shown", "cmp2", None, 2),
+                        ("answer", "cmp2", False, 2)],
+        "weeks_offline": [("shown", "fm2", None, 20), ("answer", "fm2", True, 20), ("shown", "fm3", None, 27),
+                          ("answer", "fm3", True, 27), ("shown", "add6", None, 27), ("answer", "add6", False, 27)],
+        "new_skill": [("shown", "feq1", None, 4), ("answer", "feq1", True, 4), ("shown", "feq2", None, 4),
+                      ("answer", "feq2", True, 4)],
+        "nothing_pending": [],
+    }
+    cases = []
+    for params_name, params in (("defaults", {}), ("fitted", fitted)):
+        for name, script in scripts.items():
+            server_events, phone_events, tries = [], [], {}
+            for n, (kind, item, correct, day) in enumerate(synced + script):
+                ts = NOW + day * DAY + n * 60
+                # The phone numbers answers to an item since it was shown: 1 is the first attempt.
+                tries[item] = 0 if kind == "shown" else tries.get(item, 0) + (kind == "answer")
+                attempt = tries[item]
+                server_events.append({"id": f"e{n}", "type": kind, "item": item, "ts": ts,
+                                      "correct": correct if kind == "answer" else None,
+                                      "hints": 0, "attempt": attempt if kind == "answer" else 1})
+                if n >= len(synced):
+                    phone = {"type": kind, "item": item, "set": "s1", "t": ts * 1000}
+                    if kind == "answer":
+                        phone.update(attempt=attempt, ok=1 if correct else 0)
+                    if kind == "hint":
+                        phone["hint"] = 1
+                    phone_events.append({"event": phone})
+            before = replay(server_events[:len(synced)], catalog, params)
+            after = replay(server_events, catalog, params)
+            cases.append({
+                "name": f"{params_name}/{name}",
+                "server": {skill: {"p": st.mastery, "p_next": st.p_known, "attempts": st.attempts,
+                                   "params": before.params[skill].as_dict(), "review": _memory(st.review)}
+                           for skill, st in before.skills.items()},
+                "pending": phone_events,
+                "expected": {skill: {"p": st.mastery, "p_next": st.p_known, "attempts": st.attempts}
+                             for skill, st in after.skills.items()},
+            })
+    return cases
 
 
 def _events(spec):
@@ -255,7 +327,7 @@ def in_set_vectors(catalog: dict) -> dict:
 def outputs() -> dict:
     """Every golden file's content, keyed by file name."""
     catalog = build_catalog()
-    return {"catalog.json": catalog, "grading.json": grading_vectors(), "bkt.json": bkt_vectors(),
+    return {"catalog.json": catalog, "grading.json": grading_vectors(), "bkt.json": bkt_vectors(catalog),
             "in_set.json": in_set_vectors(catalog)}
 
 
