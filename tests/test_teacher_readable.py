@@ -103,11 +103,13 @@ def test_every_teacher_page_reads_as_words(app, instance):
     # Decisions a teacher makes in a week, so the logs have something to say.
     released = db.execute("SELECT id FROM sets WHERE status = 'released' LIMIT 1").fetchone()[0]
     client.post(f"/teacher/sets/{released}/extend", data={"days": "3", "reason": "Ill", "csrf_token": token})
-    proposed = db.execute("SELECT id, payload FROM sets WHERE status = 'proposed' LIMIT 1").fetchone()[0]
-    editor = client.get(f"/teacher/sets/{proposed}").get_data(as_text=True)
-    swap_in = re.search(r'<select id="swap-0" name="item"><option value="([^"]+)"', editor).group(1)
-    client.post(f"/teacher/sets/{proposed}/edit", data={"action": "swap", "index": "0", "item": swap_in,
-                                                         "csrf_token": token})
+    for (proposed,) in db.execute("SELECT id FROM sets WHERE status = 'proposed'").fetchall():
+        editor = client.get(f"/teacher/sets/{proposed}").get_data(as_text=True)
+        found = re.search(r'<select id="swap-(\d+)" name="item"><option value="([^"]+)"', editor)
+        if found:  # the first set with an item that has another to swap in
+            break
+    client.post(f"/teacher/sets/{proposed}/edit", data={"action": "swap", "index": found.group(1),
+                                                         "item": found.group(2), "csrf_token": token})
     catalog = catalog_of(app)
     ids = {i for i in list(catalog["skills"]) + list(catalog["items"]) + list(catalog.get("misconceptions", {}))
            if re.search(r"[._-]", i)}
