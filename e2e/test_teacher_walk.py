@@ -20,6 +20,11 @@ def test_sign_in_overview_group_and_flagged_student(teacher_page, teacher_server
     page = teacher_page
     problems = page_problems(page, "classes")
     _open_class(page)
+    expect(page.get_by_role("heading", name="Do this next")).to_be_visible()
+    todo = page.locator("#todo ol.todo > li")
+    assert 1 <= todo.count() <= 5 and all(todo.nth(i).locator("a.button").count() == 1 for i in range(todo.count()))
+    for section in ("#more-outreach", "#more-groups", "#more-mastery"):
+        page.locator(f"{section} > summary").click()
     expect(page.get_by_role("heading", name="Mastery per skill")).to_be_visible()
     expect(page.locator("#mastery tbody tr")).to_have_count(len(teacher_server.demo["students"]))
     problems += page_problems(page, "overview")
@@ -29,6 +34,7 @@ def test_sign_in_overview_group_and_flagged_student(teacher_page, teacher_server
     expect(page.get_by_role("heading", name="Typical wrong answers")).to_be_visible()
     problems += page_problems(page, "misconception group")
     page.goto(overview)
+    page.locator("#more-outreach > summary").click()
     flagged = page.locator("#outreach .cards > li").first
     name = flagged.locator("a").first.inner_text()
     signal = flagged.locator(".flags li").first.inner_text()
@@ -88,7 +94,9 @@ def test_override_a_mastery_estimate(teacher_page, teacher_server):
     """On a student's page: open the override for a skill, give a value and the why; it shows and is recorded."""
     page = teacher_page
     _open_class(page)
+    page.locator("#more-mastery > summary").click()
     page.locator("#mastery tbody th a").nth(5).click()
+    page.wait_for_url(re.compile(r"/teacher/students/\d+$"))
     name = page.get_by_role("heading", level=1).inner_text()
     item = page.locator("#mastery-overrides ul.skills > li").first
     skill = item.locator("strong").first.inner_text()
@@ -144,7 +152,7 @@ def test_last_viewed_page_stays_readable_offline(teacher_page, teacher_server):
         note = page.locator("[data-offline]")
         expect(note).to_be_visible()
         expect(note).to_contain_text(f"Offline. This copy was fetched {fetched}")
-        expect(page.get_by_role("heading", name="Mastery per skill")).to_be_visible()
+        expect(page.get_by_role("heading", name="Do this next")).to_be_visible()
         assert page_problems(page, "offline overview") == []
     finally:
         page.context.set_offline(False)

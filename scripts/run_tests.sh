@@ -33,6 +33,13 @@ run() {
   return 0
 }
 run tests
+# The browser tests' servers build these packs with read-aloud audio; render the clips into the shared
+# cache once, with no time limit, so no test's server start waits minutes on a fresh machine.
+warm=$(mktemp -d)
+for pack in tests/fixtures/packs/sample-6 content_packs/fractions-6; do
+  .venv/bin/abhyas pack build "$pack" --out "$warm" --audio >/dev/null || status=1
+done
+rm -rf "$warm"
 for file in e2e/test_*.py; do
   run "$file"
 done

@@ -27,6 +27,24 @@ def test_approvals_page_shows_each_item_with_its_reason(asha, world):
     assert f'hx-post="/teacher/sets/{kiran_set}/approve"' in html
 
 
+def test_approval_cards_show_the_questions_and_say_each_reason_once(asha, world, db):
+    """A card lists each item's text (its first line) and says a reason shared by several items only once."""
+    import re
+    client, _ = asha
+    html = client.get(f"/teacher/classes/{world['class']['id']}/approvals").get_data(as_text=True)
+    shared = 0
+    for student in world["students"]:
+        s = _set(db, world["sets"][student["id"]])
+        card = html.split(f'id="set-{s["id"]}"')[1].split('class="actions"')[0]
+        items = s["payload"]["items"]
+        shown = re.findall(r'class="item-text">([^<]+)<', card)
+        assert len(shown) == len(items) and all(t.strip() and "." not in t[:8] for t in shown), shown
+        reasons = re.findall(r"<p><strong>[^<]+</strong>: ([^<]+)</p>", card)
+        assert reasons and len(reasons) == len(set(reasons)) <= len(items)
+        shared += len(reasons) < len(items)
+    assert shared, "some set has items that share a reason"
+
+
 def _set_of(world, index):
     return world["sets"][world["students"][index]["id"]]
 
@@ -140,3 +158,46 @@ def test_set_page_shows_reflection_and_release_button(asha, world):
     client, _ = asha
     html = client.get(f"/teacher/sets/{_set_of(world, 0)}").get_data(as_text=True)
     assert "Reflection:" in html and "Release to Kiran" in html
+
+
+def test_concurrent_edits_to_one_set_apply_in_turn_and_the_log_records_only_what_was_applied(app, world, db):
+    """Drops down to one item and swaps, sent at once from as many connections (for each student's set): each
+    applies to the set the one before left, and the records chain (each "before" is the previous "after")."""
+    sets = [world["sets"][s["id"]] for s in world["students"]]
+    sets = [x for x in sets if len(_set(db, x)["payload"]["items"]) >= 3]
+    assert len(sets) >= 2
+    for set_id in sets:
+        _edit_at_once(app, world, db, set_id)
+
+
+def _edit_at_once(app, world, db, set_id):
+    import threading
+
+    from app.db import connect
+    items = [e["item"] for e in _set(db, set_id)["payload"]["items"]]
+    spares = [i for i in world["catalog"]["items"] if i not in items][:3]
+    edits = [("drop", {"index": "0"})] * (len(items) - 1) + [("swap", {"index": "0", "item": i}) for i in spares]
+    start, errors = threading.Barrier(len(edits)), []
+
+    def run(action, form):
+        conn = connect(app.config["DATABASE"])
+        start.wait()
+        try:
+            set_edits.apply_edit(conn, world["catalog"], set_id, action, form, world["asha"], "at once")
+        except set_edits.EditError as exc:
+            errors.append(str(exc))
+        finally:
+            conn.conn.close()
+
+    threads = [threading.Thread(target=run, args=edit) for edit in edits]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final = [e["item"] for e in _set(db, set_id)["payload"]["items"]]
+    records = [(json.loads(old), json.loads(new)) for target, _u, old, new, _r in _records(db, set_id) if target == "set"]
+    assert len(final) == 1 and not errors, (final, errors)
+    assert len(records) == len(edits)
+    assert records[0][0]["items"] == items and records[-1][1]["items"] == final
+    for (_, after), (before, _) in zip(records, records[1:]):
+        assert before["items"] == after["items"], "a record names an edit another one overwrote"

@@ -77,3 +77,21 @@ def test_pre_approved_practice_is_shown_on_the_student_page(asha, world, db):
     client, _ = asha
     html = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
     assert "Practice while a set waits for you (pre-approved:" in html
+
+
+def test_students_added_with_language_simplified_text_and_audio_start_that_way(asha, world, db):
+    """Added in Hindi with simplified text and audio: the rows say so (the phone's join reply carries them);
+    the language is editable later, recorded as a sentence."""
+    client, token = asha
+    class_id = world["class"]["id"]
+    client.post(f"/teacher/classes/{class_id}/students",
+                data={"names": "Ritu\nSoham", "locale": "hi", "simplified": "1", "audio": "1", "csrf_token": token})
+    rows = db.execute("SELECT id, locale, simplified, audio FROM students WHERE display_name IN ('Ritu', 'Soham')").fetchall()
+    assert [r[1:] for r in rows] == [("hi", 1, 1), ("hi", 1, 1)]
+    client.post(f"/teacher/classes/{class_id}/students", data={"names": "Tanvi", "locale": "ta", "csrf_token": token})
+    assert db.execute("SELECT locale, simplified, audio FROM students WHERE display_name = 'Tanvi'").fetchone() == ("ta", 0, 0)
+    ritu = rows[0][0]
+    client.post(f"/teacher/students/{ritu}/accommodations",
+                data={"locale": "mr", "simplified": "1", "audio": "1", "csrf_token": token})
+    assert db.execute("SELECT locale FROM students WHERE id = ?", [ritu]).fetchone()[0] == "mr"
+    assert "Language changed from हिन्दी to मराठी" in client.get(f"/teacher/students/{ritu}").get_data(as_text=True)

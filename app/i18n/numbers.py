@@ -23,9 +23,12 @@ def indian_locale(locale: str) -> str:
 
 def format_number(value, locale: str, native_digits: bool = False) -> str:
     """Format an int, Decimal or float with Indian grouping, optionally in the locale's digits."""
-    if isinstance(value, float):
-        value = Decimal(repr(value))  # keeps 0.1 as 0.1 rather than its binary expansion
-    text = format_decimal(value, locale=indian_locale(locale), decimal_quantization=False)
+    if isinstance(value, int) and -1000 < value < 1000:
+        text = str(value)  # nothing to group: counts on a teacher's page are mostly this small, and Babel is slow
+    else:
+        if isinstance(value, float):
+            value = Decimal(repr(value))  # keeps 0.1 as 0.1 rather than its binary expansion
+        text = format_decimal(value, locale=indian_locale(locale), decimal_quantization=False)
     return to_native_digits(text, locale) if native_digits else text
 
 

@@ -189,13 +189,24 @@ def _set_release_mode(db, class_id: int, mode: str) -> None:
         db.execute("UPDATE classes SET release_mode = ? WHERE id = ?", [mode, class_id])
 
 
+# A class works through a few units in a term, not the whole curriculum at once: the demo's term.
+DEMO_UNITS = ("integers-6", "fractions-6", "equations-7")
+
+
+def demo_units(catalog: dict) -> list:
+    """The units the demo class is assigned: this term's, where published; every published unit otherwise."""
+    published = sorted(catalog.get("packs", {}))
+    term = [p for p in DEMO_UNITS if p in published]
+    return term or published
+
+
 def seed_class(db, teacher_id: int, name: str, size: int, catalog: dict, days: int = DEMO_DAYS,
                seed: int = DEMO_SEED, now: float | None = None) -> tuple:
     """A class of `size` students (languages and the teacher's groups set) with `days` of history."""
     klass = create_class(db, teacher_id, name, release_mode="auto")
     students = [add_student(db, klass["id"], n, loc) for n, loc in student_names(size)]
     with write(db):
-        for pack_id in sorted(catalog.get("packs", {})):
+        for pack_id in demo_units(catalog):
             db["assignments"].insert({"class_id": klass["id"], "pack_id": pack_id, "assigned_at": time.time()},
                                      replace=True)
     if catalog.get("items"):

@@ -4,8 +4,27 @@
 def init_app(app):
     """Register the teacher blueprint (its views, CSRF check and template helpers)."""
     from ..auth import csrf
-    from . import approvals, auth, classes, export, offline, overrides, overview, pilots, privacy, reports, students, units  # noqa: F401
+    from . import (  # noqa: F401
+        approvals,
+        auth,
+        classes,
+        exceptions,
+        export,
+        language,
+        offline,
+        overrides,
+        overview,
+        participation,
+        people_export,
+        pilots,
+        privacy,
+        reports,
+        students,
+        units,
+    )
     from .blueprint import bp, init_templates
     csrf.init_app(app)
     init_templates(app)
+    from . import delivery
+    delivery.init_app(app)
     app.register_blueprint(bp)

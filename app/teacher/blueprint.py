@@ -95,11 +95,17 @@ def init_templates(app) -> None:
     app.jinja_env.filters["localtime"] = timefmt.localtime
     app.jinja_env.filters["isotime"] = timefmt.isotime
     app.jinja_env.filters["pct"] = timefmt.pct
+    app.jinja_env.filters["times"] = timefmt.times
+    from .readable import decision_sentence, excuse_reason_label, first_line, language_name, reason_groups, tier_reason
+    app.jinja_env.globals.update(decision_sentence=decision_sentence, excuse_reason_label=excuse_reason_label,
+                                 language_name=language_name, reason_groups=reason_groups)
+    app.jinja_env.filters["first_line"] = first_line
     from .catalog import answer_text
     app.jinja_env.globals["answer_text"] = answer_text
     # The engine's reasons, tiers and flag signals in the teacher's language.
-    from ..i18n.explain import pre_approved_label, signal_lines, tier_line, why_line
-    app.jinja_env.globals.update(why_line=why_line, tier_line=tier_line, signal_lines=signal_lines,
+    from ..i18n.explain import pre_approved_label, signal_lines, why_line
+    # tier_reason: the engine's tier line, with mastery as a percentage on the teacher's pages.
+    app.jinja_env.globals.update(why_line=why_line, tier_line=tier_reason, signal_lines=signal_lines,
                                  pre_approved_label=pre_approved_label)
     # The pilot's codes (verdict, design, interval) in the teacher's language.
     from ..i18n import pilot_words as pw

@@ -66,5 +66,10 @@ def answer_text(names: dict, item: str, response) -> str:
     """What a student answered, as the teacher reads it: a choice's text rather than its key."""
     choices = names["choices"].get(item)
     if choices and isinstance(response, str):
-        return choices.get(response.strip().lower(), response)
+        key = response.strip().lower()
+        if key in choices:
+            return choices[key]
+        # A key the item never offered (an old phone, a tampered answer): say so rather than show the key.
+        from ..i18n.web import gettext as _
+        return _("an answer that is not one of the choices")
     return "" if response is None else str(response)

@@ -40,11 +40,14 @@ def create_class(db, teacher_id: int, name: str, release_mode: str = "approve", 
     return db["classes"].get(class_id)
 
 
-def add_student(db, class_id: int, display_name: str, locale: str = "en", pin: str | None = None) -> dict:
-    """Add a student by display name (no other personal data); return the row with its PIN."""
+def add_student(db, class_id: int, display_name: str, locale: str = "en", pin: str | None = None,
+                simplified: bool = False, audio: bool = False) -> dict:
+    """Add a student by display name (no other personal data) with the phone's starting language, simplified text
+    and audio; return the row with its PIN."""
     with write(db):
         pin = pin or new_pin(db, class_id)
         db["students"].insert({"class_id": class_id, "display_name": display_name.strip()[:60], "pin": pin,
-                               "locale": locale, "created_at": time.time()})
+                               "locale": locale, "simplified": int(bool(simplified)), "audio": int(bool(audio)),
+                               "created_at": time.time()})
         student_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
     return db["students"].get(student_id)

@@ -95,8 +95,9 @@ def add_students(class_id):
     locale = locale if locale in SUPPORTED_LOCALES else "en"
     names = [line.strip() for line in request.form.get("names", "").splitlines() if line.strip()]
     db = get_db()
+    simplified, audio = bool(request.form.get("simplified")), bool(request.form.get("audio"))
     for name in names[:MAX_STUDENTS_PER_ADD]:
-        class_records.add_student(db, klass["id"], name, locale)
+        class_records.add_student(db, klass["id"], name, locale, simplified=simplified, audio=audio)
     return redirect(url_for("teacher.roster", class_id=class_id))
 
 
@@ -142,7 +143,9 @@ def class_settings(class_id):
     assigned = {row[0] for row in db.execute("SELECT pack_id FROM assignments WHERE class_id = ?", [class_id])}
     locked = db.execute("SELECT count(*) FROM join_attempts WHERE class_code = ? AND ok = 0 AND at > ?",
                         [klass["code"], time.time() - 15 * 60]).fetchone()[0]
+    from .exceptions import class_pause
     return render_template("teacher/settings.html", packs=_packs(db), assigned=assigned, locked=locked,
+                           pause=class_pause(klass),
                            settings=json.loads(klass["settings"] or "{}"), **privacy_settings(db, class_id),
                            **class_context(klass))
 

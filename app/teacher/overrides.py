@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from ..db import get_db, write
 from ..i18n.web import gettext as _
@@ -119,6 +119,10 @@ def accommodations(student_id):
     with write(db):
         if items != old_items:
             record_override(db, user_id, student_id, klass["id"], "items_per_set", None, old_items, items, reason)
+        locale = request.form.get("locale", student["locale"])
+        if locale in current_app.config["I18N_SUPPORTED_LOCALES"] and locale != student["locale"]:
+            db.execute("UPDATE students SET locale = ? WHERE id = ?", [locale, student_id])
+            record_override(db, user_id, student_id, klass["id"], "locale", None, student["locale"], locale, reason)
         for column, value in (("audio", audio), ("simplified", simplified)):
             if student[column] != value:
                 db.execute(f"UPDATE students SET {column} = ? WHERE id = ?", [value, student_id])  # noqa: S608

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
 from ..planning.decisions import mastery_overrides, student_settings
-from . import insights, timefmt
+from . import insights, timefmt, todo
 from .blueprint import bp, class_context, owned_class, teacher_required
 from .catalog import catalog, class_skills, labels
 from .snapshot import load_snapshot
@@ -123,18 +123,23 @@ def overview_data(db, klass: dict) -> dict:
     matrix = insights.mastery_matrix(db, ids, skills, overrides)
     threshold = klass["mastery_threshold"]
     signals = insights.outreach(snap, cat, levels=insights.behaviour(snap, cat, memo=_student_memo(snap)))
-    flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"]),
+    from .exceptions import class_pause, excused
+    away = excused(db, ids, snap.now)
+    pause = class_pause(klass, snap.now)
+    flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"] and s["id"] not in away and not pause),
                      key=lambda s: (-len(signals[s["id"]]["flags"]), s["name"]))
     tiers = current_tiers(snap, student_settings(db, ids))
-    return {
+    out = {
         "snap": snap, "skills": skills, "names": names, "threshold": threshold,
         "table_body": table_body(snap, skills, matrix, threshold, insights.completion(snap), tiers),
         "summary": insights.skill_summary(matrix, skills, threshold),
-        "groups": _memo(snap, "groups", lambda: insights.misconception_groups(snap, cat))[:GROUPS_SHOWN],
-        "signals": signals, "flagged": flagged,
+        "all_groups": _memo(snap, "groups", lambda: insights.misconception_groups(snap, cat)),
+        "signals": signals, "flagged": flagged, "excused": away, "pause": pause,
         "risky": insights.risky_items(_memo(snap, "items", lambda: insights.item_statistics(snap, cat)),
                                       RISKY_SHOWN),
     }
+    out["groups"] = out["all_groups"][:GROUPS_SHOWN]
+    return out
 
 
 @bp.get("/classes/<int:class_id>")
@@ -143,7 +148,12 @@ def overview(class_id):
     """Class overview: mastery per skill, misconception groups, outreach, risky items, completion, sync."""
     klass = owned_class(class_id)
     db = get_db()
-    return render_template("teacher/overview.html", **overview_data(db, klass), **class_context(klass))
+    data, context = overview_data(db, klass), class_context(klass)
+    from ..i18n.explain import signal_lines
+    from .readable import flag_label
+    steps = todo.next_steps(klass, context["waiting"], data["flagged"], data["signals"], data["all_groups"],
+                            data["names"], flag_label, signal_lines)
+    return render_template("teacher/overview.html", steps=steps, **data, **context)
 
 
 @bp.get("/classes/<int:class_id>/misconceptions/<mc>")

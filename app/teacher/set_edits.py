@@ -111,18 +111,22 @@ def edited_items(db, catalog: dict, set_row: dict, action: str, form: dict) -> l
 
 
 def apply_edit(db, catalog: dict, set_id: str, action: str, form: dict, user_id: int, reason: str) -> dict:
-    """Edit a proposed set and record the change (old and new items, who, why); return the new set."""
-    set_row = load_set(db, set_id)
-    if set_row["status"] != "proposed":
-        raise EditError(N_("only a set waiting for approval can be edited"))
-    old_items = set_row["payload"].get("items", [])
-    new_items = edited_items(db, catalog, set_row, action, form)
-    payload = dict(set_row["payload"], items=new_items, edited=True)
-    payload["minutes"] = round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in new_items
-                                   if e["item"] in catalog["items"]) / 60)
-    if action == "retarget":
-        payload["target_skill"] = form.get("skill")
+    """Edit a proposed set and record the change (old and new items, who, why); return the new set.
+
+    The set is read, changed and its record written in one write transaction: two edits in quick
+    succession (a swap, then a drop) apply one after the other, and no record names an edit that
+    another one overwrote."""
     with write(db):
+        set_row = load_set(db, set_id)
+        if set_row["status"] != "proposed":
+            raise EditError(N_("only a set waiting for approval can be edited"))
+        old_items = set_row["payload"].get("items", [])
+        new_items = edited_items(db, catalog, set_row, action, form)
+        payload = dict(set_row["payload"], items=new_items, edited=True)
+        payload["minutes"] = round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in new_items
+                                       if e["item"] in catalog["items"]) / 60)
+        if action == "retarget":
+            payload["target_skill"] = form.get("skill")
         changed = db.execute("UPDATE sets SET payload = ? WHERE id = ? AND status = 'proposed'",
                              [json.dumps(payload, ensure_ascii=False), set_id]).rowcount
         if not changed:
@@ -162,11 +166,11 @@ def due_date(set_row: dict) -> float | None:
 
 def extend_deadline(db, set_id: str, days: int, user_id: int, reason: str) -> float:
     """Move a set's due date later by `days`; record old and new dates; return the new one."""
-    set_row = load_set(db, set_id)
-    old = due_date(set_row) or time.time()
-    new = old + days * DAY
-    payload = dict(set_row["payload"], due=new)
-    with write(db):
+    with write(db):  # read and change together: two extensions at once add up, each recorded as applied
+        set_row = load_set(db, set_id)
+        old = due_date(set_row) or time.time()
+        new = old + days * DAY
+        payload = dict(set_row["payload"], due=new)
         db.execute("UPDATE sets SET payload = ? WHERE id = ?", [json.dumps(payload, ensure_ascii=False), set_id])
         record_override(db, user_id, set_row["student_id"], _class_of(db, set_row["student_id"]), "deadline", set_id,
                         old, new, reason)

@@ -93,6 +93,8 @@ def student_context(db, student: dict, klass: dict) -> dict:
         "tier": settings.get("tier", {}).get("value") if settings.get("tier") else (latest_tier[0] if latest_tier else None),
         "tier_override": settings.get("tier"), "items_per_set": settings.get("items_per_set"), "tiers": TIERS,
         "devices": devices(db, student["id"]), "decisions": history(db, student_id=student["id"], limit=50),
+        "excused": _excused_now(db, student["id"], klass),
+        "participation": _participation(db, student["id"], klass),
         "groups_text": ", ".join(student["groups"] if isinstance(student["groups"], list) else []),
     }
 
@@ -105,6 +107,21 @@ def student(student_id):
     db = get_db()
     row = dict(row, groups=_groups(row["groups"]))
     return render_template("teacher/student.html", **student_context(db, row, klass), **class_context(klass))
+
+
+def _participation(db, student_id: int, klass: dict) -> dict:
+    """The in-class participation level (1-3) and its reason, from two weeks of tally taps."""
+    from .participation import level, level_reason, recent_counts
+    count = recent_counts(db, klass["id"]).get(student_id, 0)
+    return {"level": level(count), "reason": level_reason(count), "count": count}
+
+
+def _excused_now(db, student_id: int, klass: dict) -> dict | None:
+    """The student's excuse in force, or the class pause as one, or None."""
+    from .exceptions import class_pause, excused
+    pause = class_pause(klass)
+    return excused(db, [student_id]).get(student_id) or ({"until": pause["until"], "kind": "pause",
+                                                          "reason": pause["reason"]} if pause else None)
 
 
 def _groups(text) -> list:

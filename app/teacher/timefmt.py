@@ -6,7 +6,9 @@ import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from ..i18n.web import gettext as _, ngettext
+from babel.dates import format_datetime
+
+from ..i18n.web import get_locale, gettext as _, ngettext
 
 # Teachers are in India; one zone for every page keeps "fetched at" and "last synced" comparable.
 ZONE = ZoneInfo(os.environ.get("ABHYAS_TZ", "Asia/Kolkata"))
@@ -26,11 +28,19 @@ def ago(ts: float | None, now: float | None = None) -> str:
     return ngettext("%(num)d day ago", "%(num)d days ago", int(seconds // 86400))
 
 
+# The two shapes the pages use, as CLDR patterns so month names follow the teacher's language.
+_PATTERNS = {"%d %b, %H:%M": "d MMM, HH:mm", "%d %b": "d MMM", "%d %b %Y": "d MMM y"}
+
+
 def localtime(ts: float | None, fmt: str = "%d %b, %H:%M") -> str:
-    """A wall-clock time in the teachers' zone."""
+    """A wall-clock time in the teachers' zone, month in the teacher's language ("3 Jan, 16:05", "3 जन॰")."""
     if not ts:
         return ""
-    return datetime.fromtimestamp(ts, ZONE).strftime(fmt)
+    moment = datetime.fromtimestamp(ts, ZONE)
+    pattern = _PATTERNS.get(fmt)
+    if pattern is None:
+        return moment.strftime(fmt)
+    return format_datetime(moment, pattern, locale=get_locale())
 
 
 def isotime(ts: float | None) -> str:
@@ -38,6 +48,11 @@ def isotime(ts: float | None) -> str:
     if not ts:
         return ""
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def times(n: int) -> str:
+    """A count of occurrences in words ("15 times"), never "×15" (which reads as multiplication)."""
+    return ngettext("%(num)d time", "%(num)d times", int(n or 0))
 
 
 def pct(p: float | None) -> str:

@@ -1,0 +1,75 @@
+"""Exceptions: a student excused until a date, a class paused; deadlines wait, outreach pauses, all recorded."""
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+
+from app.teacher import set_edits
+from app.teacher.timefmt import ZONE
+from tests.teacher_fixtures import asha, db, world  # noqa: F401
+
+
+def _day(days: int) -> str:
+    return (datetime.now(ZONE) + timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def _flagged_names(client, class_id):
+    html = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    return html.split('id="outreach"')[1].split("</section>")[0]
+
+
+def test_an_excused_student_leaves_outreach_their_deadline_waits_and_the_log_says_why(asha, world, db):
+    """Excused ill for a week: off the outreach list and the to-do list, set due after the excuse, logged."""
+    client, token = asha
+    kiran = world["students"][0]
+    set_id = world["sets"][kiran["id"]]
+    client.post(f"/teacher/sets/{set_id}/approve", data={"csrf_token": token})
+    due_before = set_edits.due_date(set_edits.load_set(db, set_id))
+    with db.conn:  # released four days ago, due tomorrow, not done: Kiran is flagged for it
+        row = set_edits.load_set(db, set_id)
+        db.execute("UPDATE sets SET released_at = ?, payload = ? WHERE id = ?",
+                   [time.time() - 4 * 86400, json.dumps(dict(row["payload"], due=time.time() + 86400)), set_id])
+    assert "Kiran" in _flagged_names(client, world["class"]["id"])
+    response = client.post(f"/teacher/students/{kiran['id']}/excuse",
+                           data={"until": _day(7), "kind": "ill", "reason": "Dengue", "csrf_token": token})
+    assert response.status_code == 302
+    assert "Kiran" not in _flagged_names(client, world["class"]["id"])
+    overview = client.get(f"/teacher/classes/{world['class']['id']}").get_data(as_text=True)
+    assert "Kiran" not in overview.split('id="todo"')[1].split("</section>")[0]
+    due = set_edits.due_date(set_edits.load_set(db, set_id))
+    assert due > time.time() + 7 * 86400 and due != due_before
+    page = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
+    assert "Excused until" in page and "(ill)" in page and "Dengue" in page
+    decisions = page.split('id="decisions"')[1]
+    assert "Excused until" in decisions and "Deadline moved from" in decisions
+    client.post(f"/teacher/students/{kiran['id']}/excuse/end", data={"csrf_token": token})
+    assert "Kiran" in _flagged_names(client, world["class"]["id"])
+    assert "Excuse ended" in client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
+
+
+def test_a_bad_excuse_is_refused_in_words(asha, world, db):
+    """A date in the past, far ahead or unreadable, or no reason kind: nothing recorded, a one-line message."""
+    client, token = asha
+    kiran = world["students"][0]
+    for until, kind in ((_day(-1), "ill"), (_day(200), "ill"), ("soon", "ill"), (_day(3), "bored")):
+        response = client.post(f"/teacher/students/{kiran['id']}/excuse",
+                               data={"until": until, "kind": kind, "csrf_token": token}, follow_redirects=True)
+        assert response.status_code == 200 and 'role="alert"' in response.get_data(as_text=True)
+    assert db.execute("SELECT count(*) FROM overrides WHERE target = 'excused'").fetchone()[0] == 0
+
+
+def test_a_class_pause_quiets_outreach_for_everyone_until_it_ends(asha, world, db):
+    """Holidays: no outreach flags, the overview says the class is paused, the pause and its end are logged."""
+    client, token = asha
+    class_id = world["class"]["id"]
+    client.post(f"/teacher/classes/{class_id}/pause", data={"until": _day(10), "reason": "Diwali", "csrf_token": token})
+    overview = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    assert "Class paused until" in overview and "Diwali" in overview
+    assert "Nobody is flagged right now." in overview
+    settings = client.get(f"/teacher/classes/{class_id}/settings").get_data(as_text=True)
+    assert "End the pause" in settings
+    client.post(f"/teacher/classes/{class_id}/pause/end", data={"csrf_token": token})
+    rows = db.execute("SELECT old_value, new_value, reason FROM overrides WHERE target = 'class_pause' ORDER BY id").fetchall()
+    assert len(rows) == 2 and rows[0][2] == "Diwali" and json.loads(rows[1][1]) is None
+    assert "Class paused until" not in client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
