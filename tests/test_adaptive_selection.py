@@ -132,7 +132,6 @@ def test_remediation_stops_once_remediation_items_are_answered_right():
 
 def test_mastered_skills_come_back_for_review_when_due():
     log = Log().master("int_compare", 1)
-    result = next_set_for(log.state(), CATALOG, NOW, {})
     review = [e for e in next_set_for(log.state(), CATALOG, NOW, {"micro_check_below": 0.0})["items"]
               if e["reason"] == "spaced_review"]
     assert review and review[0]["skill"] == "int_compare" and "mastered" in english(review[0])
