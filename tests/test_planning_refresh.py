@@ -149,3 +149,17 @@ def test_the_reflection_prompt_comes_from_the_sets_own_pack(app):
     proposal = next_set_for(replay([], catalog), catalog, time.time(), {"diagnostic_first": False})
     assert proposal["items"] and proposal["reflection_pack"] == own
     assert proposal["reflection"] in catalog["packs"][own]["reflections"]
+
+
+def test_joining_while_a_set_waits_brings_practice_at_once(app, db, klass):
+    """A student whose set already waits (no practice out yet) joins a new phone: the join itself releases practice."""
+    catalog = catalog_of(app)
+    student = _student(db, klass, catalog)
+    _walk_diagnostic(Phone(db, student["id"]), catalog, _sets(db, student["id"])[0], time.time())
+    with write(db):  # as before pre-approved practice existed: only the proposal is out
+        db.execute("DELETE FROM sets WHERE student_id = ? AND json_extract(payload, '$.pre_approved') IS NOT NULL",
+                   [student["id"]])
+    assert [s["status"] for s in _sets(db, student["id"])] == ["proposed"]
+    refresh_student(db, student["id"], catalog, time.time(), changed=False)  # what a join (no new events) runs
+    assert [(s["status"], bool(s.get("pre_approved"))) for s in _sets(db, student["id"])] == [
+        ("proposed", False), ("released", True)]

@@ -19,12 +19,17 @@ def open_sets(db, student_id: int) -> list:
 WHILE_WAITING = ("practice", "nothing")
 
 
+def holding_missing(sets: list) -> bool:
+    """True when, among open set rows, a proposal waits and no pre-approved practice is out beside it."""
+    statuses = [(row[2], json.loads(row[1]).get("pre_approved")) for row in sets]
+    return any(s == "proposed" for s, _ in statuses) and not any(policy for _s, policy in statuses)
+
+
 def needs_holding_set(db, student_id: int, settings: dict) -> bool:
     """True when a proposal waits, the class allows pre-approved practice, and none is open already."""
     if settings.get("while_waiting", "practice") != "practice":
         return False
-    statuses = [(status, json.loads(payload).get("pre_approved")) for _id, payload, status, *_ in open_sets(db, student_id)]
-    return any(s == "proposed" for s, _ in statuses) and not any(policy for _s, policy in statuses)
+    return holding_missing(open_sets(db, student_id))
 
 
 def diagnostic_finished(tree: dict | None, first_answers: dict) -> bool:

@@ -8,6 +8,7 @@ from .life_cycle import (
     answered_items_by_set,
     close_finished_sets,
     diagnostic_open,
+    holding_missing,
     needs_holding_set,
     needs_next_set,
     open_sets,
@@ -28,9 +29,11 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
     now = now or time.time()
     has_mastery = db.execute("SELECT 1 FROM mastery WHERE student_id = ? LIMIT 1", [student_id]).fetchone()
     sets = open_sets(db, student_id)
-    if not changed and has_mastery and sets:
+    if not changed and has_mastery and sets and not holding_missing(sets):
         return
     settings = class_settings(db, student_id, catalog)
+    if not changed and has_mastery and sets and not needs_holding_set(db, student_id, settings):
+        return
     events_count = count_events(db, student_id)
     state = state_for(db, student_id, catalog, settings, total_events=events_count, now=now)
     with write(db):
