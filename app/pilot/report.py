@@ -6,8 +6,8 @@ from pathlib import Path
 from ..db import connect
 from ..packs.registry import load_catalog
 from ..paths import packs_dir
-from .runs import latest_pilot, participants, window_passed
 from .analysis import analyse_pilot
+from .runs import latest_pilot, participants, window_passed
 from .scores import analysable, pilot_summary
 
 
