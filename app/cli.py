@@ -183,9 +183,13 @@ def cmd_pilot_simulate(args) -> int:
 
 
 def cmd_pilot_report(args) -> int:
-    """Print the report of a class's latest pilot: the same numbers as the teacher's page."""
-    from .pilot.report import class_pilot_report
-    _print_json(class_pilot_report(args.klass, args.db))
+    """Print the report of a class's latest pilot (the teacher's page's numbers), or several classes' pooled."""
+    from .pilot.report import class_pilot_report, pooled_pilot_report
+    codes = [c for given in args.klass for c in given.split(",") if c.strip()]
+    if len(codes) == 1:
+        _print_json(class_pilot_report(codes[0], args.db))
+    else:
+        _print_json(pooled_pilot_report(codes, args.db))
     return 0
 
 
@@ -388,7 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pilot_simulate)
     p = pilot_verbs.add_parser("report", help="the report of a class's latest pilot, as on the teacher's page")
-    p.add_argument("--class", dest="klass", required=True, help="the class code")
+    p.add_argument("--class", dest="klass", required=True, action="append",
+                   help="the class code; repeat it (or give CODE,CODE) to pool several classes' pilots")
     p.add_argument("--db", default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pilot_report)
