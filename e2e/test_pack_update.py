@@ -20,7 +20,7 @@ INSTALLED = """async () => {
 
 
 def test_pack_update_mid_set_keeps_the_set_on_its_version(server, students, phone, tmp_path):
-    """fractions-6 1.0.1 is published while a set is open: installed beside 1.0.0, used after the set."""
+    """fractions-6 1.1.1 is published while a set is open: installed beside 1.1.0, used after the set."""
     student = students("en")
     page = phone.new_page()
     join(page, server.url, server.demo["class_code"], student["pin"])
@@ -28,12 +28,12 @@ def test_pack_update_mid_set_keeps_the_set_on_its_version(server, students, phon
     answer_item(page, server.item_index, answers, wrong_first=False)
     worker = phone.service_workers[0]
     before = worker.evaluate(INSTALLED)
-    assert "fractions-6@1.0.0" in before["keys"] and before["pins"][0]["fractions-6"] == "1.0.0"
+    assert "fractions-6@1.1.0" in before["keys"] and before["pins"][0]["fractions-6"] == "1.1.0"
 
     source = tmp_path / "fractions-6"
     shutil.copytree(ROOT / "content_packs" / "fractions-6", source)
     meta = source / "pack.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.0.1", 1), encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace("version: 1.1.0", "version: 1.1.1", 1), encoding="utf-8")
     server.abhyas("pack", "build", str(source), "--out", str(server.instance / "packs"), "--audio")
     server.kill()
     server.start()  # publishes what it finds built
@@ -41,11 +41,11 @@ def test_pack_update_mid_set_keeps_the_set_on_its_version(server, students, phon
     page.get_by_role("button", name="Sync now").click()
     for _ in range(40):
         during = worker.evaluate(INSTALLED)
-        if "fractions-6@1.0.1" in during["keys"]:
+        if "fractions-6@1.1.1" in during["keys"]:
             break
         page.wait_for_timeout(250)
-    assert {"fractions-6@1.0.0", "fractions-6@1.0.1"} <= set(during["keys"])
-    assert during["pins"][0]["fractions-6"] == "1.0.0"
+    assert {"fractions-6@1.1.0", "fractions-6@1.1.1"} <= set(during["keys"])
+    assert during["pins"][0]["fractions-6"] == "1.1.0"
 
     go_next(page)
     finish_set(page, server.item_index, answers)
@@ -53,7 +53,7 @@ def test_pack_update_mid_set_keeps_the_set_on_its_version(server, students, phon
     expect(page.locator("#app h1")).to_have_text(re.compile(r"Set complete\."))
     for _ in range(40):
         after = worker.evaluate(INSTALLED)
-        if "fractions-6@1.0.0" not in after["keys"]:
+        if "fractions-6@1.1.0" not in after["keys"]:
             break
         page.wait_for_timeout(250)
-    assert "fractions-6@1.0.0" not in after["keys"] and "fractions-6@1.0.1" in after["keys"]
+    assert "fractions-6@1.1.0" not in after["keys"] and "fractions-6@1.1.1" in after["keys"]

@@ -32,6 +32,9 @@ export function whyLine(entry, content, locale) {
   }
 }
 
+// Items that measure what a student knows on their own: no solved example of the same kind before them.
+const CHECKS = new Set(["diagnostic", "post_test", "micro_check"]);
+
 function feedback(last, item, text, mcFeedback) {
   if (!last) return "";
   switch (last.status) {
@@ -134,7 +137,7 @@ ${extension ? h`<h1 tabindex="-1" ${focusHeading}>${_("Extension (optional)")}</
 <progress max="${pos.total}" value="${pos.finished}" aria-label="${_("Question %(n)d of %(total)d", { n: pos.n, total: pos.total })}"></progress>`}
 ${progress.set.pre_approved ? h`<p class="note">${_("Practice your teacher allows while your next homework waits for them.")}</p>` : ""}
 <p class="why"><strong>${_("Why this item")}:</strong> ${whyLine(entry, content, locale)}</p>
-${workedExampleBlock(ctx, id, fresh, voices.has(locale))}
+${CHECKS.has(entry.reason) ? "" : workedExampleBlock(ctx, id, fresh, voices.has(locale))}
 <div class="card" data-item="${id}" data-kind="${item.kind}">
 ${figureHtml(figure, item.figure && item.figure.svg, locale)}
 <p class="q" lang="${text.roman ? `${locale}-Latn` : locale}">${question}</p>

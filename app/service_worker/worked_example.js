@@ -54,7 +54,7 @@ export function workedExampleBlock(ctx, itemId, open, hasVoice) {
     const sayable = hasVoice || clip;
     return h`<section class="example" data-example="${ex.id}" lang="${ex.roman ? `${locale}-Latn` : locale}">
 ${figureHtml(ex.figure, null, locale)}
-<p class="q">${simple && ex.simplified ? ex.simplified : ex.problem}</p>
+<p class="q-example">${simple && ex.simplified ? ex.simplified : ex.problem}</p>
 <ol class="steps">${(ex.steps || []).map((s) => h`<li>${s}</li>`)}</ol>
 ${sayable ? h`<p><button type="button" data-say data-say-lang="${locale}" data-say-text="${said}"
   ${raw(clip ? `data-audio="example-audio-${i}"` : "")}>${_("Read aloud")}</button>${clip
