@@ -1,37 +1,20 @@
 """How the teacher's pages travel: HTML compressed like the API's JSON, and a favicon so no browser logs a 404."""
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
-import brotli
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 
-from ..web.encoding import choose_encoding
+from ..web.encoding import compress_reply
 from .blueprint import bp
 
-MIN_BYTES = 512
-BROTLI_QUALITY = 5  # each page is compressed once, as it is made: fast settings, most of the gain
 ICON = Path("icons") / "icon-192.png"
 
 
 @bp.after_request
 def compress_page(response):
     """Brotli or gzip a teacher HTML page the browser accepts compressed; anything else is left as it is."""
-    if (response.direct_passthrough or response.mimetype != "text/html"
-            or "Content-Encoding" in response.headers or response.status_code < 200):
-        return response
-    response.vary.add("Accept-Encoding")
-    data = response.get_data()
-    if len(data) < MIN_BYTES:
-        return response
-    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""), ["br", "gzip"])
-    if encoding == "identity":
-        return response
-    body = brotli.compress(data, quality=BROTLI_QUALITY) if encoding == "br" else gzip.compress(data, 6, mtime=0)
-    response.set_data(body)
-    response.headers["Content-Encoding"] = encoding
-    return response
+    return compress_reply(response, "text/html")
 
 
 def favicon():
