@@ -27,14 +27,14 @@ PUBLIC = {
     "student.shell", "student.web_manifest", "student.service_worker", "student.not_controlled", "static",
     "packs.pack_file", "packs.pack_index", "packs.pack_manifest", "packs.publisher_keys",
     "sync.join", "sync.openapi", "publish.list_packs", "teacher.home", "teacher.sign_in", "teacher.service_worker",
-    "health.healthz",
+    "health.healthz", "favicon",
 }
-DEVICE_ONLY = {"sync.sync"}                 # a student's device token, never a session
+DEVICE_ONLY = {"sync.sync", "sync.undo_join"}  # a student's device token, never a session
 SIGNATURE_ONLY = {"publish.upload_pack"}    # the bundle's signature by a registered key is the credential
 SIGNED_IN = {"teacher.sign_out"}            # any signed-in role ends its own session
 # Routes a teacher may use without someone else's object: her class list, a new class, the catalogue, the check.
 TEACHER_OWNERLESS = {"teacher.classes", "teacher.create_class", "publisher.catalogue", "publisher.check",
-                     "publisher.check_file"}
+                     "publisher.check_file", "teacher.choose_language"}
 ROLES = ("anonymous", "student", "teacher_a", "teacher_b", "publisher", "admin")
 SESSION_ROLE = {"teacher_a": "teacher", "teacher_b": "teacher", "publisher": "publisher", "admin": "admin"}
 
@@ -78,7 +78,8 @@ def matrix(app, world, accounts, db, ngo):
     values = {"class_id": world["other_class"]["id"], "student_id": omar["id"], "set_id": set_id,
               "device_id": device_id, "mc": "sample.add_across", "table": "events",
               "key_id": db.execute("SELECT key_id FROM publisher_keys").fetchone()[0], "user_id": world["asha"],
-              "pack_id": pack[0], "version": pack[1], "name": file_name, "filename": "teacher.css", "rest": "x"}
+              "pack_id": pack[0], "version": pack[1], "name": file_name, "filename": "teacher.css", "rest": "x",
+              "sheet": "progress"}
     clients, tokens = {}, {}
     for role in ROLES:
         client = app.test_client()
