@@ -158,7 +158,8 @@ def test_in_english_every_reason_reads_as_it_always_has():
     settings = [{}, {}, {"skills": ["int_subtract"]}, {}, {"skills": ["int_compare", "int_add", "int_subtract"]}]
     lines, tiers = {}, {}
     for log, extra in zip(logs, settings):
-        result = next_set_for(log.state(), CATALOG, NOW, extra)
+        # The micro-check came later and has its own line (below); these logs' skills were mastered weeks ago.
+        result = next_set_for(log.state(), CATALOG, NOW, {**extra, "micro_check_below": 0.0})
         entries = result["items"] + result["reserve"] + ([result["extension"]] if result["extension"] else [])
         assert "tier_why" not in result and not any("why" in e for e in entries), "no words in the engine"
         with_english_lines(result, CATALOG)

@@ -108,8 +108,11 @@ def test_every_teacher_page_reads_as_words(app, instance):
         found = re.search(r'<select id="swap-(\d+)" name="item"><option value="([^"]+)"', editor)
         if found:  # the first set with an item that has another to swap in
             break
-    client.post(f"/teacher/sets/{proposed}/edit", data={"action": "swap", "index": found.group(1),
-                                                         "item": found.group(2), "csrf_token": token})
+    if found:
+        client.post(f"/teacher/sets/{proposed}/edit", data={"action": "swap", "index": found.group(1),
+                                                             "item": found.group(2), "csrf_token": token})
+    else:  # a small catalog may leave no other item of the set's skills: a drop is logged as well
+        client.post(f"/teacher/sets/{proposed}/edit", data={"action": "drop", "index": "0", "csrf_token": token})
     catalog = catalog_of(app)
     ids = {i for i in list(catalog["skills"]) + list(catalog["items"]) + list(catalog.get("misconceptions", {}))
            if re.search(r"[._-]", i)}
@@ -124,7 +127,7 @@ def test_every_teacher_page_reads_as_words(app, instance):
     log = client.get(f"/teacher/students/{student}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert re.search(r"Deadline moved from \d{1,2} \w{3} to \d{1,2} \w{3}", log)
     changes = client.get(f"/teacher/sets/{proposed}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Swapped &#39;" in changes or "Swapped '" in changes
+    assert re.search(r"(Swapped|Dropped) (&#39;|')", changes)
 
 
 def test_decisions_read_as_sentences_in_the_teachers_language(app):
