@@ -136,8 +136,12 @@ def settled(page: Page) -> None:
 
 
 def expect_waiting(page: Page, count: int) -> None:
-    """The status line says `count` answers wait (or, for 0, that all are synced)."""
+    """The status line says `count` answers wait (or, for 0, that all are synced).
+
+    Offline after a tap on Sync now the line first says the answers are safe and will be sent later.
+    """
     if count:
-        expect(page.get_by_role("status")).to_have_text(re.compile(rf"^{count} answers? waiting"), timeout=SCREEN_TIMEOUT)
+        expect(page.get_by_role("status")).to_have_text(re.compile(rf"(^|[.!] ){count} answers? waiting"),
+                                                        timeout=SCREEN_TIMEOUT)
     else:
         expect(page.get_by_role("status")).to_have_text("All answers synced", timeout=SCREEN_TIMEOUT)
