@@ -78,34 +78,33 @@ def pilot_withdraw(class_id):
     return redirect(url_for("teacher.pilot", class_id=class_id))
 
 
-@bp.post("/classes/<int:class_id>/pilot/end")
-@teacher_required
-def pilot_end(class_id):
-    """End the homework window now and release the post-test to both arms."""
+def _step_latest_pilot(class_id: int, missing: str, step):
+    """Apply one life-cycle step to the class's latest pilot; a refusal (or no pilot: `missing`) shows its reason."""
     klass = owned_class(class_id)
     found = latest_pilot(get_db(), class_id)
     try:
         if found is None:
-            raise PilotRefused("not_running")
-        end_pilot(get_db(), found["id"], current_user()["id"], catalog())
+            raise PilotRefused(missing)
+        step(found["id"])
     except PilotRefused as exc:
         return _refused(klass, exc)
     return redirect(url_for("teacher.pilot", class_id=class_id))
+
+
+@bp.post("/classes/<int:class_id>/pilot/end")
+@teacher_required
+def pilot_end(class_id):
+    """End the homework window now and release the post-test to both arms."""
+    return _step_latest_pilot(class_id, "not_running",
+                              lambda pilot_id: end_pilot(get_db(), pilot_id, current_user()["id"], catalog()))
 
 
 @bp.post("/classes/<int:class_id>/pilot/close")
 @teacher_required
 def pilot_close(class_id):
     """Close a pilot whose post-test is out: the report stays; a new pilot may start."""
-    klass = owned_class(class_id)
-    found = latest_pilot(get_db(), class_id)
-    try:
-        if found is None:
-            raise PilotRefused("not_post_test")
-        close_pilot(get_db(), found["id"], current_user()["id"])
-    except PilotRefused as exc:
-        return _refused(klass, exc)
-    return redirect(url_for("teacher.pilot", class_id=class_id))
+    return _step_latest_pilot(class_id, "not_post_test",
+                              lambda pilot_id: close_pilot(get_db(), pilot_id, current_user()["id"]))
 
 
 @bp.get("/classes/<int:class_id>/pilot.csv")
