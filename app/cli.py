@@ -152,7 +152,8 @@ def cmd_kt_eval(args) -> int:
 def cmd_fit(args) -> int:
     """Fit BKT parameters per skill from the event log and store them."""
     from .ops.fitting_job import fit_and_store
-    _print_json(fit_and_store(args.db))
+    fits = fit_and_store(args.db)
+    _print_json(fits if fits is not None else {"skipped": "another server is fitting right now"})
     return 0
 
 
@@ -243,7 +244,11 @@ def cmd_users_list(args) -> int:
 def cmd_privacy_redact(args) -> int:
     """Blank typed answers older than each class's retention (for cron when not using `abhyas serve`)."""
     from .privacy.retention import run_once
-    _print_json({"redacted": run_once(args.db)})
+    count = run_once(args.db)
+    if count is None:
+        _print_json({"redacted": 0, "skipped": "another server is running the retention job right now"})
+    else:
+        _print_json({"redacted": count})
     return 0
 
 

@@ -143,6 +143,16 @@ MIGRATIONS = [
     ALTER TABLE mastery ADD COLUMN stability_days REAL;
     ALTER TABLE mastery ADD COLUMN last_review_ts REAL;
     """),
+    # Any number of app servers on one database: a published pack's files are kept here, content-addressed
+    # (each server's disk holds a cache filled on demand), and a lease per background job lets exactly one
+    # server run it (a row, not an advisory lock: it survives a transaction-mode connection pooler).
+    (9, """
+    CREATE TABLE pack_files (
+        name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, data BLOB NOT NULL,
+        stored_at REAL NOT NULL);
+    CREATE TABLE job_leases (
+        job TEXT PRIMARY KEY, holder TEXT NOT NULL, lease_until REAL NOT NULL, done_at REAL NOT NULL);
+    """),
 ]
 
 _writer_lock = threading.Lock()
