@@ -9,7 +9,6 @@ from pathlib import Path
 from .blobs import read as read_pack_file
 from .signing import TrustError, trusted_keys, verify_file_hash, verify_manifest
 
-
 SHARED_KEY_PREFIX = "folder_key:"
 
 
