@@ -170,7 +170,12 @@ def cmd_bench_sync(args) -> int:
     spec = importlib.util.spec_from_file_location("sync_ingest", script)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history))
+    if args.servers < 1:
+        raise CommandError("--servers must be at least 1")
+    if args.database_url and not args.database_url.startswith(("postgresql://", "postgres://")):
+        raise CommandError("--database-url must be a postgresql:// URL (an empty database the bench may fill)")
+    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history,
+                                     servers=args.servers, database_url=args.database_url))
     return 0
 
 
@@ -385,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--history", type=int, default=0, help="events each phone's student holds before the run (10000: a school year)")
+    p.add_argument("--servers", type=int, default=1, help="abhyas serve processes sharing the database, phones spread over them")
+    p.add_argument("--database-url", default=None, help="an empty PostgreSQL database (postgresql://...) instead of SQLite")
     p.set_defaults(func=cmd_bench_sync)
 
     pilot = verbs.add_parser("pilot", help="adaptive against static homework: simulate or report a pilot")

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 
 import brotli
 
 from app import create_app
 from app.db import connect
+from app.packs.blobs import fill
 from app.packs.bundle import bundle_pack
 from app.packs.publishing import register_publisher_key
 from app.packs.registry import load_catalog
@@ -85,3 +87,37 @@ def test_an_instance_published_before_the_upgrade_stores_its_files_at_start(app,
     db.execute("DELETE FROM pack_files")
     create_app({"TESTING": True})
     assert db.execute("SELECT count(*) FROM pack_files").fetchone()[0] == before > 0
+
+
+def test_threads_of_one_server_filling_its_cache_at_once_all_succeed(instance, tmp_path, monkeypatch):
+    """The first syncs after a server starts all miss its empty cache together: each gets the files."""
+    import threading
+
+    from app.packs.build import build_pack
+    (tmp_path / "a").mkdir()
+    monkeypatch.setenv("ABHYAS_INSTANCE", str(tmp_path / "a"))
+    build_pack(SAMPLE_PACK, tmp_path / "a" / "packs")
+    shared = tmp_path / "shared.db"
+    _server(tmp_path / "a", monkeypatch, shared)
+    files = tmp_path / "b" / "packs" / "files"
+    names = [row[0] for row in connect(shared).execute("SELECT name FROM pack_files")]
+    failures = []
+    for _round in range(5):
+        barrier = threading.Barrier(8)
+
+        def first_sync(barrier=barrier):
+            db = connect(shared)
+            barrier.wait()
+            try:
+                for name in names:
+                    fill(db, files, name)
+            except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                failures.append(repr(exc))
+
+        threads = [threading.Thread(target=first_sync) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert failures == [] and not list(files.glob(".*.tmp"))
+        shutil.rmtree(files)
