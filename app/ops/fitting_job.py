@@ -62,4 +62,4 @@ def fit_and_store(db_path=None, files_dir: Path | None = None, limit: int = RECE
             db.execute("DELETE FROM checkpoints")
         return {skill: fit.as_dict() for skill, fit in sorted(fits.items())}
     finally:
-        db.conn.close()
+        db.close()

@@ -41,7 +41,7 @@ def run_once(db_path=None) -> int:
     try:
         return redact_old_raw_answers(db)
     finally:
-        db.conn.close()
+        db.close()
 
 
 class RetentionJob(threading.Thread):

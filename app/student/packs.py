@@ -80,4 +80,4 @@ def init_app(app) -> None:
                 if error:
                     app.logger.warning("refused pack %s: %s", manifest, error)
         finally:
-            db.conn.close()
+            db.close()
