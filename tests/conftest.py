@@ -55,6 +55,26 @@ def pg_cluster():
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def pg_server(pg_cluster):
+    """A running PostgreSQL cluster on either engine's run: the session's, or one started for the tests that need one."""
+    if pg_cluster is not None:
+        yield pg_cluster
+        return
+    from tests.pg_cluster import Cluster
+    cluster = Cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_server_url(pg_server):
+    """The URL of a database (existing or not) on a running PostgreSQL cluster."""
+    return pg_server.url
+
+
 @pytest.fixture
 def new_database(request, tmp_path):
     """Make a fresh database and return its target: a file under tmp_path, or a new PostgreSQL database.

@@ -57,7 +57,7 @@ class Cluster:
             shutil.chown(folder, "nobody")
         data, bin_path, port = folder / "data", bin_dir(), _free_port()
         subprocess.run(_as_server_user([str(bin_path / "initdb"), "-D", str(data), "-A", "trust", "-U", SUPERUSER,
-                                        "-E", "UTF8", "--no-sync"]), check=True, capture_output=True)
+                                        "-E", "UTF8", "--locale=C", "--no-sync"]), check=True, capture_output=True)
         options = " ".join(f"-c {k}={v}" for k, v in SETTINGS.items())
         subprocess.run(_as_server_user([str(bin_path / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w",
                                         "-o", f"-p {port} -k {folder} {options}", "start"]), check=True, capture_output=True)

@@ -25,8 +25,7 @@ def world(app):
     def student(mode="approve", name="Asha"):
         klass = create_class(db, 1, "7A", release_mode=mode)
         row = add_student(db, klass["id"], name)
-        db["devices"].insert({"student_id": row["id"], "token_hash": f"h{row['id']}", "created_at": 0})
-        device_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        device_id = db["devices"].insert({"student_id": row["id"], "token_hash": f"h{row['id']}", "created_at": 0}).last_pk
         return {"device_id": device_id, "student_id": row["id"]}
     return db, catalog, student
 

@@ -112,6 +112,12 @@ class PostgresStore(Store):
         """Release the lock `name` taken by try_lock (closing the connection releases it too)."""
         self.conn.execute("SELECT pg_advisory_unlock(%s)", [lock_key(name)])
 
+    def tables(self) -> list[str]:
+        """The app's tables, by name."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name")]
+
     def columns(self, table: str) -> list[str]:
         """The table's column names, in order."""
         return [row[0] for row in self.conn.execute(
@@ -147,10 +153,12 @@ def redact(url: str) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    """libpq's explanation, on one line, without the 'connection failed:' preamble or the socket path."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = next((line for line in reversed(lines) if "FATAL" in line), lines[-1] if lines else type(exc).__name__)
-    return text.split("FATAL:", 1)[-1].strip()
+    """libpq's explanation on one line: the server's FATAL message, else why the connection failed."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    fatal = next((line for line in lines if "FATAL:" in line), None)
+    if fatal:
+        return fatal.split("FATAL:", 1)[1].strip()
+    return lines[0].rsplit("failed: ", 1)[-1].strip()
 
 
 def open_postgres(url: str) -> PostgresStore:

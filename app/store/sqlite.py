@@ -74,6 +74,10 @@ class SqliteStore(Store):
     def unlock(self, name: str) -> None:
         """Nothing to release on SQLite."""
 
+    def tables(self) -> list[str]:
+        """The app's tables, by name."""
+        return [row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
     def columns(self, table: str) -> list[str]:
         """The table's column names, in order."""
         return [row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")]

@@ -41,7 +41,7 @@ class Snapshot:
 def load_students(db, class_id: int) -> list:
     """The class's students: id, name, language, groups, accommodations."""
     rows = db.execute("SELECT id, display_name, locale, groups, audio, simplified, created_at FROM students "
-                      "WHERE class_id = ? ORDER BY display_name COLLATE NOCASE, id", [class_id]).fetchall()
+                      "WHERE class_id = ? ORDER BY lower(display_name), id", [class_id]).fetchall()
     return [{"id": r[0], "name": r[1], "locale": r[2], "groups": json.loads(r[3] or "[]"), "audio": bool(r[4]),
              "simplified": bool(r[5]), "created_at": r[6]} for r in rows]
 
