@@ -242,7 +242,8 @@ def init_app(app) -> None:
         cache = getattr(_local, "connections", None)
         if cache is None:
             cache = _local.connections = {}
-        if target not in cache:
+        # A connection the server cut (a restart, a failover) failed one request with 503; the next gets a new one.
+        if target not in cache or cache[target].broken:
             cache[target] = connect(target)
         return cache[target]
 

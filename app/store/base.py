@@ -23,7 +23,8 @@ def _operational_errors() -> tuple:
         import psycopg
     except ImportError:  # pragma: no cover - psycopg is a dependency; SQLite alone still works without it
         return (sqlite3.OperationalError,)
-    return (sqlite3.OperationalError, psycopg.OperationalError)
+    # A read-only transaction (a standby, a server set read-only) is PostgreSQL's read-only file system.
+    return (sqlite3.OperationalError, psycopg.OperationalError, psycopg.errors.ReadOnlySqlTransaction)
 
 
 # Failures that mean "the database cannot serve right now" (locked, gone, restarting): a 503, not a 500.
@@ -143,6 +144,11 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+    @property
+    def broken(self) -> bool:
+        """Is the connection lost for good (the server restarted, the connection was cut)?"""
+        return False
 
     def primary_key(self, table: str) -> list[str]:
         """The table's primary-key columns, in order."""

@@ -49,6 +49,10 @@ class PostgresStore(Store):
     def in_transaction(self) -> bool:
         return self.conn.info.transaction_status != pq.TransactionStatus.IDLE
 
+    @property
+    def broken(self) -> bool:
+        return self.conn.broken or self.conn.closed
+
     def get_version(self) -> int:
         """The schema version, kept in a one-row table (0 for an empty database)."""
         row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone() if self._has_version_table() else None
