@@ -75,6 +75,28 @@ def pg_server_url(pg_server):
     return pg_server.url
 
 
+class _Databases:
+    """Fresh databases in a folder (SQLite) or in the session's cluster (PostgreSQL), dropped at the end."""
+
+    def __init__(self, request, folder: Path):
+        self.request, self.folder, self.created = request, folder, []
+
+    def make(self, name: str = "abhyas.db", empty: bool = False) -> str:
+        if ENGINE != "postgresql":
+            return str(self.folder / name)
+        cluster = self.request.getfixturevalue("pg_cluster")
+        database = f"t_{uuid.uuid4().hex[:16]}"
+        with _admin(cluster) as admin:
+            admin.execute(f"CREATE DATABASE {database} TEMPLATE {'template0' if empty else TEMPLATE}")
+        self.created.append((cluster, database))
+        return cluster.url(database)
+
+    def drop(self) -> None:
+        for cluster, database in self.created:
+            with _admin(cluster) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
 @pytest.fixture
 def new_database(request, tmp_path):
     """Make a fresh database and return its target: a file under tmp_path, or a new PostgreSQL database.
@@ -82,22 +104,17 @@ def new_database(request, tmp_path):
     `new_database("x.db")` is migrated on first connect like any new file; `empty=True` gives a database with no
     tables at all on PostgreSQL too (for building an old schema by hand).
     """
-    created = []
+    databases = _Databases(request, tmp_path)
+    yield databases.make
+    databases.drop()
 
-    def make(name: str = "abhyas.db", empty: bool = False) -> str:
-        if ENGINE != "postgresql":
-            return str(tmp_path / name)
-        cluster = request.getfixturevalue("pg_cluster")
-        database = f"t_{uuid.uuid4().hex[:16]}"
-        with _admin(cluster) as admin:
-            admin.execute(f"CREATE DATABASE {database} TEMPLATE {'template0' if empty else TEMPLATE}")
-        created.append((cluster, database))
-        return cluster.url(database)
 
-    yield make
-    for cluster, database in created:
-        with _admin(cluster) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+@pytest.fixture(scope="module")
+def module_database(request, tmp_path_factory):
+    """One fresh database shared by a module's tests."""
+    databases = _Databases(request, tmp_path_factory.mktemp("module-db"))
+    yield databases.make()
+    databases.drop()
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ CATALOG = {"skills": SKILLS, "items": ITEMS, "misconceptions": {}, "reflections"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    database = connect(tmp_path_factory.mktemp("checkpoints") / "c.db")
+def db(module_database):
+    database = connect(module_database)
     database["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
     database.class_id = create_class(database, 1, "7A")["id"]
     return database

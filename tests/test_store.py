@@ -125,3 +125,10 @@ def test_a_request_after_the_server_cut_the_connection_gets_a_new_one(app, clien
     connect().execute("SELECT pg_terminate_backend(?)", [pid])
     assert client.get("/packs/index.json").status_code in (503, 200)
     assert client.get("/healthz").status_code == 200 and client.get("/packs/index.json").status_code == 200
+
+
+def test_backup_of_a_database_server_points_to_its_own_tools(instance, tmp_path):
+    for args in (("backup", "--out", str(tmp_path / "b.tar.gz")), ("restore", str(tmp_path / "b.tar.gz"))):
+        result = _cli(*args, "--db", "postgresql://abhyas@127.0.0.1:1/abhyas")
+        assert result.returncode == 1 and "pg_dump" in result.stderr and result.stderr.count("\n") == 1
+    assert not (tmp_path / "b.tar.gz").exists()
