@@ -152,7 +152,8 @@ def cmd_kt_eval(args) -> int:
 def cmd_fit(args) -> int:
     """Fit BKT parameters per skill from the event log and store them."""
     from .ops.fitting_job import fit_and_store
-    _print_json(fit_and_store(args.db))
+    fits = fit_and_store(args.db)
+    _print_json(fits if fits is not None else {"skipped": "another server is fitting right now"})
     return 0
 
 
@@ -169,7 +170,12 @@ def cmd_bench_sync(args) -> int:
     spec = importlib.util.spec_from_file_location("sync_ingest", script)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history))
+    if args.servers < 1:
+        raise CommandError("--servers must be at least 1")
+    if args.database_url and not args.database_url.startswith(("postgresql://", "postgres://")):
+        raise CommandError("--database-url must be a postgresql:// URL (an empty database the bench may fill)")
+    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history,
+                                     servers=args.servers, database_url=args.database_url))
     return 0
 
 
@@ -243,7 +249,11 @@ def cmd_users_list(args) -> int:
 def cmd_privacy_redact(args) -> int:
     """Blank typed answers older than each class's retention (for cron when not using `abhyas serve`)."""
     from .privacy.retention import run_once
-    _print_json({"redacted": run_once(args.db)})
+    count = run_once(args.db)
+    if count is None:
+        _print_json({"redacted": 0, "skipped": "another server is running the retention job right now"})
+    else:
+        _print_json({"redacted": count})
     return 0
 
 
@@ -380,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--history", type=int, default=0, help="events each phone's student holds before the run (10000: a school year)")
+    p.add_argument("--servers", type=int, default=1, help="abhyas serve processes sharing the database, phones spread over them")
+    p.add_argument("--database-url", default=None, help="an empty PostgreSQL database (postgresql://...) instead of SQLite")
     p.set_defaults(func=cmd_bench_sync)
 
     pilot = verbs.add_parser("pilot", help="adaptive against static homework: simulate or report a pilot")
