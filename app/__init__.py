@@ -6,7 +6,7 @@ import os
 from flask import Flask
 
 from . import db
-from .paths import default_db_path, keys_dir, packs_dir
+from .paths import default_database, keys_dir, packs_dir
 from .web import proxy, security_headers
 
 
@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app: configuration, database, then each part's init_app."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(
-        DATABASE=str(default_db_path()),
+        DATABASE=default_database(),
         PACKS_DIR=str(packs_dir()),
         KEYS_DIR=str(keys_dir()),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,

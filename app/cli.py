@@ -48,8 +48,8 @@ def cmd_pack_stats(args) -> int:
 def cmd_pack_build_audio(args) -> int:
     """Render every pack's audio in turn (a line per pack); with --publish, amend the published versions."""
     from .packs.audio_background import build_all_audio
-    from .paths import default_db_path
-    status = build_all_audio(Path(args.path), Path(args.out), str(default_db_path()) if args.publish else None,
+    from .paths import default_database
+    status = build_all_audio(Path(args.path), Path(args.out), default_database() if args.publish else None,
                              log=lambda line: print(line, file=sys.stderr, flush=True))
     if status["state"] != "done":
         raise CommandError("audio failed for " + ", ".join(p["pack"] for p in status["packs"] if not p["ok"]))

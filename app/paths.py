@@ -19,6 +19,11 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ABHYAS_DB") or instance_dir() / "abhyas.db")
 
 
+def default_database() -> str:
+    """The database to use: $ABHYAS_DATABASE_URL (e.g. postgresql://USER@HOST:PORT/DB), else the SQLite file."""
+    return os.environ.get("ABHYAS_DATABASE_URL") or str(default_db_path())
+
+
 def packs_dir() -> Path:
     """Where built pack artifacts are served from."""
     return Path(os.environ.get("ABHYAS_PACKS") or instance_dir() / "packs")

@@ -58,8 +58,13 @@ def _stop_audio(_arbiter) -> None:
 def serve(host: str = "127.0.0.1", port: int | None = None, db_path: str | None = None, workers: int | None = None,
           audio_from: Path | None = None) -> None:
     """Serve until interrupted: gthread workers, one SQLite writer per process behind WAL; audio_from: render audio after start."""
-    if db_path:
-        os.environ["ABHYAS_DB"] = str(db_path)
+    if db_path:  # a postgresql:// URL or a SQLite file, for this process and the workers it forks
+        from .store import is_url
+        if is_url(db_path):
+            os.environ["ABHYAS_DATABASE_URL"] = str(db_path)
+        else:
+            os.environ.pop("ABHYAS_DATABASE_URL", None)
+            os.environ["ABHYAS_DB"] = str(db_path)
     port = port or int(os.environ.get("PORT", "8000"))
     from . import create_app
     create_app()  # migrate and publish packs once, before workers fork

@@ -33,6 +33,11 @@ run() {
   return 0
 }
 run tests
+# Every unit test again on PostgreSQL: tests/conftest.py starts a throwaway cluster and gives each test a fresh
+# database (the few tests of the SQLite file itself are left out there). The browser tests stay on SQLite.
+export ABHYAS_TEST_ENGINE=postgresql
+run tests
+unset ABHYAS_TEST_ENGINE
 # The browser tests' servers build these packs with read-aloud audio; render the clips into the shared
 # cache once, with no time limit, so no test's server start waits minutes on a fresh machine.
 warm=$(mktemp -d)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages Abhyas needs when they are missing: `run` needs none beyond Python,
-# `test` needs Chromium (browser tests), espeak-ng and opus-tools (audio packs) and Node (JS tests).
+# `test` needs Chromium (browser tests), espeak-ng and opus-tools (audio packs), Node (JS tests) and the
+# PostgreSQL server programs (the unit tests run a second time on a throwaway PostgreSQL cluster).
 set -euo pipefail
 want=()
 need() { command -v "$1" >/dev/null 2>&1 || want+=("$2"); }
+# Debian keeps initdb and pg_ctl off PATH, under /usr/lib/postgresql/VERSION/bin.
+need_postgres() { command -v pg_ctl >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || want+=(postgresql); }
 case "${1:-test}" in
   run)
     need espeak-ng espeak-ng
@@ -15,6 +18,7 @@ case "${1:-test}" in
     need opusenc opus-tools
     need opusinfo opus-tools
     need node nodejs
+    need_postgres
     ;;
 esac
 [ ${#want[@]} -eq 0 ] && exit 0

@@ -19,9 +19,8 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 def make_user(db, username: str, role: str = "teacher") -> int:
     """A user with the shared test password."""
     with write(db):
-        db["users"].insert({"username": username, "password_hash": hash_password(PASSWORD), "role": role,
-                            "display_name": username.title(), "created_at": time.time()})
-        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return db["users"].insert({"username": username, "password_hash": hash_password(PASSWORD), "role": role,
+                                   "display_name": username.title(), "created_at": time.time()}).last_pk
 
 
 def csrf_from(client, path: str = "/teacher") -> str:

@@ -11,7 +11,7 @@ from app.packs.audio_background import build_all_audio, read_status
 from app.packs.build import build_pack
 from app.packs.registry import publish, published_manifest, trusted_keys_for
 from app.packs.signing import TrustError
-from app.paths import keys_dir
+from app.paths import default_database, keys_dir
 
 from .audio_fixtures import fake_audio  # noqa: F401
 from .conftest import ROOT, SAMPLE_PACK
@@ -33,7 +33,7 @@ def publish_text_only(content, packs, db):
 
 
 def test_audio_is_rendered_pack_by_pack_and_amends_the_published_versions(instance, fake_audio, content):  # noqa: F811
-    packs, database = instance / "packs", str(instance / "abhyas.db")
+    packs, database = instance / "packs", default_database()
     db = connect(database)
     publish_text_only(content, packs, db)
     assert "audio" not in published_manifest(db, "sample-6", "1.0.0")[1]
@@ -49,7 +49,7 @@ def test_audio_is_rendered_pack_by_pack_and_amends_the_published_versions(instan
 
 
 def test_a_text_only_rebuild_keeps_the_audio_and_other_content_still_needs_a_new_version(instance, fake_audio, content):  # noqa: F811
-    packs, database = instance / "packs", str(instance / "abhyas.db")
+    packs, database = instance / "packs", default_database()
     db = connect(database)
     build_all_audio(content, packs, database, log=lambda _line: None)
     trusted = trusted_keys_for(db, keys_dir())

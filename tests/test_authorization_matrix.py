@@ -17,6 +17,7 @@ import pytest
 
 from app.packs.publishing import register_publisher_key
 from app.sync.devices import issue_token
+from tests.db_rows import every_row
 from tests.security_fixtures import NGO, accounts, ngo, sign_in_as, token_on  # noqa: F401
 from tests.teacher_fixtures import db, world  # noqa: F401
 
@@ -104,7 +105,7 @@ def matrix(app, world, accounts, db, ngo):
 
 def snapshot(app, db) -> tuple:
     """Every row of every table, and every file under the packs folder."""
-    rows = tuple(db.conn.iterdump())
+    rows = every_row(db)
     files = tuple(sorted(str(p) for p in Path(app.config["PACKS_DIR"]).rglob("*")))
     return rows, files
 

@@ -17,6 +17,9 @@ from app.ops.backup import BackupError, backup_instance, restore_instance
 from bench.sync_ingest import free_port, make_batch, prepare_instance, start_server, stop_server
 from tests.teacher_fixtures import db, world  # noqa: F401
 
+# `abhyas backup` copies the SQLite file; on PostgreSQL it refuses (tests/test_store.py) for pg_dump and PITR.
+pytestmark = pytest.mark.sqlite_only("backs up and restores the SQLite file itself")
+
 
 def events_in(db_path) -> set:
     conn = sqlite3.connect(str(db_path))

@@ -42,7 +42,7 @@ def test_demo_seeds_a_realistic_class_once(app, instance):
     assert answers[0] > 500 and answers[1] == answers[0]  # every answer was graded by the server
     assert answers[2] > 10 and answers[3] >= 25 and answers[4] < now - 10 * DAY
     assert db.execute("SELECT count(*) FROM events e LEFT JOIN devices d ON d.id = e.device_id "
-                      "WHERE d.student_id IS NOT e.student_id").fetchone()[0] == 0
+                      "WHERE d.student_id IS DISTINCT FROM e.student_id").fetchone()[0] == 0
     assert db.execute("SELECT count(DISTINCT day) FROM mastery_history").fetchone()[0] >= 10
     statuses = dict(db.execute("SELECT status, count(*) FROM sets GROUP BY status").fetchall())
     assert statuses.get("completed", 0) > 50 and 0 < statuses.get("proposed", 0) < DEMO_CLASS_SIZE

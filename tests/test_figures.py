@@ -160,6 +160,6 @@ def test_a_signed_pack_with_unsafe_figure_markup_is_refused_on_publish(instance,
     forged = write_content_file(out / "files", canonical_json(document))
     body["files"] = [dict(forged, role="text", locale="bn") if f is entry else f for f in body["files"]]
     manifest.write_bytes(sign_manifest(body, instance_key(body["publisher"])))
-    db = connect(instance / "abhyas.db")
+    db = connect()
     with pytest.raises(TrustError, match="the figure of item fig-bar-1 is unsafe: href="):
         publish(db, manifest, out / "files", trusted_keys_for(db, keys_dir()))

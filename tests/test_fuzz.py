@@ -13,6 +13,7 @@ from app.packs.validate import validate_pack
 from app.teacher.class_records import add_student, create_class
 
 from .conftest import SAMPLE_PACK
+from .db_rows import every_row
 from .security_fixtures import accounts, ngo  # noqa: F401
 from .teacher_fixtures import db, world  # noqa: F401
 
@@ -145,7 +146,7 @@ def form_routes(app, world, accounts, db, ngo):
 
 def _state(db) -> tuple:
     """Every row that a refused request must leave alone (failed sign-ins are recorded on purpose)."""
-    return tuple(line for line in db.conn.iterdump() if "sign_in_failures" not in line)
+    return every_row(db, leave_out=("sign_in_failures",))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -22,8 +22,8 @@ def test_each_skill_is_fitted_on_its_latest_answers_only(app):
     students = []
     for name in ("Asha", "Bala"):
         sid = add_student(db, klass["id"], name)["id"]
-        db["devices"].insert({"student_id": sid, "token_hash": f"h{sid}", "created_at": 0})
-        device = {"device_id": db.execute("SELECT last_insert_rowid()").fetchone()[0], "student_id": sid}
+        device_id = db["devices"].insert({"student_id": sid, "token_hash": f"h{sid}", "created_at": 0}).last_pk
+        device = {"device_id": device_id, "student_id": sid}
         seed_history(db, device, catalog["items"], 400, time.time() - 86400, random.Random(sid))
         students.append(sid)
     state_for(db, students[0], catalog)

@@ -42,7 +42,6 @@ def test_damaged_or_empty_hashes_never_verify():
 def test_sign_in_replaces_an_older_hash_and_ends_no_session(app, client, world, db):
     """The next successful sign-in stores Werkzeug's form; the password and other sessions stay as they were."""
     db.execute("UPDATE users SET password_hash = ? WHERE username = 'asha'", [legacy_hash(PASSWORD)])
-    db.conn.commit()
     changed_at = db.execute("SELECT password_changed_at FROM users WHERE username = 'asha'").fetchone()[0]
     other = app.test_client()
     sign_in(other, "asha")
@@ -58,7 +57,6 @@ def test_a_wrong_password_leaves_an_older_hash_alone(client, world, db):
     """Only a correct password may trigger the rehash."""
     old = legacy_hash(PASSWORD)
     db.execute("UPDATE users SET password_hash = ? WHERE username = 'asha'", [old])
-    db.conn.commit()
     response = client.post("/teacher/sign-in", data={"username": "asha", "password": "wrong", "csrf_token": csrf_from(client)})
     assert response.status_code == 401
     assert db.execute("SELECT password_hash FROM users WHERE username = 'asha'").fetchone()[0] == old

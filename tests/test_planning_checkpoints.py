@@ -24,8 +24,8 @@ CATALOG = {"skills": SKILLS, "items": ITEMS, "misconceptions": {}, "reflections"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    database = connect(tmp_path_factory.mktemp("checkpoints") / "c.db")
+def db(module_database):
+    database = connect(module_database)
     database["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
     database.class_id = create_class(database, 1, "7A")["id"]
     return database
@@ -36,8 +36,8 @@ def new_student(db, diagnostic: bool) -> tuple:
     sid = add_student(db, db.class_id, "Asha")["id"]
     devices = []
     for label in ("phone", "tablet"):
-        db["devices"].insert({"student_id": sid, "token_hash": f"h{sid}{label}", "created_at": 0})
-        devices.append({"device_id": db.execute("SELECT last_insert_rowid()").fetchone()[0], "student_id": sid})
+        device_id = db["devices"].insert({"student_id": sid, "token_hash": f"h{sid}{label}", "created_at": 0}).last_pk
+        devices.append({"device_id": device_id, "student_id": sid})
     if diagnostic:
         with write(db):
             db["sets"].insert({"id": f"diag{sid}", "student_id": sid, "status": "released", "tier": "",

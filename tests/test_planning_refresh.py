@@ -157,7 +157,7 @@ def test_joining_while_a_set_waits_brings_practice_at_once(app, db, klass):
     student = _student(db, klass, catalog)
     _walk_diagnostic(Phone(db, student["id"]), catalog, _sets(db, student["id"])[0], time.time())
     with write(db):  # as before pre-approved practice existed: only the proposal is out
-        db.execute("DELETE FROM sets WHERE student_id = ? AND json_extract(payload, '$.pre_approved') IS NOT NULL",
+        db.execute(f"DELETE FROM sets WHERE student_id = ? AND {db.json_text('payload', 'pre_approved')} IS NOT NULL",
                    [student["id"]])
     assert [s["status"] for s in _sets(db, student["id"])] == ["proposed"]
     refresh_student(db, student["id"], catalog, time.time(), changed=False)  # what a join (no new events) runs

@@ -20,8 +20,8 @@ ITEMS = {"q1": {"kind": "numeric", "answer": "5", "form": "any", "accept": [], "
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = connect(tmp_path / "p.db")
+def db(new_database):
+    database = connect(new_database("p.db"))
     database["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
     klass = create_class(database, 1, "7A")
     ids = [add_student(database, klass["id"], name)["id"] for name in ("Asha", "Bala")]

@@ -20,7 +20,7 @@ from .conftest import SAMPLE_PACK
 def ngo(tmp_path, instance):
     keys = tmp_path / "ngo-keys"
     new_key(keys, "abhyas-test")
-    db = connect(instance / "abhyas.db")
+    db = connect()
     public = json.loads((keys / "abhyas-test.pub").read_text())["public"]
     return {"db": db, "key": keys / "abhyas-test.key", "public": public, "packs": instance / "packs",
             "keys": instance / "keys"}

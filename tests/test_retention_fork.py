@@ -29,18 +29,18 @@ def _child_can_write(path) -> int:
         db = dbmod.connect(path)
         with dbmod.write(db):
             db.execute("INSERT INTO probe (at) VALUES (?)", [time.time()])
-        db.conn.close()
+        db.close()
         return 0
     except BaseException:  # noqa: BLE001 - any failure is the child's exit status
         return 4
 
 
-def test_a_fork_waits_for_a_run_in_progress(tmp_path, monkeypatch):
+def test_a_fork_waits_for_a_run_in_progress(new_database, monkeypatch):
     """A worker forked while the job redacts gets free locks and a working database."""
-    path = tmp_path / "abhyas.db"
+    path = new_database()
     setup = dbmod.connect(path)
     setup.execute("CREATE TABLE probe (at REAL)")
-    setup.conn.close()
+    setup.close()
     inside, finished = threading.Event(), threading.Event()
 
     def slow_run(db_path=None, every=0.0):
@@ -53,7 +53,7 @@ def test_a_fork_waits_for_a_run_in_progress(tmp_path, monkeypatch):
             time.sleep(0.3)      # committed, connection still open
             return 0
         finally:
-            db.conn.close()
+            db.close()
             finished.set()
 
     monkeypatch.setattr(retention, "run_once", slow_run)
@@ -71,4 +71,4 @@ def test_a_fork_waits_for_a_run_in_progress(tmp_path, monkeypatch):
         job.join(5)
     check = dbmod.connect(path)
     assert check.execute("SELECT count(*) FROM probe").fetchone()[0] == 2
-    check.conn.close()
+    check.close()

@@ -17,6 +17,10 @@ from app.db import connect
 from app.teacher.class_records import add_student, create_class
 
 UNLIMITED_PAGES = 1073741823
+# A database gone read-only: SQLite's query_only; on PostgreSQL, read-only transactions (what a standby gives).
+READ_ONLY = {"sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+             "postgresql": ("SET default_transaction_read_only = on", "SET default_transaction_read_only = off")}
+FULL = ("PRAGMA max_page_count = 1", f"PRAGMA max_page_count = {UNLIMITED_PAGES}")
 
 
 @pytest.fixture
@@ -53,12 +57,13 @@ def ops_lines(caplog) -> list:
     return [json.loads(r.getMessage()) for r in caplog.records if r.name == "abhyas.ops"]
 
 
-@pytest.mark.parametrize("fault, undo", [
-    ("PRAGMA max_page_count = 1", f"PRAGMA max_page_count = {UNLIMITED_PAGES}"),  # the disk is full
-    ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),  # the file system went read-only
+@pytest.mark.parametrize("kind", [
+    pytest.param("full", marks=pytest.mark.sqlite_only("the full disk is SQLite's page cap")),  # the disk is full
+    "read_only",  # the file system (or the server) went read-only
 ])
-def test_a_sync_that_cannot_be_stored_is_refused_with_retry_after_and_recovers(client, phone, caplog, fault, undo):
+def test_a_sync_that_cannot_be_stored_is_refused_with_retry_after_and_recovers(client, phone, caplog, kind):
     """503 + Retry-After, nothing stored or acknowledged, a log line an operator can count; then it all goes in."""
+    fault, undo = FULL if kind == "full" else READ_ONLY[phone["server_db"].dialect]
     caplog.set_level(logging.INFO, logger="abhyas.ops")
     first = batch(5)
     assert sync(client, phone["token"], first).status_code == 200
@@ -89,9 +94,10 @@ def test_a_teacher_page_that_cannot_write_says_so_with_503(client, phone):
     """Not only the API: a sign-in (which records failures) on a read-only database is a 503 page, not a 500."""
     from tests.teacher_fixtures import csrf_from
     token = csrf_from(client)
-    phone["server_db"].execute("PRAGMA query_only = ON")
+    fault, undo = READ_ONLY[phone["server_db"].dialect]
+    phone["server_db"].execute(fault)
     response = client.post("/teacher/sign-in", data={"username": "t", "password": "wrong", "csrf_token": token})
-    phone["server_db"].execute("PRAGMA query_only = OFF")
+    phone["server_db"].execute(undo)
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert "cannot store anything right now" in response.get_data(as_text=True)
 
@@ -115,10 +121,9 @@ def test_failed_planning_is_one_countable_line_and_the_acks_still_go_out(app, cl
 
 def test_a_database_locked_beyond_the_wait_is_503_soon_and_writes_once_the_lock_goes(app, client, phone, monkeypatch):
     """Another process holds the write lock (a stuck job): the sync is refused well before the phone's 45 s timeout."""
-    import sqlite3
     monkeypatch.setattr("app.db.WRITE_WAIT_SECONDS", 0.5)  # the production wait is 20 s; the lock below is real
-    holder = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = connect(app.config["DATABASE"])
+    holder.begin_write(time.monotonic() + 5)  # the write lock as another process takes it
     outbox = batch(10)
     started = time.monotonic()
     refused = sync(client, phone["token"], outbox)

@@ -5,11 +5,11 @@ import http.client
 import json
 import random
 import signal
-import sqlite3
 import threading
 
 import pytest
 
+from app.db import connect
 from bench.sync_ingest import (
     free_port,
     make_batch,
@@ -83,7 +83,7 @@ def test_sigkill_mid_sync_loses_nothing_and_doubles_nothing(served):
     for token in tokens:
         flush(token)
     assert all(not events for events in outboxes.values())
-    db = sqlite3.connect(instance / "abhyas.db")
+    db = connect()
     total, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM events").fetchone()
     stored = {row[0] for row in db.execute("SELECT id FROM events")}
     assert stored == sent and total == distinct == len(sent)
@@ -96,7 +96,7 @@ def test_a_lost_reply_then_a_resend_counts_once(served):
     first = json.loads(post(box["port"], tokens[0], body)[1])
     second = json.loads(post(box["port"], tokens[0], body)[1])
     assert first["acked"] == second["acked"] and second["duplicates"] == 20
-    db = sqlite3.connect(instance / "abhyas.db")
+    db = connect()
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 20
 
 

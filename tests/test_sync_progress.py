@@ -25,8 +25,7 @@ def world(app):
     def student(mode="approve", name="Asha"):
         klass = create_class(db, 1, "7A", release_mode=mode)
         row = add_student(db, klass["id"], name)
-        db["devices"].insert({"student_id": row["id"], "token_hash": f"h{row['id']}", "created_at": 0})
-        device_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        device_id = db["devices"].insert({"student_id": row["id"], "token_hash": f"h{row['id']}", "created_at": 0}).last_pk
         return {"device_id": device_id, "student_id": row["id"]}
     return db, catalog, student
 
@@ -80,7 +79,7 @@ def test_auto_release_mode_releases_at_once(world):
     assert all(s["status"] == "released" for s in view["sets"])
 
 
-def test_mastery_is_a_pure_function_of_the_event_log(world, app, tmp_path):
+def test_mastery_is_a_pure_function_of_the_event_log(world, app, new_database):
     db, catalog, make = world
     device = make(mode="auto")
     rng = random.Random(3)
@@ -95,7 +94,7 @@ def test_mastery_is_a_pure_function_of_the_event_log(world, app, tmp_path):
         sync(db, catalog, device, log[chunk:chunk + 20], start + 86400 * 2)
     incremental = {r["skill_id"]: r["p_known"] for r in db["mastery"].rows_where("student_id = ?", [device["student_id"]])}
 
-    other = connect(tmp_path / "replay.db")
+    other = connect(new_database("replay.db"))
     other["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
     klass = create_class(other, 1, "B", release_mode="auto")
     twin = add_student(other, klass["id"], "Twin")

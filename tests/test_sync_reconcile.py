@@ -16,8 +16,8 @@ ITEMS = {
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = connect(tmp_path / "t.db")
+def db(new_database):
+    database = connect(new_database("t.db"))
     database["users"].insert({"username": "t", "password_hash": "x", "role": "teacher", "created_at": 0})
     klass = create_class(database, 1, "7A")
     student = add_student(database, klass["id"], "Asha")

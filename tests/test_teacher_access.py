@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tests.db_rows import every_row
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
 
 PUBLIC = {"teacher.home", "teacher.sign_in", "teacher.sign_out", "teacher.service_worker", "teacher.classes",
@@ -25,11 +26,11 @@ def _foreign_urls(app, world, db):
 def test_every_route_denies_someone_elses_objects(app, asha, world, db):
     """Every teacher route × Bina's class, student, set and phone, as Asha: 404, and nothing changed."""
     client, token = asha
-    snapshot = lambda: [db.execute(f"SELECT count(*), total(rowid) FROM {t}").fetchone()  # noqa: E731
-                        for t in ("sets", "overrides", "students", "devices", "assignments")] + \
-        [db.execute("SELECT status, payload FROM sets WHERE student_id = ?", [world["other_student"]["id"]]).fetchall(),
-         db.execute("SELECT pin, audio, groups FROM students WHERE id = ?", [world["other_student"]["id"]]).fetchall(),
-         db.execute("SELECT revoked_at FROM devices").fetchall()]
+    def snapshot():
+        return [every_row(db, tables=("sets", "overrides", "students", "devices", "assignments")),
+                db.execute("SELECT status, payload FROM sets WHERE student_id = ? ORDER BY id", [world["other_student"]["id"]]).fetchall(),
+                db.execute("SELECT pin, audio, groups FROM students WHERE id = ?", [world["other_student"]["id"]]).fetchall(),
+                db.execute("SELECT revoked_at FROM devices ORDER BY id").fetchall()]
     before = snapshot()
     checked = 0
     for method, url in _foreign_urls(app, world, db):

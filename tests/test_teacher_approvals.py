@@ -187,7 +187,7 @@ def _edit_at_once(app, world, db, set_id):
         except set_edits.EditError as exc:
             errors.append(str(exc))
         finally:
-            conn.conn.close()
+            conn.close()
 
     threads = [threading.Thread(target=run, args=edit) for edit in edits]
     for t in threads:

@@ -5,6 +5,7 @@ import json
 import time
 from datetime import datetime, timedelta
 
+from app.db import write
 from app.teacher import set_edits
 from app.teacher.timefmt import ZONE
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
@@ -26,7 +27,7 @@ def test_an_excused_student_leaves_outreach_their_deadline_waits_and_the_log_say
     set_id = world["sets"][kiran["id"]]
     client.post(f"/teacher/sets/{set_id}/approve", data={"csrf_token": token})
     due_before = set_edits.due_date(set_edits.load_set(db, set_id))
-    with db.conn:  # released four days ago, due tomorrow, not done: Kiran is flagged for it
+    with write(db):  # released four days ago, due tomorrow, not done: Kiran is flagged for it
         row = set_edits.load_set(db, set_id)
         db.execute("UPDATE sets SET released_at = ?, payload = ? WHERE id = ?",
                    [time.time() - 4 * 86400, json.dumps(dict(row["payload"], due=time.time() + 86400)), set_id])

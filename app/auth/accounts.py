@@ -70,10 +70,9 @@ def create_user(db, username: str, role: str, password: str | None = None, displ
     with write(db):
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise AccountError(f"the username '{username}' is taken")
-        db["users"].insert({"username": username, "password_hash": hash_password(password), "role": role,
+        user_id = db["users"].insert({"username": username, "password_hash": hash_password(password), "role": role,
                             "display_name": (display_name or "").strip()[:80] or None, "publisher": publisher,
-                            "created_at": now, "password_changed_at": now})
-        user_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+                            "created_at": now, "password_changed_at": now}).last_pk
     return get_user(db, user_id), password
 
 

@@ -14,7 +14,7 @@ def blocked(db, client: str, username: str, now: float | None = None) -> bool:
     """True when this address has failed too often lately, for this account or for all of them."""
     since = (now or time.time()) - WINDOW_SECONDS
     per_account, per_client = db.execute(
-        "SELECT total(username = ?), count(*) FROM sign_in_failures WHERE client = ? AND at > ?",
+        "SELECT count(CASE WHEN username = ? THEN 1 END), count(*) FROM sign_in_failures WHERE client = ? AND at > ?",
         [username, client, since]).fetchone()
     return per_account >= MAX_FAILURES or per_client >= MAX_FAILURES_PER_CLIENT
 

@@ -24,7 +24,8 @@ import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from ..paths import default_db_path, instance_dir, keys_dir, packs_dir
+from ..paths import default_database, instance_dir, keys_dir, packs_dir
+from ..store import is_url
 
 FORMAT = 1
 DATABASE_MEMBER = "database/abhyas.db"
@@ -95,14 +96,24 @@ def _instance_files() -> list:
     return found
 
 
+def _sqlite_file(db_path) -> Path:
+    """The SQLite file to back up or restore into; a database server is refused, pointing to its own tools."""
+    target = str(db_path or default_database())
+    if is_url(target):
+        raise BackupError("abhyas backup copies the SQLite file; back up PostgreSQL with pg_dump, "
+                          "or the server's base backups and WAL archive for point-in-time recovery")
+    return Path(target)
+
+
 def backup_instance(out_file: Path, db_path: Path | None = None) -> dict:
     """Write the database, keys and packs to one file (readable by its owner only); return what it holds."""
+    source = _sqlite_file(db_path)
     out_file = Path(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="abhyas-backup-", dir=out_file.parent) as staging:
         copy = Path(staging) / "abhyas.db"
-        database = snapshot_database(Path(db_path or default_db_path()), copy)
+        database = snapshot_database(source, copy)
         members = [(DATABASE_MEMBER, copy)] + _instance_files()  # files after the snapshot: packs it lists exist
         manifest = {"format": FORMAT, "created_at": started, "schema": database["schema"],
                     "tables": database["tables"], "files": {name: _sha256(path) for name, path in members}}
@@ -185,7 +196,7 @@ def _move_aside(path: Path, stamp: str) -> None:
 
 def restore_instance(archive_path: Path, db_path: Path | None = None) -> dict:
     """Restore a backup into an instance with no data; refuse one that holds any, and any damaged backup."""
-    db_path = Path(db_path or default_db_path())
+    db_path = _sqlite_file(db_path)
     occupied = _holds_data(db_path)
     if occupied:
         rows = ", ".join(f"{n} {t}" for t, n in sorted(occupied.items())[:4])

@@ -257,9 +257,8 @@ def seed_demo(db_path=None) -> dict:
         catalog = publish_packs(db)
         password = secrets.token_urlsafe(9)
         with write(db):
-            db["users"].insert({"username": "teacher", "password_hash": hash_password(password), "role": "teacher",
-                                "display_name": "Demo teacher", "created_at": time.time()})
-            teacher_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            teacher_id = db["users"].insert({"username": "teacher", "password_hash": hash_password(password), "role": "teacher",
+                                "display_name": "Demo teacher", "created_at": time.time()}).last_pk
         klass, students = seed_class(db, teacher_id, "Class 7A (demo)", DEMO_CLASS_SIZE, catalog)
         _example_decisions(db, teacher_id, students)
         result = {"teacher": {"username": "teacher", "password": password}, "class_code": klass["code"],
@@ -268,4 +267,4 @@ def seed_demo(db_path=None) -> dict:
             db["settings"].insert({"key": "demo", "value": json.dumps(result)}, replace=True)
         return dict(result, url=demo_url())
     finally:
-        db.conn.close()
+        db.close()

@@ -60,7 +60,7 @@ def fit_and_store(db_path=None, files_dir: Path | None = None, limit: int = RECE
         with exclusive(db, JOB, LEASE_SECONDS) as won:
             return _fit(db, files_dir, limit) if won else None
     finally:
-        db.conn.close()
+        db.close()
 
 
 def _fit(db, files_dir: Path | None, limit: int) -> dict:

@@ -17,4 +17,4 @@ def database_stats(db_path=None) -> dict:
             "sets_proposed": count("SELECT count(*) FROM sets WHERE status = 'proposed'"),
         }
     finally:
-        db.conn.close()
+        db.close()

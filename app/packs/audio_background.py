@@ -64,7 +64,7 @@ def build_all_audio(content_dir: Path, packs_dir: Path, database: str | None = N
                 try:
                     publish(db, manifest, Path(packs_dir) / "files", trusted_keys_for(db, keys_dir()))
                 finally:
-                    db.conn.close()
+                    db.close()
             summary = audio_summary(manifest).replace("\n", "; ")
             status["packs"].append({"pack": folder.name, "ok": True, "seconds": round(time.monotonic() - started, 1)})
             log(f"audio {number}/{len(folders)}: {folder.name} ready in {time.monotonic() - started:.0f} s ({summary})")

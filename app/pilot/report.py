@@ -55,7 +55,7 @@ def pooled_pilot_report(class_codes: list, db_path=None) -> dict:
         report["classes"] = list(dict.fromkeys(codes))
         return report
     finally:
-        db.conn.close()
+        db.close()
 
 
 def class_pilot_report(class_code: str, db_path=None) -> dict:
@@ -71,4 +71,4 @@ def class_pilot_report(class_code: str, db_path=None) -> dict:
         catalog = load_catalog(db, Path(packs_dir()) / "files")
         return pilot_view(db, pilot, catalog)["report"]
     finally:
-        db.conn.close()
+        db.close()

@@ -98,7 +98,7 @@ def _save(db, student_id: int, fold: Fold, snapshots: dict, stale: list, basis: 
         if stale:
             db.execute(f"DELETE FROM checkpoints WHERE student_id = ? AND day IN ({','.join('?' * len(stale))})",  # noqa: S608
                        [student_id, *stale])
-        db.conn.executemany(UPSERT, [(student_id, day, *snapshots[day][1], snapshots[day][2], basis, snapshots[day][0], now)
+        db.executemany(UPSERT, [(student_id, day, *snapshots[day][1], snapshots[day][2], basis, snapshots[day][0], now)
                                      for day in days])
         kept = [row[0] for row in db.execute("SELECT day FROM checkpoints WHERE student_id = ? ORDER BY day DESC",
                                              [student_id]).fetchall()]

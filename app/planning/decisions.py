@@ -31,12 +31,10 @@ def record_override(db, user_id: int, student_id: int | None, class_id: int | No
            "target_id": target_id, "old_value": json.dumps(old, ensure_ascii=False),
            "new_value": json.dumps(new, ensure_ascii=False), "reason": (reason or "").strip()[:300] or "-",
            "created_at": now or time.time()}
-    if db.conn.in_transaction:  # part of the caller's write: the change and its record commit together
-        db["overrides"].insert(row)
-        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+    if db.in_transaction:  # part of the caller's write: the change and its record commit together
+        return db["overrides"].insert(row).last_pk
     with write(db):
-        db["overrides"].insert(row)
-        return db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        return db["overrides"].insert(row).last_pk
 
 
 def _decode(text):

@@ -86,5 +86,5 @@ def needs_next_set(still_open: list) -> bool:
 
 def diagnostic_open(db, student_id: int) -> bool:
     """True while a diagnostic is out: the set after it depends on its answers, so none is planned ahead of it."""
-    return db.execute("SELECT 1 FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
-                      "AND json_extract(payload, '$.kind') = 'diagnostic' LIMIT 1", [student_id]).fetchone() is not None
+    return db.execute("SELECT 1 FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "  # noqa: S608
+                      f"AND {db.json_text('payload', 'kind')} = 'diagnostic' LIMIT 1", [student_id]).fetchone() is not None

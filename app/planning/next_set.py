@@ -35,8 +35,8 @@ def plan_next_set(db, student_id: int, state, catalog: dict, settings: dict, now
 
 def last_released_set(db, student_id: int) -> dict | None:
     """The newest set the teacher released (or a diagnostic): what pre-approved practice continues."""
-    row = db.execute("SELECT payload FROM sets WHERE student_id = ? AND released_at IS NOT NULL "
-                     "AND json_extract(payload, '$.pre_approved') IS NULL ORDER BY released_at DESC, created_at DESC "
+    row = db.execute("SELECT payload FROM sets WHERE student_id = ? AND released_at IS NOT NULL "  # noqa: S608
+                     f"AND {db.json_text('payload', 'pre_approved')} IS NULL ORDER BY released_at DESC, created_at DESC "
                      "LIMIT 1", [student_id]).fetchone()
     return json.loads(row[0]) if row else None
 

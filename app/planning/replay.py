@@ -40,7 +40,7 @@ def event_log(db, student_id: int) -> list:
 
 def diagnostic_set_ids(db, student_id: int) -> set:
     """Ids of the student's diagnostic sets, whose answers seed priors instead of counting twice."""
-    return {row[0] for row in db.execute("SELECT id FROM sets WHERE student_id = ? AND json_extract(payload, '$.kind') = "
+    return {row[0] for row in db.execute(f"SELECT id FROM sets WHERE student_id = ? AND {db.json_text('payload', 'kind')} = "  # noqa: S608
                                          "'diagnostic'", [student_id])}
 
 
@@ -75,10 +75,14 @@ def state_for(db, student_id: int, catalog: dict, settings: dict | None = None, 
 def store_mastery(db, student_id: int, state, now: float) -> None:
     """Write the replayed mastery per skill and today's point in its history (inside the caller's write)."""
     day = time.strftime("%Y-%m-%d", time.gmtime(now))
-    db.conn.executemany("INSERT OR REPLACE INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at, p_next, "
-                        "stability_days, last_review_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now, round(st.p_known, 4),
-                          st.review.stability_days, st.review.last_review_ts)
-                         for skill, st in state.skills.items()])
-    db.conn.executemany("INSERT OR REPLACE INTO mastery_history (student_id, skill_id, day, p_known) VALUES (?, ?, ?, ?)",
-                        [(student_id, skill, day, round(st.mastery, 4)) for skill, st in state.skills.items() if st.attempts])
+    db.executemany("INSERT INTO mastery (student_id, skill_id, p_known, attempts, correct, updated_at, p_next, "
+                   "stability_days, last_review_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, skill_id) "
+                   "DO UPDATE SET p_known = excluded.p_known, attempts = excluded.attempts, correct = excluded.correct, "
+                   "updated_at = excluded.updated_at, p_next = excluded.p_next, stability_days = excluded.stability_days, "
+                   "last_review_ts = excluded.last_review_ts",
+                   [(student_id, skill, round(st.mastery, 4), st.attempts, st.correct, now, round(st.p_known, 4),
+                     st.review.stability_days, st.review.last_review_ts)
+                    for skill, st in state.skills.items()])
+    db.executemany("INSERT INTO mastery_history (student_id, skill_id, day, p_known) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (student_id, skill_id, day) DO UPDATE SET p_known = excluded.p_known",
+                   [(student_id, skill, day, round(st.mastery, 4)) for skill, st in state.skills.items() if st.attempts])

@@ -59,30 +59,24 @@ def export_student_zip(db, student_id: int) -> bytes:
 def delete_student(db, student_id: int) -> dict:
     """Delete a student and everything about them, for good; return how many rows went."""
     counts = {}
-    # Deleted rows otherwise stay readable in SQLite's free pages; secure_delete overwrites them with zeros.
-    db.execute("PRAGMA secure_delete = ON")
-    with write(db):
+    # Deleted rows must not stay readable in the database's free space (SQLite: zeroed pages, WAL truncated).
+    with db.secure_erase(), write(db):
         for table in STUDENT_TABLES + DERIVED_TABLES + ("overrides",):
             counts[table] = db.execute(f"DELETE FROM {table} WHERE student_id = ?", [student_id]).rowcount  # noqa: S608
         counts["students"] = db.execute("DELETE FROM students WHERE id = ?", [student_id]).rowcount
-    # The freed pages must not keep the deleted rows readable in the file.
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return counts
 
 
 def redact_old_raw_answers(db, now: float | None = None) -> int:
     """Blank typed responses and reflection text older than each class's retention; grades stay for mastery."""
     now = now or time.time()
-    db.execute("PRAGMA secure_delete = ON")  # the blanked text must not stay readable in freed space
-    with write(db):
+    with db.secure_erase(), write(db):  # the blanked text must not stay readable in freed space
         cursor = db.execute(
             "UPDATE events SET response = NULL, value = NULL, redacted_at = ? "
             "WHERE redacted_at IS NULL AND (response IS NOT NULL OR value IS NOT NULL) "
             "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
             "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
         count = cursor.rowcount
-    if count:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return count
 
 

@@ -49,7 +49,7 @@ def run_once(db_path=None, every: float = 0.0) -> int | None:
         with exclusive(db, JOB, LEASE_SECONDS, every) as won:
             return redact_old_raw_answers(db) if won else None
     finally:
-        db.conn.close()
+        db.close()
 
 
 class RetentionJob(threading.Thread):

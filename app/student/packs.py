@@ -83,4 +83,4 @@ def init_app(app) -> None:
                 if error:
                     app.logger.warning("refused pack %s: %s", manifest, error)
         finally:
-            db.conn.close()
+            db.close()

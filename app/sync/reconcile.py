@@ -13,8 +13,8 @@ from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
 EVENT_COLUMNS = ("id", "student_id", "device_id", "seq", "type", "item_id", "set_id", "client_ts", "server_ts",
                  "received_at", "correct", "misconception", "response", "hint", "secs", "attempt", "prompt", "value",
                  "phone_ok", "phone_mc")
-INSERT_EVENT = (f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
+INSERT_EVENT = (f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))}) ON CONFLICT DO NOTHING")
 
 
 class BatchError(ApiError):
@@ -65,8 +65,8 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
                 rejected.append({"id": event["id"], "reason": "this event id belongs to another profile; make a new id"})
         if rows:
             with write(db):
-                # OR IGNORE: a concurrent request with the same ids (a retry racing itself) stores nothing twice.
-                db.conn.executemany(INSERT_EVENT, [tuple(row[c] for c in EVENT_COLUMNS) for row in rows])
+                # ON CONFLICT DO NOTHING: a concurrent request with the same ids (a retry racing itself) stores nothing twice.
+                db.executemany(INSERT_EVENT, [tuple(row[c] for c in EVENT_COLUMNS) for row in rows])
                 db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, device["device_id"]])
         acked = [e["id"] for e in accepted if e["id"] not in {r["id"] for r in rejected}]
     return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": len(acked) - len(duplicates)}

@@ -21,7 +21,7 @@ _DUMMY_HASH = hash_password("not a password anyone has")
 
 def authenticate(username: str, password: str):
     """The user row for a correct username and password, else None (in the same time either way)."""
-    row = get_db().execute("SELECT id, role, password_hash FROM users WHERE username = ? COLLATE NOCASE",
+    row = get_db().execute("SELECT id, role, password_hash FROM users WHERE lower(username) = lower(?)",
                            [username.strip()]).fetchone()
     ok = check_password(row[2] if row else _DUMMY_HASH, password)
     if not (row and ok):

@@ -34,9 +34,8 @@ def create_class(db, teacher_id: int, name: str, release_mode: str = "approve", 
     """Create a class for a teacher; return its row."""
     with write(db):
         code = new_class_code(db)
-        db["classes"].insert({"code": code, "name": name, "teacher_id": teacher_id, "release_mode": release_mode,
-                              "settings": json.dumps(settings or {}), "created_at": time.time()})
-        class_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        class_id = db["classes"].insert({"code": code, "name": name, "teacher_id": teacher_id, "release_mode": release_mode,
+                              "settings": json.dumps(settings or {}), "created_at": time.time()}).last_pk
     return db["classes"].get(class_id)
 
 
@@ -46,8 +45,7 @@ def add_student(db, class_id: int, display_name: str, locale: str = "en", pin: s
     and audio; return the row with its PIN."""
     with write(db):
         pin = pin or new_pin(db, class_id)
-        db["students"].insert({"class_id": class_id, "display_name": display_name.strip()[:60], "pin": pin,
+        student_id = db["students"].insert({"class_id": class_id, "display_name": display_name.strip()[:60], "pin": pin,
                                "locale": locale, "simplified": int(bool(simplified)), "audio": int(bool(audio)),
-                               "created_at": time.time()})
-        student_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+                               "created_at": time.time()}).last_pk
     return db["students"].get(student_id)

@@ -72,7 +72,7 @@ def roster_rows(db, class_id: int) -> list:
         "SELECT s.id, s.display_name, s.pin, s.locale, s.groups, s.audio, s.simplified, "
         "(SELECT count(*) FROM devices d WHERE d.student_id = s.id AND d.revoked_at IS NULL), "
         "(SELECT max(d.last_seen_at) FROM devices d WHERE d.student_id = s.id) "
-        "FROM students s WHERE s.class_id = ? ORDER BY s.display_name COLLATE NOCASE, s.id", [class_id]).fetchall()
+        "FROM students s WHERE s.class_id = ? ORDER BY lower(s.display_name), s.id", [class_id]).fetchall()
     return [dict(zip(("id", "name", "pin", "locale", "groups", "audio", "simplified", "phones", "last_seen"), row),
                  groups=json.loads(row[4] or "[]")) for row in rows]
 

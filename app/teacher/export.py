@@ -20,12 +20,12 @@ EXPORTS = {
 }
 SECRET_COLUMNS = {"pin", "token_hash"}
 ORDER = {"mastery": "student_id, skill_id", "pilot_students": "pilot_id, student_id", "mastery_history": "student_id, skill_id, day",
-         "assignments": "pack_id", "events": "student_id, server_ts, device_id, seq"}
+         "assignments": "pack_id", "events": "student_id, server_ts, device_id, seq", "sets": "created_at, id"}
 
 
 def export_columns(db, table: str) -> list:
     """The table's columns as the schema has them now, less the credentials."""
-    return [row[1] for row in db.execute(f"PRAGMA table_info({table})") if row[1] not in SECRET_COLUMNS]  # noqa: S608
+    return [name for name in db.columns(table) if name not in SECRET_COLUMNS]
 
 
 def table_csv(db, table: str, class_id: int) -> str:
@@ -34,7 +34,7 @@ def table_csv(db, table: str, class_id: int) -> str:
     where = EXPORTS[table]
     params = [class_id] * where.count("?")
     cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE {where} "  # noqa: S608
-                        f"ORDER BY {ORDER.get(table, 'rowid')}", params)
+                        f"ORDER BY {ORDER.get(table, 'id')}", params)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)

@@ -41,7 +41,7 @@ class Snapshot:
 def load_students(db, class_id: int) -> list:
     """The class's students: id, name, language, groups, accommodations."""
     rows = db.execute("SELECT id, display_name, locale, groups, audio, simplified, created_at FROM students "
-                      "WHERE class_id = ? ORDER BY display_name COLLATE NOCASE, id", [class_id]).fetchall()
+                      "WHERE class_id = ? ORDER BY lower(display_name), id", [class_id]).fetchall()
     return [{"id": r[0], "name": r[1], "locale": r[2], "groups": json.loads(r[3] or "[]"), "audio": bool(r[4]),
              "simplified": bool(r[5]), "created_at": r[6]} for r in rows]
 
@@ -92,17 +92,18 @@ def class_events(db, class_id: int, since: float | None, student_ids: list) -> t
     """({student: [events]}, version) of a class since a time; events are immutable facts, so rows read before are kept
     (per process) and only rows stored since are read again. A deleted event (retention, a student's data
     deleted) changes the count, and the class is read afresh."""
-    count, top = db.execute(f"SELECT count(*), coalesce(max(e.rowid), 0) FROM events e WHERE {IN_CLASS}"  # noqa: S608
+    position = db.position("e")
+    count, top = db.execute(f"SELECT count(*), coalesce(max({position}), 0) FROM events e WHERE {IN_CLASS}"  # noqa: S608
                             + (" AND e.server_ts >= ?" if since else ""),
                             [class_id, since] if since else [class_id]).fetchone()
-    key = (db.execute("PRAGMA database_list").fetchone()[2], class_id, since)
+    key = (db.identity(), class_id, since)
     with _cache_lock:
         entry = _cache.get(key)
         if entry is None or entry["students"] != tuple(student_ids) or entry["top"] > top:
             entry = {"students": tuple(student_ids), "top": 0, "count": 0, "events": {sid: [] for sid in student_ids}}
         if entry["top"] < top:
             touched = set()
-            for row in db.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE {IN_CLASS} AND e.rowid > ?"  # noqa: S608
+            for row in db.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE {IN_CLASS} AND {position} > ?"  # noqa: S608
                                   + (" AND e.server_ts >= ?" if since else ""),
                                   [class_id, entry["top"], since] if since else [class_id, entry["top"]]):
                 entry["events"].setdefault(row[0], []).append(_event(row))

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import errno
-import sqlite3
 
 from flask import current_app, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
+from ..store import OPERATIONAL_ERRORS
 from .operator_log import ops_event
 
 # Plain formatting, not a template: an error page must not depend on what may have failed (database, context).
@@ -109,5 +109,6 @@ def init_app(app) -> None:
     app.register_error_handler(OverflowError, number_too_large)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
-    app.register_error_handler(sqlite3.OperationalError, storage_unavailable)
+    for error in OPERATIONAL_ERRORS:  # either engine's "cannot serve right now": locked, gone, restarting
+        app.register_error_handler(error, storage_unavailable)
     app.register_error_handler(OSError, storage_unavailable)
