@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         try:
             app.config["SECRET_KEY"] = load_secret_key(store)
         finally:
-            store.conn.close()
+            store.close()
     security_headers.init_app(app)
     proxy.init_app(app)
     from . import admin, i18n, publisher, student, sync, teacher

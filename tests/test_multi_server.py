@@ -41,14 +41,18 @@ def _batch(items: list, seq_start: int, size: int) -> list:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory):
-    """Servers A and B on one database (A published the sample pack; B's packs folder starts empty), and a class."""
+def deployment(tmp_path_factory, module_database):
+    """Servers A and B on one database (A published the sample pack; B's packs folder starts empty), and a class.
+
+    The database is a SQLite file both servers open, or (ABHYAS_TEST_ENGINE=postgresql) a PostgreSQL database.
+    """
     folder = tmp_path_factory.mktemp("deployment")
-    shared = folder / "shared.db"
+    shared = module_database
     a, b = AbhyasServer(folder / "a"), AbhyasServer(folder / "b")
     for server in (a, b):
         server.instance.mkdir()
-        server.env["ABHYAS_DB"] = str(shared)
+        server.env.pop("ABHYAS_DATABASE_URL", None)
+        server.env["ABHYAS_DATABASE_URL" if shared.startswith("postgresql://") else "ABHYAS_DB"] = shared
     subprocess.run([str(BIN / "abhyas"), "pack", "build", str(SAMPLE_PACK), "--out", str(a.instance / "packs")],
                    env=a.env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     a.start()

@@ -19,9 +19,9 @@ def _claim_in_process(path: str, start_at: float, out) -> None:
     out.put(leases.claim(db, "retention", leases.holder_name(), 60))
 
 
-def test_of_two_processes_claiming_at_once_exactly_one_wins(tmp_path):
-    path = str(tmp_path / "abhyas.db")
-    connect(path).conn.close()
+def test_of_two_processes_claiming_at_once_exactly_one_wins(new_database):
+    path = new_database()
+    connect(path).close()
     context = multiprocessing.get_context("spawn")  # fresh interpreters, as two servers are
     for round_number in range(3):
         db = connect(path)
@@ -37,9 +37,9 @@ def test_of_two_processes_claiming_at_once_exactly_one_wins(tmp_path):
         assert sorted(results) == [False, True], f"round {round_number}: {results}"
 
 
-def test_of_many_threads_claiming_at_once_exactly_one_wins(tmp_path):
-    path = str(tmp_path / "abhyas.db")
-    connect(path).conn.close()
+def test_of_many_threads_claiming_at_once_exactly_one_wins(new_database):
+    path = new_database()
+    connect(path).close()
     barrier, won = threading.Barrier(6), []
 
     def server():
@@ -55,8 +55,8 @@ def test_of_many_threads_claiming_at_once_exactly_one_wins(tmp_path):
     assert won.count(True) == 1 and len(won) == 6
 
 
-def test_a_dead_runners_lease_ends_and_a_finished_run_waits_its_interval(tmp_path):
-    db = connect(tmp_path / "abhyas.db")
+def test_a_dead_runners_lease_ends_and_a_finished_run_waits_its_interval(new_database):
+    db = connect(new_database())
     assert leases.claim(db, "retention", "a", lease_seconds=60, now=1000)
     assert not leases.claim(db, "retention", "b", lease_seconds=60, now=1059), "a holds it until 1060"
     assert leases.claim(db, "retention", "b", lease_seconds=60, now=1061), "a died: its lease ran out"
@@ -67,8 +67,8 @@ def test_a_dead_runners_lease_ends_and_a_finished_run_waits_its_interval(tmp_pat
     assert leases.claim(db, "retention", "c", lease_seconds=60, every=100, now=1171)
 
 
-def test_a_failed_run_is_not_recorded_as_done(tmp_path):
-    db = connect(tmp_path / "abhyas.db")
+def test_a_failed_run_is_not_recorded_as_done(new_database):
+    db = connect(new_database())
     try:
         with leases.exclusive(db, "fit", 60) as won:
             assert won
@@ -79,10 +79,10 @@ def test_a_failed_run_is_not_recorded_as_done(tmp_path):
     assert row["done_at"] == 0 and row["lease_until"] == 0, "free again, and never finished"
 
 
-def test_two_servers_retention_jobs_redact_once_a_day(tmp_path):
+def test_two_servers_retention_jobs_redact_once_a_day(new_database):
     """Two servers' jobs start together on one database: one runs the redaction, the other skips it."""
-    path = str(tmp_path / "abhyas.db")
-    connect(path).conn.close()
+    path = new_database()
+    connect(path).close()
     jobs = [retention.RetentionJob(path, interval=3600) for _ in range(2)]
     for job in jobs:
         job.start()
@@ -98,8 +98,8 @@ def test_two_servers_retention_jobs_redact_once_a_day(tmp_path):
     assert retention.run_once(path) == 0, "an operator's own run (cron, the CLI) is not held back by the interval"
 
 
-def test_abhyas_fit_skips_while_another_server_fits(tmp_path, capsys):
-    path = str(tmp_path / "abhyas.db")
+def test_abhyas_fit_skips_while_another_server_fits(new_database, capsys):
+    path = new_database()
     db = connect(path)
     assert leases.claim(db, "fit", "the other server", 3600)
     assert cli.main(["fit", "--db", path]) == 0

@@ -23,11 +23,11 @@ def _server(folder, monkeypatch, database):
     """An app server with an instance folder of its own on the shared database."""
     folder.mkdir(exist_ok=True)
     monkeypatch.setenv("ABHYAS_INSTANCE", str(folder))
-    return create_app({"TESTING": True, "DATABASE": str(database)})
+    return create_app({"TESTING": True, "DATABASE": database})
 
 
-def test_a_pack_published_through_server_a_is_served_whole_by_server_b(instance, tmp_path, monkeypatch, fake_audio):
-    shared = tmp_path / "shared.db"
+def test_a_pack_published_through_server_a_is_served_whole_by_server_b(instance, tmp_path, monkeypatch, new_database, fake_audio):
+    shared = new_database("shared.db")
     keys = tmp_path / "ngo-keys"
     new_key(keys, "abhyas-test")
     register_publisher_key(connect(shared), "abhyas-test", json.loads((keys / "abhyas-test.pub").read_text())["public"],
@@ -58,9 +58,9 @@ def test_a_pack_published_through_server_a_is_served_whole_by_server_b(instance,
     assert on_b.get(f"/packs/files/{'0' * 64}.json").status_code == 404, "a name nobody published"
 
 
-def test_server_b_reads_the_catalogue_from_files_it_never_had(instance, tmp_path, monkeypatch):
+def test_server_b_reads_the_catalogue_from_files_it_never_had(instance, tmp_path, monkeypatch, new_database):
     """A sync or a teacher page on B needs the pack's documents: the first read fills B's cache from the database."""
-    shared = tmp_path / "shared.db"
+    shared = new_database("shared.db")
     from app.packs.build import build_pack
     (tmp_path / "a").mkdir()
     monkeypatch.setenv("ABHYAS_INSTANCE", str(tmp_path / "a"))  # A's own signing key, which A trusts
@@ -82,14 +82,14 @@ def test_server_b_reads_the_catalogue_from_files_it_never_had(instance, tmp_path
 
 def test_an_instance_published_before_the_upgrade_stores_its_files_at_start(app, instance):
     """Packs listed before pack files lived in the database get their files stored when the server starts again."""
-    db = connect(instance / "abhyas.db")
+    db = connect(app.config["DATABASE"])
     before = db.execute("SELECT count(*) FROM pack_files").fetchone()[0]
     db.execute("DELETE FROM pack_files")
     create_app({"TESTING": True})
     assert db.execute("SELECT count(*) FROM pack_files").fetchone()[0] == before > 0
 
 
-def test_threads_of_one_server_filling_its_cache_at_once_all_succeed(instance, tmp_path, monkeypatch):
+def test_threads_of_one_server_filling_its_cache_at_once_all_succeed(instance, tmp_path, monkeypatch, new_database):
     """The first syncs after a server starts all miss its empty cache together: each gets the files."""
     import threading
 
@@ -97,7 +97,7 @@ def test_threads_of_one_server_filling_its_cache_at_once_all_succeed(instance, t
     (tmp_path / "a").mkdir()
     monkeypatch.setenv("ABHYAS_INSTANCE", str(tmp_path / "a"))
     build_pack(SAMPLE_PACK, tmp_path / "a" / "packs")
-    shared = tmp_path / "shared.db"
+    shared = new_database("shared.db")
     _server(tmp_path / "a", monkeypatch, shared)
     files = tmp_path / "b" / "packs" / "files"
     names = [row[0] for row in connect(shared).execute("SELECT name FROM pack_files")]

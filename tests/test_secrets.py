@@ -1,8 +1,6 @@
 """The session secret: one per database, so every server on it accepts every other's signed sessions."""
 from __future__ import annotations
 
-import sqlite3
-
 from app import create_app
 from tests.teacher_fixtures import make_user, sign_in
 
@@ -11,11 +9,11 @@ def _server(instance_folder, monkeypatch, db_path):
     """An app server with its own instance folder on the shared database."""
     instance_folder.mkdir()
     monkeypatch.setenv("ABHYAS_INSTANCE", str(instance_folder))
-    return create_app({"TESTING": True, "DATABASE": str(db_path)})
+    return create_app({"TESTING": True, "DATABASE": db_path})
 
 
-def test_a_teacher_signed_in_through_one_server_is_signed_in_on_another(instance, tmp_path, monkeypatch):
-    shared = tmp_path / "shared.db"
+def test_a_teacher_signed_in_through_one_server_is_signed_in_on_another(instance, tmp_path, monkeypatch, new_database):
+    shared = new_database("shared.db")
     a = _server(tmp_path / "a", monkeypatch, shared)
     b = _server(tmp_path / "b", monkeypatch, shared)
     assert a.config["SECRET_KEY"] == b.config["SECRET_KEY"]
@@ -37,7 +35,8 @@ def test_an_older_instances_secret_file_becomes_the_shared_secret(instance, monk
     (instance / "secret_key").write_text("from-before-the-upgrade\n")
     app = create_app({"TESTING": True})
     assert app.config["SECRET_KEY"] == "from-before-the-upgrade"
-    stored = sqlite3.connect(instance / "abhyas.db").execute(
+    from app.db import connect
+    stored = connect(app.config["DATABASE"]).execute(
         "SELECT value FROM settings WHERE key = 'session_secret'").fetchone()[0]
     assert stored == "from-before-the-upgrade"
 
