@@ -221,6 +221,8 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
         instance = Path(folder)
         # With history, one more phone waits for phase 3 (its week sorts after nobody else's events).
         db_env = database_env(instance, database_url)
+        if database_url:
+            _require_empty(db_env)
         tokens, items = prepare_instance(instance, clients + (1 if history else 0), history, db_env)
         tokens, flush_token = (tokens[:clients], tokens[clients]) if history else (tokens, None)
         seeded = _stored_ids(db_env) if history else set()
@@ -279,6 +281,17 @@ def _open(db_env: dict):
 
 def _close(db) -> None:
     (getattr(db, "close", None) or db.conn.close)()
+
+
+def _require_empty(db_env: dict) -> None:
+    """Refuse a database that holds accounts or events: the bench's counts and its seeding assume its own rows only."""
+    db = _open(db_env)
+    try:
+        users, events = db.execute("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM events)").fetchone()
+    finally:
+        _close(db)
+    if users or events:
+        raise ValueError(f"the bench needs an empty database; this one holds {users} accounts and {events} events")
 
 
 def _event_counts(db_env: dict) -> tuple:
