@@ -5,7 +5,7 @@ and weigh last year's cohort as much as this term's. Each skill is fitted on its
 `RECENT_ANSWERS_PER_SKILL` answers (with the shown and hint events around them, which decide
 what counts as a first, unhinted attempt); a skill with fewer is fitted on all of its own.
 
-Cron may start it on every app server of a deployment: a lease (app/ops/leases.py) lets one
+Cron may start it on every app server of a deployment: a lease (app/leases.py) lets one
 fit while the others skip, so no two fits write parameters and clear checkpoints at once.
 """
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from ..adaptive.fit import fit_from_events
 from ..db import connect, write
+from ..leases import exclusive
 from ..packs.registry import load_catalog
 from ..paths import packs_dir
 from ..planning.log import read_log
-from .leases import exclusive
 
 RECENT_ANSWERS_PER_SKILL = 50_000
 JOB = "fit"

@@ -2,7 +2,7 @@
 
 `abhyas serve` runs it in a thread of the gunicorn master (one per server, not one per
 worker); `abhyas privacy redact` runs it once, for a cron job on servers started otherwise.
-Several servers on one database take turns through a lease (app/ops/leases.py): each checks
+Several servers on one database take turns through a lease (app/leases.py): each checks
 hourly, and the one that claims the job once its last run is a day old runs it; the others skip.
 
 The master forks workers (at start, and whenever one is replaced) while this thread may be
@@ -20,7 +20,7 @@ import os
 import threading
 
 from ..db import connect
-from ..ops.leases import exclusive
+from ..leases import exclusive
 from .records import redact_old_raw_answers
 
 DAY_SECONDS = 24 * 3600

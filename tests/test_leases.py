@@ -6,9 +6,8 @@ import multiprocessing
 import threading
 import time
 
-from app import cli
+from app import cli, leases
 from app.db import connect
-from app.ops import leases
 from app.privacy import retention
 
 

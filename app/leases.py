@@ -21,7 +21,7 @@ import time
 import uuid
 from contextlib import contextmanager
 
-from ..db import write
+from .db import write
 
 
 def holder_name() -> str:
