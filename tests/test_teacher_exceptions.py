@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from app.teacher import set_edits
 from app.teacher.timefmt import ZONE
-from tests.teacher_fixtures import asha, db, world  # noqa: F401
+from tests.teacher_fixtures import answer, asha, db, world  # noqa: F401
 
 
 def _day(days: int) -> str:
@@ -73,3 +73,37 @@ def test_a_class_pause_quiets_outreach_for_everyone_until_it_ends(asha, world, d
     rows = db.execute("SELECT old_value, new_value, reason FROM overrides WHERE target = 'class_pause' ORDER BY id").fetchall()
     assert len(rows) == 2 and rows[0][2] == "Diwali" and json.loads(rows[1][1]) is None
     assert "Class paused until" not in client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+
+
+def test_while_excused_a_sync_plans_no_new_set_and_after_it_one_in_words(asha, world, db):
+    """Kiran syncs while excused: no new set, the log says so in a sentence (English and Hindi); back, one set again."""
+    client, token = asha
+    kiran = world["students"][0]
+    phone, catalog = world["phones"][kiran["id"]], world["catalog"]
+    client.post(f"/teacher/sets/{world['sets'][kiran['id']]}/approve", data={"csrf_token": token})
+
+    def waiting():
+        return db.execute("SELECT count(*) FROM sets WHERE student_id = ? AND status = 'proposed'",
+                          [kiran["id"]]).fetchone()[0]
+
+    client.post(f"/teacher/students/{kiran['id']}/excuse",
+                data={"until": _day(4), "kind": "family", "reason": "Wedding in the village", "csrf_token": token})
+    # Kiran finishes what is out on the phone; anyone else would now get the next set.
+    out = db.execute("SELECT id, payload FROM sets WHERE student_id = ? AND status = 'released'", [kiran["id"]]).fetchall()
+    phone.send(catalog, [answer(e["item"], "999", ts=time.time() - 60, set=set_id)
+                         for set_id, payload in out for e in json.loads(payload)["items"]])
+    phone.send(catalog, [{"type": "shown", "item": "sample-eq-1", "t": int((time.time() - 30) * 1000)}])
+    assert out and waiting() == 0
+    assert db.execute("SELECT count(*) FROM sets WHERE student_id = ? AND status IN ('proposed', 'released')",
+                      [kiran["id"]]).fetchone()[0] == 0
+    decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
+    assert decisions.count("No new homework while excused until") == 1 and "(family)" in decisions
+    assert "Wedding in the village" in decisions
+    hindi = client.get(f"/teacher/students/{kiran['id']}", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+    assert "कोई नया गृहकार्य नहीं" in hindi.split('id="decisions"')[1]
+
+    client.post(f"/teacher/students/{kiran['id']}/excuse/end", data={"csrf_token": token})
+    phone.send(catalog, [])
+    assert waiting() == 1
+    decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
+    assert "The excuse is over: homework planned again from this sync" in decisions

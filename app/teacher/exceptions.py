@@ -1,7 +1,8 @@
 """Exceptions: a student excused until a date (ill, exams, family), a class paused for the holidays.
 
-While excused, a student's deadlines move past the excuse and outreach leaves them alone; a class
-pause does the same for everyone. Each start and end is recorded with its reason.
+While excused, a student's deadlines move past the excuse, outreach leaves them alone and planning
+makes no new set (app/planning/away.py); a class pause does the same for everyone. Each start and end
+is recorded with its reason.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import redirect, request, url_for
 
 from ..db import get_db, write
 from ..i18n.web import gettext as _
+from ..planning.away import excused
 from ..planning.decisions import record_override
 from . import set_edits
 from .blueprint import bp, current_user, form_reason, owned_class, owned_student, teacher_required
@@ -32,28 +34,6 @@ def parse_until(text: str, now: float | None = None) -> float | None:
     until = (day + timedelta(days=1)).timestamp() - 1
     now = now or time.time()
     return until if now < until <= now + LONGEST_DAYS * DAY else None
-
-
-def excused(db, student_ids: list, now: float | None = None) -> dict:
-    """{student_id: {"until", "kind", "reason"}} for students excused right now (the newest decision counts)."""
-    if not student_ids:
-        return {}
-    now = now or time.time()
-    marks = ",".join("?" * len(student_ids))
-    latest: dict = {}
-    for sid, value, reason in db.execute(
-            f"SELECT student_id, new_value, reason FROM overrides WHERE target = 'excused' AND student_id IN ({marks}) "  # noqa: S608
-            "ORDER BY created_at, id", list(student_ids)):
-        latest[sid] = (json.loads(value) if value else None, reason)
-    return {sid: dict(value, reason=reason) for sid, (value, reason) in latest.items()
-            if isinstance(value, dict) and value.get("until", 0) > now}
-
-
-def class_pause(klass: dict, now: float | None = None) -> dict | None:
-    """The class's pause in force ({"until", "reason"}), or None."""
-    settings = json.loads(klass.get("settings") or "{}")
-    pause = settings.get("pause")
-    return pause if isinstance(pause, dict) and pause.get("until", 0) > (now or time.time()) else None
 
 
 def _move_deadlines(db, student_id: int, class_id: int, until: float, user_id: int, reason: str, now: float) -> None:
