@@ -107,3 +107,26 @@ def test_while_excused_a_sync_plans_no_new_set_and_after_it_one_in_words(asha, w
     assert waiting() == 1
     decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
     assert "The excuse is over: homework planned again from this sync" in decisions
+
+
+def test_a_set_released_while_the_student_is_away_is_due_after_they_are_back(asha, world, db):
+    """Approved during Kiran's exams: the week a set gets counts from the day the excuse ends, logged with the reason."""
+    client, token = asha
+    kiran = world["students"][0]
+    set_id = world["sets"][kiran["id"]]
+    client.post(f"/teacher/students/{kiran['id']}/excuse",
+                data={"until": _day(10), "kind": "exams", "reason": "Board exams", "csrf_token": token})
+    until = json.loads(db.execute("SELECT new_value FROM overrides WHERE target = 'excused'").fetchone()[0])["until"]
+    client.post(f"/teacher/sets/{set_id}/approve", data={"csrf_token": token})
+    due = set_edits.due_date(set_edits.load_set(db, set_id))
+    assert until + 6 * 86400 < due <= until + 7 * 86400 + 60
+    reason = db.execute("SELECT reason FROM overrides WHERE target = 'deadline' AND target_id = ?", [set_id]).fetchone()
+    assert reason == ("Board exams",)
+    decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
+    assert "Released the set to the student" in decisions and "Deadline moved from" in decisions
+    # Another student, not away: the usual week from today, no deadline decision.
+    latha_set = world["sets"][world["students"][1]["id"]]
+    client.post(f"/teacher/sets/{latha_set}/approve", data={"csrf_token": token})
+    assert set_edits.due_date(set_edits.load_set(db, latha_set)) < time.time() + 7 * 86400 + 60
+    assert db.execute("SELECT count(*) FROM overrides WHERE target = 'deadline' AND target_id = ?",
+                      [latha_set]).fetchone()[0] == 0

@@ -13,6 +13,8 @@ import time
 
 from .decisions import record_override
 
+DAY = 86400
+
 
 def excused(db, student_ids: list, now: float | None = None) -> dict:
     """{student_id: {"until", "kind", "reason", "by", "since"}} for students excused right now (the newest decision counts)."""
@@ -54,6 +56,12 @@ def away(db, student_id: int, now: float | None = None) -> dict | None:
                          "ORDER BY created_at DESC, id DESC LIMIT 1", [row[0]]).fetchone()
     return {"until": pause["until"], "kind": "pause", "reason": pause.get("reason") or "-",
             "by": decided[0] if decided else None}
+
+
+def due_after_away(due: float, until: float, now: float) -> float | None:
+    """A deadline that falls inside an absence keeps the time it had left, counted from the day the absence ends;
+    None when it falls after the absence anyway."""
+    return None if due >= until else until + max(DAY, due - now)
 
 
 def _last_hold(db, student_id: int) -> dict | None:

@@ -14,7 +14,7 @@ from flask import redirect, request, url_for
 
 from ..db import get_db, write
 from ..i18n.web import gettext as _
-from ..planning.away import excused
+from ..planning.away import due_after_away, excused
 from ..planning.decisions import record_override
 from . import set_edits
 from .blueprint import bp, current_user, form_reason, owned_class, owned_student, teacher_required
@@ -41,9 +41,9 @@ def _move_deadlines(db, student_id: int, class_id: int, until: float, user_id: i
     for (set_id,) in db.execute("SELECT id FROM sets WHERE student_id = ? AND status = 'released'", [student_id]).fetchall():
         row = set_edits.load_set(db, set_id)
         due = set_edits.due_date(row) or now
-        if due >= until:
+        new = due_after_away(due, until, now)
+        if new is None:
             continue
-        new = until + max(DAY, due - now)
         db.execute("UPDATE sets SET payload = ? WHERE id = ?",
                    [json.dumps(dict(row["payload"], due=new), ensure_ascii=False), set_id])
         record_override(db, user_id, student_id, class_id, "deadline", set_id, due, new, reason)
