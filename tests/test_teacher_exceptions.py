@@ -130,3 +130,15 @@ def test_a_set_released_while_the_student_is_away_is_due_after_they_are_back(ash
     assert set_edits.due_date(set_edits.load_set(db, latha_set)) < time.time() + 7 * 86400 + 60
     assert db.execute("SELECT count(*) FROM overrides WHERE target = 'deadline' AND target_id = ?",
                       [latha_set]).fetchone()[0] == 0
+
+
+def test_an_excuse_without_a_note_is_logged_with_its_reason_in_words(asha, world, db):
+    """No note: the log's reason is the reason chosen, in the teacher's language ("बीमार"), never the form's code."""
+    client, token = asha
+    manu = world["students"][2]
+    client.post(f"/teacher/students/{manu['id']}/excuse", data={"until": _day(3), "kind": "ill", "csrf_token": token},
+                headers={"Accept-Language": "hi"})
+    assert db.execute("SELECT reason FROM overrides WHERE target = 'excused'").fetchone() == ("बीमार",)
+    page = client.get(f"/teacher/students/{manu['id']}", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+    callout = page.split('id="excuse"')[1].split("</p>")[0]
+    assert "(बीमार)" in callout and "): बीमार" not in callout, "the reason is said once"

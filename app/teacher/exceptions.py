@@ -18,7 +18,7 @@ from ..planning.away import due_after_away, excused
 from ..planning.decisions import record_override
 from . import set_edits
 from .blueprint import bp, current_user, form_reason, owned_class, owned_student, teacher_required
-from .readable import EXCUSE_KINDS
+from .readable import EXCUSE_KINDS, excuse_reason_label
 from .timefmt import ZONE
 
 DAY = 86400
@@ -69,11 +69,12 @@ def excuse(student_id):
     if kind not in EXCUSE_KINDS:
         return _back_to_student(student_id, _("Choose why the student is excused."))
     db, user_id = get_db(), current_user()["id"]
-    reason = form_reason() or kind
+    # Without a note, the reason in words (in the teacher's language, like a typed note), never the form's code.
+    reason = form_reason() or excuse_reason_label(kind)
     with write(db):
         record_override(db, user_id, student_id, klass["id"], "excused", None, None,
                         {"until": until, "kind": kind}, reason, now)
-        _move_deadlines(db, student_id, klass["id"], until, user_id, _("Excused"), now)
+        _move_deadlines(db, student_id, klass["id"], until, user_id, _("Excused: %(why)s", why=reason), now)
     return _back_to_student(student_id)
 
 
