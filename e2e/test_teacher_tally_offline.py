@@ -28,7 +28,8 @@ def _server_count(teacher_server, class_id: int, student_id: str) -> int:
 
 def test_taps_made_offline_arrive_once_and_raise_the_participation_level(teacher_page, teacher_server):
     """Server stopped: three taps show "3 today" and wait; a reload keeps them; restarted, they arrive once.
-    A fourth tap whose answer is lost is resent and still counted once; the level goes from 1/3 to 3/3."""
+    A fourth tap whose answer is lost is resent and still counted once; a fifth made after the session ended waits
+    for the teacher to sign in again. The level goes from 1/3 to 3/3."""
     page = teacher_page
     class_id = sixty_student_class(teacher_server)
     tally = f"{teacher_server.url}/teacher/classes/{class_id}/participation"
@@ -79,7 +80,21 @@ def test_taps_made_offline_arrive_once_and_raise_the_participation_level(teacher
     expect(page.locator(f"#p{student} output")).to_have_text("4 today")
     problems = page_problems(page, "tally")
 
+    # The session ends mid-lesson: the tap waits, the note says what to do, and it is sent after signing in again.
+    page.context.clear_cookies()
+    page.locator(f"#p{student}").get_by_role("button").click()
+    expect(page.locator(f"#p{student} output")).to_have_text("5 today")
+    expect(page.locator("#tally-note")).to_contain_text("Sign in again and open the tally to send them.")
+    page.goto(f"{teacher_server.url}/teacher")
+    page.get_by_label("Username").fill(teacher_server.demo["teacher"]["username"])
+    page.get_by_label("Password").fill(teacher_server.demo["teacher"]["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/teacher/classes")
+    page.goto(tally)
+    expect(page.locator("#tally-note")).to_have_text("All taps sent.", timeout=20000)
+    assert _server_count(teacher_server, class_id, student) == 5
+
     page.goto(student_page)
     line = _participation(page)
-    assert line.startswith("3/3") and "4 contributions in class in the last two weeks" in line, (name, line)
+    assert line.startswith("3/3") and "5 contributions in class in the last two weeks" in line, (name, line)
     assert problems == []

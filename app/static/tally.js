@@ -13,6 +13,7 @@
   var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
   var RETRY_MS = 5000;
   var sending = false;
+  var signedOut = false;  // the session ended: the taps wait until the teacher signs in and opens the tally again
 
   function read(key, fallback) {
     try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
@@ -56,7 +57,8 @@
     });
     if (note) {
       if (waiting.length) {
-        note.textContent = fill(note.getAttribute("data-waiting"), waiting.length);
+        note.textContent = fill(note.getAttribute("data-waiting"), waiting.length) +
+          (signedOut ? " " + note.getAttribute("data-sign-in") : "");
         note.hidden = false;
       } else if (!note.hidden) {
         note.textContent = note.getAttribute("data-sent");
@@ -77,21 +79,21 @@
       body: "tap=" + encodeURIComponent(tap.id) + "&at=" + tap.at
     }).then(function (response) {
       if (response.ok) {
+        signedOut = false;
         return response.json().then(function (body) {
           if (body.day === DAY) confirm(tap.student, body.count);
           return true;
         });
       }
       // A student no longer in the class, or a tap the server cannot read, will never count: let it go.
-      // Anything else (offline, signed out, an expired form) keeps the tap for the next try.
+      // Anything else (signed out, an expired form, a server error) keeps the tap for the next try.
+      if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) signedOut = true;
       return response.status === 404 || response.status === 422;
     }).catch(function () { return false; }).then(function (done) {
       sending = false;
-      if (done) {
-        write(KEY, queue().filter(function (t) { return t.id !== tap.id; }));
-        show();
-        send();
-      }
+      if (done) write(KEY, queue().filter(function (t) { return t.id !== tap.id; }));
+      show();
+      if (done) send();
     });
   }
 
