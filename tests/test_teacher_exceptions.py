@@ -68,7 +68,7 @@ def test_a_class_pause_quiets_outreach_for_everyone_until_it_ends(asha, world, d
     assert "Class paused until" in overview and "Diwali" in overview
     assert "Nobody is flagged right now." in overview
     settings = client.get(f"/teacher/classes/{class_id}/settings").get_data(as_text=True)
-    assert "End the pause" in settings
+    assert "End the pause" in settings and "Until then no new homework is planned" in settings
     client.post(f"/teacher/classes/{class_id}/pause/end", data={"csrf_token": token})
     rows = db.execute("SELECT old_value, new_value, reason FROM overrides WHERE target = 'class_pause' ORDER BY id").fetchall()
     assert len(rows) == 2 and rows[0][2] == "Diwali" and json.loads(rows[1][1]) is None
