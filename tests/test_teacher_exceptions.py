@@ -142,3 +142,23 @@ def test_an_excuse_without_a_note_is_logged_with_its_reason_in_words(asha, world
     page = client.get(f"/teacher/students/{manu['id']}", headers={"Accept-Language": "hi"}).get_data(as_text=True)
     callout = page.split('id="excuse"')[1].split("</p>")[0]
     assert "(बीमार)" in callout and "): बीमार" not in callout, "the reason is said once"
+
+
+def test_planning_holds_read_as_sentences(app):
+    """The four planning entries in words, dates as days, in English; Hindi without English or raw values."""
+    from app.teacher.readable import decision_sentence
+    until = datetime(2027, 1, 10, 23, 59, tzinfo=ZONE).timestamp()
+    entries = [{"target": "planning", "new": {"held": True, "until": until, "kind": "ill"}},
+               {"target": "planning", "new": {"held": True, "until": until, "kind": "pause"}},
+               {"target": "planning", "new": {"held": False, "kind": "ill"}},
+               {"target": "planning", "new": {"held": False, "kind": "pause"}}]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert [decision_sentence(d, {}) for d in entries] == [
+            "No new homework while excused until 10 Jan (ill)",
+            "No new homework while the class is paused until 10 Jan",
+            "The excuse is over: homework planned again from this sync",
+            "The class pause is over: homework planned again from this sync"]
+    with app.test_request_context(headers={"Accept-Language": "hi"}):
+        lines = [decision_sentence(d, {}) for d in entries]
+        assert all("homework" not in line and "True" not in line for line in lines)
+        assert "बीमार" in lines[0] and "10" in lines[0]
