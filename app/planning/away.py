@@ -70,7 +70,12 @@ def _last_hold(db, student_id: int) -> dict | None:
     return {"value": json.loads(row[0]) if row[0] else None, "by": row[1], "reason": row[2]} if row else None
 
 
-def record_hold(db, student_id: int, class_id: int | None, why: dict, now: float) -> None:
+def _class_of(db, student_id: int) -> int | None:
+    row = db.execute("SELECT class_id FROM students WHERE id = ?", [student_id]).fetchone()
+    return row[0] if row else None
+
+
+def record_hold(db, student_id: int, why: dict, now: float) -> None:
     """Record, once per excuse or pause, that planning waits for it (inside the caller's write)."""
     last = _last_hold(db, student_id)
     value = last["value"] if last else None
@@ -78,14 +83,14 @@ def record_hold(db, student_id: int, class_id: int | None, why: dict, now: float
         return
     if why.get("by") is None:
         return  # no deciding teacher on record (a pause written outside the pages): nothing to attribute it to
-    record_override(db, why["by"], student_id, class_id, "planning", None, None,
+    record_override(db, why["by"], student_id, _class_of(db, student_id), "planning", None, None,
                     {"held": True, "until": why["until"], "kind": why["kind"]}, why.get("reason") or "-", now)
 
 
-def record_resume(db, student_id: int, class_id: int | None, now: float) -> None:
+def record_resume(db, student_id: int, now: float) -> None:
     """Record that planning starts again after an excuse or pause, if a hold is the last word (inside the caller's write)."""
     last = _last_hold(db, student_id)
     if not last or not (isinstance(last["value"], dict) and last["value"].get("held")):
         return
-    record_override(db, last["by"], student_id, class_id, "planning", None, last["value"],
+    record_override(db, last["by"], student_id, _class_of(db, student_id), "planning", None, last["value"],
                     {"held": False, "kind": last["value"].get("kind")}, last["reason"], now)

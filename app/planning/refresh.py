@@ -45,13 +45,11 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
         wants_set = needs_next_set(still_open) and not diagnostic_open(db, student_id)
         # Excused or paused: nothing new is planned, so the student comes back to one set, not a pile.
         why_away = away(db, student_id, now)
-        class_id = db.execute("SELECT class_id FROM students WHERE id = ?", [student_id]).fetchone()
-        class_id = class_id[0] if class_id else None
         if why_away:
             if wants_set or needs_holding_set(db, student_id, settings):
-                record_hold(db, student_id, class_id, why_away, now)
+                record_hold(db, student_id, why_away, now)
             return
-        record_resume(db, student_id, class_id, now)
+        record_resume(db, student_id, now)
         if wants_set:
             plan_next_set(db, student_id, state, catalog, settings, now, events_count)
         # Never nothing to do: while the teacher has not yet looked, practice the teacher approved by policy.
