@@ -5,35 +5,16 @@ import re
 
 from playwright.sync_api import expect
 
-from .teacher_fixtures import VIEWPORT, page_problems, teacher_page, teacher_server  # noqa: F401
+from .teacher_fixtures import VIEWPORT, page_problems, sixty_student_class, teacher_page, teacher_server  # noqa: F401
 
 SCREENS = 3
-
-
-def _sixty(teacher_server) -> int:
-    """A second class of 60 with two weeks of history, seeded into the running server's database."""
-    from app.db import connect
-    from app.ops.demo import seed_class
-    from app.packs.registry import load_catalog
-    db = connect(teacher_server.db_path)
-    try:
-        found = db.execute("SELECT id FROM classes WHERE name = 'Class 8B (60)'").fetchone()
-        if found:
-            return found[0]
-        catalog = load_catalog(db, teacher_server.instance / "packs" / "files")
-        teacher = db.execute("SELECT id FROM users WHERE username = ?",
-                             [teacher_server.demo["teacher"]["username"]]).fetchone()[0]
-        klass, _students = seed_class(db, teacher, "Class 8B (60)", 60, catalog)
-        return klass["id"]
-    finally:
-        db.conn.close()
 
 
 def test_a_sixty_student_overview_fits_three_screens_and_starts_with_the_to_do_list(teacher_page, teacher_server):
     """At 360 × 740: the page is at most three screens tall, the to-do list (≤ 5 cards, each with a reason and an
     action) comes first, and the rest opens with one tap."""
     page = teacher_page
-    class_id = _sixty(teacher_server)
+    class_id = sixty_student_class(teacher_server)
     page.goto(f"{teacher_server.url}/teacher/classes/{class_id}")
     expect(page.get_by_role("heading", name="Do this next")).to_be_visible()
     height = page.evaluate("() => document.scrollingElement.scrollHeight")

@@ -9,6 +9,7 @@ import time
 
 from ..adaptive.bkt import DEFAULT_PARAMS, item_choices, predict_correct
 from ..db import write
+from ..planning.away import away, due_after_away
 from ..planning.decisions import apply_overrides, record_override
 from ..planning.pilot_arm import served_catalog
 from ..planning.replay import skill_params
@@ -144,14 +145,22 @@ def release(db, set_id: str, user_id: int, reason: str, now: float | None = None
     set_row = load_set(db, set_id)
     if set_row["status"] != "proposed":
         return False
-    payload = dict(set_row["payload"], due=set_row["payload"].get("due") or now + days_per_set * DAY)
+    due = set_row["payload"].get("due") or now + days_per_set * DAY
+    # Released to a student who is away: the set's time counts from the day they are back.
+    why_away = away(db, set_row["student_id"], now)
+    later = due_after_away(due, why_away["until"], now) if why_away else None
+    payload = dict(set_row["payload"], due=later or due)
     with write(db):
         changed = db.execute("UPDATE sets SET status = 'released', released_at = ?, released_by = ?, payload = ? "
                              "WHERE id = ? AND status = 'proposed'",
                              [now, user_id, json.dumps(payload, ensure_ascii=False), set_id]).rowcount
         if changed:
-            record_override(db, user_id, set_row["student_id"], _class_of(db, set_row["student_id"]), "release",
-                            set_id, "proposed", "released", reason, now)
+            class_id = _class_of(db, set_row["student_id"])
+            record_override(db, user_id, set_row["student_id"], class_id, "release", set_id, "proposed", "released",
+                            reason, now)
+            if later:
+                record_override(db, user_id, set_row["student_id"], class_id, "deadline", set_id, due, later,
+                                why_away.get("reason") or "-", now)
     return bool(changed)
 
 

@@ -118,7 +118,7 @@ def _participation(db, student_id: int, klass: dict) -> dict:
 
 def _excused_now(db, student_id: int, klass: dict) -> dict | None:
     """The student's excuse in force, or the class pause as one, or None."""
-    from .exceptions import class_pause, excused
+    from ..planning.away import class_pause, excused
     pause = class_pause(klass)
     return excused(db, [student_id]).get(student_id) or ({"until": pause["until"], "kind": "pause",
                                                           "reason": pause["reason"]} if pause else None)
