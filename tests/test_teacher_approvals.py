@@ -45,7 +45,7 @@ def test_approval_cards_show_the_questions_and_say_each_reason_once(asha, world,
     for card_id, card in _cards(html):
         ids = re.findall(r'name="set" value="(\w+)"', card) if card_id.startswith("group-") else [card_id[4:]]
         items = {e["item"] for set_id in ids for e in _set(db, set_id)["payload"]["items"]}
-        body = card.split('class="actions"')[0]
+        body = card.split("</h2>")[1]
         shown = re.findall(r'class="item-text">([^<]+)<', body)
         assert len(shown) == len(items) and all(t.strip() and "." not in t[:8] for t in shown), shown
         reasons = re.findall(r"<p><strong>[^<]+</strong>: ([^<]+)</p>", body)

@@ -25,11 +25,12 @@ def group_key(like: tuple) -> str:
 
 
 def set_parts(items: list) -> list:
-    """A set's distinct (reason, skill) in the order its items come, for a one-line summary of what it practises."""
+    """What a set practises, for a one-line summary: each reason once, with its skills, in the order items come."""
     seen: dict = {}
     for entry in items:
-        seen.setdefault((entry.get("reason"), entry.get("skill")), {"reason": entry.get("reason"),
-                                                                     "skill": entry.get("skill")})
+        skills = seen.setdefault(entry.get("reason"), {"reason": entry.get("reason"), "skills": []})["skills"]
+        if entry.get("skill") not in skills:
+            skills.append(entry.get("skill"))
     return list(seen.values())
 
 
