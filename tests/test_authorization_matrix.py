@@ -104,7 +104,7 @@ def matrix(app, world, accounts, db, ngo):
 
 def _group_key_of(db, set_id: str) -> str:
     """The approvals group a waiting set is on (its card's key), as the approvals page names it."""
-    from app.teacher.set_groups import group_key, likeness
+    from app.teacher.alike_sets import group_key, likeness
     return group_key(likeness(json.loads(db["sets"].get(set_id)["payload"])))
 
 

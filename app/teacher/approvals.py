@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _, ngettext
 from ..planning.decisions import history
-from . import set_edits, set_groups
+from . import alike_sets, set_edits
 from .blueprint import (
     bp,
     class_context,
@@ -35,12 +35,12 @@ def approvals(class_id):
     klass = owned_class(class_id)
     db = get_db()
     sets = proposed_sets(db, class_id)
-    return render_template("teacher/approvals.html", sets=sets, groups=set_groups.group_sets(sets),
+    return render_template("teacher/approvals.html", sets=sets, groups=alike_sets.group_sets(sets),
                            names=labels(get_locale()), **class_context(klass))
 
 
 def _group_or_404(db, class_id: int, key: str) -> dict:
-    group = set_groups.find_group(proposed_sets(db, class_id), key)
+    group = alike_sets.find_group(proposed_sets(db, class_id), key)
     if group is None:
         abort(404)
     return group
@@ -59,7 +59,7 @@ def approval_group(class_id, key):
     klass = owned_class(class_id)
     db = get_db()
     group = _group_or_404(db, class_id, key)
-    return render_template("teacher/approval_group.html", g=group, ticked=set_groups.shared_default(group),
+    return render_template("teacher/approval_group.html", g=group, ticked=alike_sets.shared_default(group),
                            names=labels(get_locale()), **class_context(klass))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from app.teacher import set_groups
+from app.teacher import alike_sets
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
 
 
@@ -29,7 +29,7 @@ def test_alike_means_the_same_skills_each_for_the_same_reason_whatever_the_items
     mistake_y = _waiting("Esha", _entry("c1", "cmp", "misconception_remediation", "adds-across"))
     diagnostic = _waiting("Farid", _entry("c1", "cmp", "productive_practice"), _entry("e1", "eq", "prerequisite_gap"),
                           kind="diagnostic")
-    groups = set_groups.group_sets([a, other_reason, b, mistake_x, mistake_y, diagnostic])
+    groups = alike_sets.group_sets([a, other_reason, b, mistake_x, mistake_y, diagnostic])
     assert [g["students"] for g in groups] == [["Asha", "Bala"], ["Chitra"], ["Dev"], ["Esha"], ["Farid"]]
     pair = groups[0]
     assert [(p["reason"], p["skill"]) for p in pair["parts"]] == [("productive_practice", "cmp"),
@@ -43,18 +43,18 @@ def test_grouping_is_the_same_every_time_and_the_key_names_the_likeness():
     """The same sets give the same groups, keys and order; a key finds its group, a stale key finds none."""
     sets = [_waiting(n, _entry(f"i{n}", "eq", "prerequisite_gap")) for n in ("Asha", "Bala", "Chitra")]
     sets.append(_waiting("Dev", _entry("x", "cmp", "spaced_review")))
-    first, again = set_groups.group_sets(sets), set_groups.group_sets(list(sets))
+    first, again = alike_sets.group_sets(sets), alike_sets.group_sets(list(sets))
     assert [(g["key"], g["students"]) for g in first] == [(g["key"], g["students"]) for g in again]
     assert re.fullmatch(r"[0-9a-f]{12}", first[0]["key"]) and first[0]["key"] != first[1]["key"]
-    assert set_groups.find_group(sets, first[0]["key"])["students"] == ["Asha", "Bala", "Chitra"]
-    assert set_groups.find_group(sets, "0" * 12) is None
+    assert alike_sets.find_group(sets, first[0]["key"])["students"] == ["Asha", "Bala", "Chitra"]
+    assert alike_sets.find_group(sets, "0" * 12) is None
 
 
 def test_the_shared_list_starts_with_the_items_most_students_have():
     """Ticked at first: the most common items, as many as the longest set holds."""
     sets = [_waiting("Asha", _entry("a", "eq", "r"), _entry("b", "eq", "r")),
             _waiting("Bala", _entry("c", "eq", "r"), _entry("b", "eq", "r"))]
-    assert set_groups.shared_default(set_groups.group_sets(sets)[0]) == ["b", "a"]
+    assert alike_sets.shared_default(alike_sets.group_sets(sets)[0]) == ["b", "a"]
 
 
 def _group_card(client, world):
