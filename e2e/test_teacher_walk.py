@@ -98,6 +98,7 @@ def test_override_a_mastery_estimate(teacher_page, teacher_server):
     page.locator("#mastery tbody th a").nth(5).click()
     page.wait_for_url(re.compile(r"/teacher/students/\d+$"))
     name = page.get_by_role("heading", level=1).inner_text()
+    page.locator("#more-skills > summary").click()
     item = page.locator("#mastery-overrides ul.skills > li").first
     skill = item.locator("strong").first.inner_text()
     item.locator("summary").click()
