@@ -108,11 +108,15 @@ def test_one_list_for_the_group_changes_each_set_and_logs_each_with_the_reason(a
     offered = re.findall(r'name="item" value="([^"]+)"', page)
     assert offered and len(offered) == len(set(offered))
     chosen = offered[:2] if len(offered) > 1 else offered
+    before = {i: {e["item"]: e["reason"] for e in _set(db, i)["payload"]["items"]} for i in ids}
     response = client.post(f"/teacher/classes/{world['class']['id']}/approvals/groups/{key}/items",
                            data={"csrf_token": token, "set": ids, "item": chosen, "reason": "Same as in class"})
     assert response.status_code == 302
     for set_id in ids:
-        assert [e["item"] for e in _set(db, set_id)["payload"]["items"]] == chosen
+        items = _set(db, set_id)["payload"]["items"]
+        assert [e["item"] for e in items] == chosen
+        # The engine's reason stays where it chose the item for this student; the rest are the teacher's choice.
+        assert [e["reason"] for e in items] == [before[set_id].get(e["item"], "teacher") for e in items]
         logged = db.execute("SELECT new_value, reason FROM overrides WHERE target = 'set' AND target_id = ?",
                             [set_id]).fetchall()
         assert len(logged) == 1 and logged[0][1] == "Same as in class"
