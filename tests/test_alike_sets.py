@@ -138,6 +138,8 @@ def test_bad_group_requests_are_refused_plainly(asha, world, db):
     assert "at least one item" in response.get_data(as_text=True)
     response = client.post(f"{base}/{key}/items", data={"csrf_token": token, "set": ids, "item": "no-such-item"},
                            follow_redirects=True)
-    assert response.status_code == 200 and "Not changed: Kiran" in response.get_data(as_text=True)
+    refused = response.get_data(as_text=True).split("Not changed: ")[1].split("</p>")[0]
+    assert response.status_code == 200 and "Kiran (an item of the list is not open to this student)" in refused
+    assert "Latha (" in refused
     assert {i: _set(db, i)["payload"] for i in ids} == before
     assert db.execute("SELECT count(*) FROM overrides WHERE target = 'set'").fetchone()[0] == 0
