@@ -67,7 +67,7 @@ def test_the_sixty_student_approvals_fit_three_screens_with_the_questions_one_ta
     cards = page.locator("#proposed > li")
     waiting = int(re.search(r"\d+", page.get_by_role("button", name=re.compile(r"^Approve all")).inner_text()).group())
     named = sum(len(cards.nth(i).locator("h2").inner_text().split(",")) for i in range(cards.count()))
-    assert waiting >= 10 and named == waiting and cards.count() < waiting, (waiting, named, cards.count())
+    assert waiting >= 5 and named == waiting and cards.count() < waiting, (waiting, named, cards.count())
     height = _height(page)
     assert height <= APPROVAL_SCREENS * VIEWPORT["height"], f"the approvals page is {height} px tall"
     group = page.locator("#proposed > li.set-group").first
