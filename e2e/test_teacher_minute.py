@@ -26,7 +26,9 @@ def test_to_do_approvals_excuse_and_tally(teacher_page, teacher_server):
 
     page.get_by_role("link", name=re.compile(r"^Approvals")).first.click()
     card = page.locator("#proposed > li").first
+    card.locator("details.questions > summary").click()  # the card folds its questions to one line
     questions = card.locator(".item-text")
+    expect(questions.first).to_be_visible()
     assert questions.count() >= 1 and all(questions.nth(i).inner_text().strip() for i in range(questions.count()))
     problems += page_problems(page, "approvals")
 

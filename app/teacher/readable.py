@@ -47,6 +47,9 @@ def _set_edit(d: dict, names: dict) -> str:
         return _("Dropped '%(item)s'", item=_quote(names, gone[0]))
     if action == "shorten":
         return _("Shortened the set from %(old)s to %(new)s items", old=len(old_items), new=len(new_items))
+    if action == "shared" and new_items:
+        return ngettext("Gave the set the list shared by its group of alike sets (%(num)d item)",
+                        "Gave the set the list shared by its group of alike sets (%(num)d items)", len(new_items))
     if action == "retarget" and new_items:
         return _("Changed the set to practise another skill (%(num)s items)", num=len(new_items))
     return _("Edited the set")
