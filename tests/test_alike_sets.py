@@ -143,3 +143,14 @@ def test_bad_group_requests_are_refused_plainly(asha, world, db):
     assert "Latha (" in refused
     assert {i: _set(db, i)["payload"] for i in ids} == before
     assert db.execute("SELECT count(*) FROM overrides WHERE target = 'set'").fetchone()[0] == 0
+
+
+def test_approving_without_htmx_says_so_calmly_and_a_refusal_stays_an_alert(asha, world):
+    """After a plain form post the released count is a status line, not the red alert a refusal gets."""
+    client, token = asha
+    key, card, _ = _group_card(client, world)
+    ids = re.findall(r'name="set" value="(\w+)"', card)
+    url = f"/teacher/classes/{world['class']['id']}/approvals/groups/{key}/approve"
+    page = client.post(url, data={"set": ids, "csrf_token": token}, follow_redirects=True).get_data(as_text=True)
+    assert '<p class="done" role="status">2 sets released</p>' in page
+    assert 'class="error" role="alert">2 sets released' not in page

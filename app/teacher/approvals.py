@@ -76,7 +76,7 @@ def approve_group(class_id, key):
         return render_template("teacher/_set_group.html", g={"key": key, "students": [s["student_name"] for s in sets],
                                                              "sets": sets}, released=len(released),
                                names=labels(get_locale()))
-    flash(ngettext("%(num)d set released", "%(num)d sets released", len(released)))
+    flash(ngettext("%(num)d set released", "%(num)d sets released", len(released)), "done")
     return redirect(url_for("teacher.approvals", class_id=class_id))
 
 
@@ -102,7 +102,7 @@ def edit_group(class_id, key):
     if not sets:
         flash(_("None of these sets waits for approval any more."))
     elif changed:
-        flash(ngettext("%(num)d set changed", "%(num)d sets changed", changed))
+        flash(ngettext("%(num)d set changed", "%(num)d sets changed", changed), "done")
     if refused:
         flash(_("Not changed: %(who)s", who="; ".join(refused)))
     return redirect(url_for("teacher.approvals", class_id=class_id))
