@@ -43,7 +43,7 @@ def test_the_sixty_student_approvals_fit_three_screens_with_the_questions_one_ta
     """Every waiting set of the 60-student class on a card (alike sets on one), all folded: ≤ 3 screens at 360 × 740.
     A tap on a group card's summary shows its questions; Approve these N releases the group in place."""
     page = teacher_page
-    class_id = _sixty(teacher_server)
+    class_id = sixty_student_class(teacher_server)
     page.goto(f"{teacher_server.url}/teacher/classes/{class_id}/approvals")
     cards = page.locator("#proposed > li")
     waiting = int(re.search(r"\d+", page.get_by_role("button", name=re.compile(r"^Approve all")).inner_text()).group())
@@ -75,7 +75,7 @@ def test_a_student_page_fits_four_screens_before_anything_is_opened(teacher_page
     """The busiest student of the 60 (most answers): what to do and mastery first, the rest folded, ≤ 4 screens."""
     from app.db import connect
     page = teacher_page
-    class_id = _sixty(teacher_server)
+    class_id = sixty_student_class(teacher_server)
     db = connect(teacher_server.db_path)
     try:
         busiest = db.execute("SELECT s.id FROM students s JOIN events e ON e.student_id = s.id WHERE s.class_id = ? "
