@@ -159,6 +159,11 @@ MIGRATIONS = [
     CREATE TABLE job_leases (
         job TEXT PRIMARY KEY, holder TEXT NOT NULL, lease_until REAL NOT NULL, done_at REAL NOT NULL);
     """),
+    # Every sync asks whether the student is excused and which of the teacher's decisions apply:
+    # without this, each question reads the whole year's decisions (4.6 ms a sync at 20,000, 0.4 ms with it).
+    (11, """
+    CREATE INDEX overrides_student ON overrides (student_id, target, created_at);
+    """),
 ]
 
 _writer_lock = threading.Lock()

@@ -63,3 +63,22 @@ def page_problems(page, name: str) -> list:
             found.append(f"{name}: axe {v['id']} ({v['impact']}): {v['help']} — "
                          f"{[n['html'][:80] for n in v['nodes'][:2]]}")
     return found
+
+
+def sixty_student_class(teacher_server) -> int:
+    """A second class of 60 with two weeks of history, seeded once into the running server's database; its id."""
+    from app.db import connect
+    from app.ops.demo import seed_class
+    from app.packs.registry import load_catalog
+    db = connect(teacher_server.db_path)
+    try:
+        found = db.execute("SELECT id FROM classes WHERE name = 'Class 8B (60)'").fetchone()
+        if found:
+            return found[0]
+        catalog = load_catalog(db, teacher_server.instance / "packs" / "files")
+        teacher = db.execute("SELECT id FROM users WHERE username = ?",
+                             [teacher_server.demo["teacher"]["username"]]).fetchone()[0]
+        klass, _students = seed_class(db, teacher, "Class 8B (60)", 60, catalog)
+        return klass["id"]
+    finally:
+        db.conn.close()

@@ -123,7 +123,7 @@ def overview_data(db, klass: dict) -> dict:
     matrix = insights.mastery_matrix(db, ids, skills, overrides)
     threshold = klass["mastery_threshold"]
     signals = insights.outreach(snap, cat, levels=insights.behaviour(snap, cat, memo=_student_memo(snap)))
-    from .exceptions import class_pause, excused
+    from ..planning.away import class_pause, excused
     away = excused(db, ids, snap.now)
     pause = class_pause(klass, snap.now)
     flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"] and s["id"] not in away and not pause),
