@@ -45,3 +45,26 @@ def test_the_environment_overrides_the_stored_secret(instance, monkeypatch):
     stored = create_app({"TESTING": True}).config["SECRET_KEY"]
     monkeypatch.setenv("ABHYAS_SECRET_KEY", "from-the-deployment")
     assert create_app({"TESTING": True}).config["SECRET_KEY"] == "from-the-deployment" != stored
+
+
+def test_servers_starting_together_agree_on_one_secret(instance, new_database):
+    """Four servers' first start at the same moment: each offers a secret, the first stored is everyone's."""
+    import threading
+
+    from app.auth.secrets import load_secret_key
+    from app.db import connect
+    target = new_database("fresh.db")
+    connect(target).close()
+    barrier, found = threading.Barrier(4), []
+
+    def start():
+        db = connect(target)
+        barrier.wait()
+        found.append(load_secret_key(db))
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(found) == 4 and len(set(found)) == 1 and len(found[0]) == 64
