@@ -143,6 +143,10 @@ MIGRATIONS = [
     ALTER TABLE mastery ADD COLUMN stability_days REAL;
     ALTER TABLE mastery ADD COLUMN last_review_ts REAL;
     """),
+    # `abhyas fit` learns each item's own difficulty offset (KT-IDEM style): {item id: log-odds} as JSON per skill.
+    (9, """
+    ALTER TABLE skill_params ADD COLUMN item_offsets TEXT;
+    """),
 ]
 
 _writer_lock = threading.Lock()

@@ -57,13 +57,13 @@ def test_evaluate_csv_reports_every_figure(tmp_path):
 def test_rows_are_read_in_order_id_order(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("order_id,user_id,skill_name,correct\n3,u,k,0\n1,u,k,1\n2,v,k,1\n")
-    assert read_responses(path) == [("u", "k", 1, 3, 0, None), ("v", "k", 1, 3, 0, None), ("u", "k", 0, 3, 0, None)]
+    assert read_responses(path) == [("u", "k", 1, 3, 0, None, ""), ("v", "k", 1, 3, 0, None, ""), ("u", "k", 0, 3, 0, None, "")]
 
 
 def test_optional_columns_carry_difficulty_choices_and_time(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text("order_id,user_id,skill_name,correct,difficulty,choices,timestamp\n1,u,k,1,5,2,1767225600\n2,u,k,0,,,\n")
-    assert read_responses(path) == [("u", "k", 1, 5.0, 2, 1767225600.0), ("u", "k", 0, 3, 0, None)]
+    path.write_text("order_id,user_id,skill_name,correct,difficulty,choices,timestamp,problem_id\n1,u,k,1,5,2,1767225600,p7\n2,u,k,0,,,,\n")
+    assert read_responses(path) == [("u", "k", 1, 5.0, 2, 1767225600.0, "p7"), ("u", "k", 0, 3, 0, None, "")]
 
 
 @pytest.mark.parametrize("text,message", [

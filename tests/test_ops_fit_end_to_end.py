@@ -58,11 +58,14 @@ def test_fit_stores_parameters_that_the_next_sync_replies_with_and_replays_by(ap
     summary = json.loads(capsys.readouterr().out)
     assert summary[skill]["n_responses"] == STUDENTS * ANSWERS_EACH and not summary[skill]["used_defaults"]
     assert summary[skill]["log_likelihood"] < 0
-    row = db.execute("SELECT prior, learn, guess, slip, forget, difficulty_step, responses FROM skill_params "
+    row = db.execute("SELECT prior, learn, guess, slip, forget, difficulty_step, responses, item_offsets FROM skill_params "
                      "WHERE skill_id = ?", [skill]).fetchone()
-    stored = BKTParams(*row[:6])
+    stored = BKTParams.from_dict(dict(zip(("prior", "learn", "guess", "slip", "forget", "difficulty_step"), row[:6]),
+                                      item_offsets=row[7]))
     assert stored == BKTParams.from_dict(summary[skill]["params"]) and stored != BKTParams()
     assert row[6] == STUDENTS * ANSWERS_EACH
+    # Each item the data singled out carries its own offset, stored compactly for the sync reply.
+    assert stored.item_offsets and {item for item, _ in stored.item_offsets} <= set(items)
 
     # The next sync (one more answer) replies with the fitted parameters and mastery replayed by them.
     student_id = db.execute("SELECT student_id FROM devices ORDER BY id LIMIT 1").fetchone()[0]

@@ -1,12 +1,15 @@
 """EM for the learning model: one iteration (E-step and bounded M-step) and the log-likelihood.
 
-Each answer is a step (correct, difficulty level, recall): the item's difficulty and number
-of choices set its guess and slip as `bkt.item_guess_slip` does, and `recall` is the review
+Each answer is a step (correct, difficulty level, recall, item): the item's difficulty, number
+of choices and own offset set its guess and slip as `bkt.item_guess_slip` does, and `recall` is the review
 curve's survival since the skill was last practised (`bkt.known_at`), so time forgetting
 sits in the E-step exactly where prediction puts it. The M-step is closed form for prior,
 learn and forget; guess, slip and the skill's difficulty step are a small concave problem
 over the few (difficulty, choices) levels, solved by Newton's method, with the step shrunk
-towards its default so that thin skills keep it.
+towards its default so that thin skills keep it. Each item's own offset (KT-IDEM style) is
+then a one-dimensional Newton problem of its own answers, with a Gaussian prior at 0 worth
+`ITEM_PRIOR_RESPONSES` answers: an item answered five times stays near its level, one
+answered five hundred times shows its own difficulty.
 
 Pure Python, made fast by working on a two-state HMM as scalars: the forward pass keeps
 only P(known) per step, and the backward pass is the scalar smoothing recursion.
@@ -35,6 +38,10 @@ BOUNDS = {
 # Shrinkage of the difficulty step towards its default, as a Gaussian prior's precision:
 # worth about as much as a few dozen answers spread over the difficulty levels.
 STEP_PRECISION = 20.0
+# An item's offset is pulled towards its difficulty level (offset 0) by a prior worth this
+# many of the skill's answers, and never leaves +-ITEM_OFFSET_LIMIT log-odds.
+ITEM_PRIOR_RESPONSES = 20.0
+ITEM_OFFSET_LIMIT = 3.0
 _TINY = 1e-300
 
 
@@ -45,27 +52,31 @@ class ModelSpec:
     items: bool        # item difficulty and the 1/choices guess floor
     time: bool         # forgetting over elapsed time along the review curve
     fit_forget: bool   # per-answer forget fitted (plain BKT); otherwise held at 0
+    item_offsets: bool = False  # each item's own offset from its difficulty level, learned
 
 
-RUNNING = ModelSpec("abhyas", items=True, time=True, fit_forget=False)
+RUNNING = ModelSpec("abhyas", items=True, time=True, fit_forget=False, item_offsets=True)
+# The running model without per-item offsets (difficulty levels only), to measure what they add.
+PER_SKILL = ModelSpec("abhyas-skill", items=True, time=True, fit_forget=False)
 PLAIN_BKT = ModelSpec("bkt", items=False, time=False, fit_forget=True)
-MODELS = {m.name: m for m in (RUNNING, PLAIN_BKT)}
+MODELS = {m.name: m for m in (RUNNING, PER_SKILL, PLAIN_BKT)}
 
 PARAM_NAMES = ("prior", "learn", "guess", "slip", "forget", "difficulty_step")
 
 
-def _level_key(difficulty, choices) -> tuple[float, float]:
+def _level_key(difficulty, choices, item="") -> tuple[float, float, str]:
     return (min(5.0, max(1.0, float(difficulty))) - NEUTRAL_DIFFICULTY,
-            1.0 / choices if choices and choices >= 2 else 0.0)
+            1.0 / choices if choices and choices >= 2 else 0.0, item)
 
 
 class StepData:
     """Step sequences of one skill, deduplicated, with the counts EM needs.
 
     A sequence is a student's answers in order: each a bare 0/1 (a neutral item, no time)
-    or a (correct, difficulty, choices, recall) step. Each step is stored as a key,
-    2 * level + correct, so the E-step looks its likelihoods up in one list; recalls are
-    None for a sequence with no time between its answers.
+    or a (correct, difficulty, choices, recall[, item id]) step. A level is (difficulty
+    offset, guess floor, item id or ""); each step is stored as a key, 2 * level + correct,
+    so the E-step looks its likelihoods up in one list; recalls are None for a sequence
+    with no time between its answers.
     """
 
     def __init__(self, sequences: Iterable = (), spec: ModelSpec = RUNNING, *,
@@ -76,13 +87,15 @@ class StepData:
             for seq in sequences:
                 steps = []
                 for x in seq:
-                    o, d, c, r = x if isinstance(x, (tuple, list)) else (x, NEUTRAL_DIFFICULTY, 0, 1.0)
+                    o, d, c, r, item = (x if len(x) >= 5 else (*x, "")) if isinstance(x, (tuple, list)) \
+                        else (x, NEUTRAL_DIFFICULTY, 0, 1.0, "")
                     if not spec.items:
                         d, c = NEUTRAL_DIFFICULTY, 0
-                    steps.append((1 if o else 0, _level_key(d, c), float(r) if spec.time else 1.0))
+                    item = str(item) if spec.item_offsets and item is not None else ""
+                    steps.append((1 if o else 0, _level_key(d, c, item), float(r) if spec.time else 1.0))
                 if steps:
                     raw.append(steps)
-            levels = sorted({key for steps in raw for _, key, _ in steps}) or [(0.0, 0.0)]
+            levels = sorted({key for steps in raw for _, key, _ in steps}) or [(0.0, 0.0, "")]
             index = {key: i for i, key in enumerate(levels)}
             counts = Counter((tuple(2 * index[key] + o for o, key, _ in steps),
                               None if all(r == 1.0 for _, _, r in steps) else tuple(r for _, _, r in steps))
@@ -91,6 +104,10 @@ class StepData:
             weighted = [(keys, recalls, w) for (keys, recalls), w in
                         sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ()))]
         self.levels = levels
+        # Items with an offset of their own, and each level's index among them (-1: no item).
+        self.items = sorted({item for _, _, item in levels if item})
+        item_index = {item: i for i, item in enumerate(self.items)}
+        self.level_item = [item_index.get(item, -1) for _, _, item in levels]
         self.seqs = weighted
         self.key_counts = [0] * (2 * len(levels))
         for keys, _, w in weighted:
@@ -123,22 +140,33 @@ def clip(name: str, value: float) -> float:
     return lo if value < lo or value != value else hi if value > hi else value
 
 
-def clipped(values, spec: ModelSpec) -> BKTParams:
-    """Parameters from values in PARAM_NAMES order, bounded, with what the model holds fixed set."""
+def clipped(values, spec: ModelSpec, items=()) -> BKTParams:
+    """Parameters from values in PARAM_NAMES order, then one offset per item of `items`, bounded,
+    with what the model holds fixed set."""
+    values = list(values)
     p = dict(zip(PARAM_NAMES, (clip(n, v) for n, v in zip(PARAM_NAMES, values))))
     if not spec.fit_forget:
         p["forget"] = 0.0
     if not spec.items:
         p["difficulty_step"] = 0.0
+    if spec.item_offsets and items:
+        limit = ITEM_OFFSET_LIMIT
+        p["item_offsets"] = tuple((item, max(-limit, min(limit, b)) if b == b else 0.0)
+                                  for item, b in zip(items, values[len(PARAM_NAMES):]))
     return BKTParams(**p)
 
 
-def _level_guess_slip(p: BKTParams, level: tuple[float, float]) -> tuple[float, float]:
-    """`bkt.item_guess_slip` for a (difficulty offset, guess floor) level."""
-    d, floor = level
+def as_vector(p: BKTParams, items=()) -> list[float]:
+    """The parameters in PARAM_NAMES order, then each of `items`' offsets (what `clipped` reads back)."""
+    return [getattr(p, n) for n in PARAM_NAMES] + [p.item_offset(item) for item in items]
+
+
+def _level_guess_slip(p: BKTParams, level: tuple) -> tuple[float, float]:
+    """`bkt.item_guess_slip` for a (difficulty offset, guess floor, item) level."""
+    d, floor, item = level
     guess, slip = p.guess, p.slip
-    if d != 0 and p.difficulty_step != 0:
-        shift = p.difficulty_step * d
+    shift = p.difficulty_step * d + (p.item_offset(item) if item else 0.0)
+    if shift != 0:
         guess, slip = _sigmoid(_logit(guess) - shift), _sigmoid(_logit(slip) + shift)
     return max(guess, floor), slip
 
@@ -210,23 +238,30 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
     right_known, wrong_known = known_by_key[1::2], known_by_key[0::2]
     right_unknown = [n - k for n, k in zip(counts[1::2], right_known)]
     wrong_unknown = [n - k for n, k in zip(counts[0::2], wrong_known)]
-    guess, slip, step = _m_guess_slip(p, data, right_unknown, wrong_unknown, wrong_known, right_known)
+    guess, slip, step, offsets = _m_guess_slip(p, data, right_unknown, wrong_unknown, wrong_known, right_known)
     new = (sum_first / data.n_seq, s01 / max(data.n_nonlast - sg_nonlast, 1e-12), guess, slip,
-           s10 / max(sg_nonlast, 1e-12), step)
-    return clipped(new, data.spec), ll
+           s10 / max(sg_nonlast, 1e-12), step, *offsets)
+    return clipped(new, data.spec, data.items), ll
 
 
 def _m_guess_slip(p: BKTParams, data: StepData, right_unknown, wrong_unknown, wrong_known, right_known):
-    """Guess, slip and difficulty step maximising the expected log-likelihood (Newton, concave)."""
-    fit_step = data.spec.items and any(d != 0 for d, _ in data.levels)
+    """Guess, slip, difficulty step and item offsets maximising the expected log-likelihood.
+
+    Block coordinate ascent on a concave problem (a generalised EM step): Newton for the
+    skill's three parameters with the offsets held, then each item's offset on its own.
+    """
+    fit_step = data.spec.items and any(d != 0 for d, _, _ in data.levels)
     lg = _logit(clip("guess", p.guess))
     ls = _logit(clip("slip", p.slip))
     k = p.difficulty_step if data.spec.items else 0.0
+    offsets = [p.item_offset(item) for item in data.items]
+    level_offset = [offsets[j] if j >= 0 else 0.0 for j in data.level_item]
     for _ in range(8):
         g0 = s1 = g2 = 0.0                 # gradient (logit guess, logit slip, step)
         h00 = h02 = h11 = h12 = h22 = 0.0  # Hessian (negative definite)
-        for li, (d, floor) in enumerate(data.levels):
-            guess = _sigmoid(lg - k * d)
+        for li, (d, floor, _) in enumerate(data.levels):
+            b = level_offset[li]
+            guess = _sigmoid(lg - k * d - b)
             if guess >= floor:  # a floored level's guess does not depend on the parameters
                 n = right_unknown[li] + wrong_unknown[li]
                 e, c = right_unknown[li] - n * guess, n * guess * (1.0 - guess)
@@ -235,7 +270,7 @@ def _m_guess_slip(p: BKTParams, data: StepData, right_unknown, wrong_unknown, wr
                 h00 -= c
                 h02 += d * c
                 h22 -= d * d * c
-            slip = _sigmoid(ls + k * d)
+            slip = _sigmoid(ls + k * d + b)
             n = wrong_known[li] + right_known[li]
             e, c = wrong_known[li] - n * slip, n * slip * (1.0 - slip)
             s1 += e
@@ -256,7 +291,49 @@ def _m_guess_slip(p: BKTParams, data: StepData, right_unknown, wrong_unknown, wr
         lg, ls, k = lg + dx[0], ls + dx[1], k + dx[2]
         if max(abs(v) for v in dx) < 1e-9:
             break
-    return _sigmoid(lg), _sigmoid(ls), k
+    if offsets:
+        offsets = _m_item_offsets(data, lg, ls, k, offsets, right_unknown, wrong_unknown, wrong_known, right_known)
+    return _sigmoid(lg), _sigmoid(ls), k, offsets
+
+
+def _m_item_offsets(data: StepData, lg, ls, k, offsets, right_unknown, wrong_unknown, wrong_known, right_known):
+    """Each item's offset: Newton on its own expected answers plus a Gaussian prior at 0.
+
+    The prior's precision is ITEM_PRIOR_RESPONSES times the information one of the skill's
+    answers carries about an offset, so "worth k answers" holds whatever the guess and slip.
+    """
+    levels_of = [[] for _ in offsets]
+    information = 0.0
+    for li, (d, floor, _) in enumerate(data.levels):
+        guess = _sigmoid(lg - k * d)
+        slip = _sigmoid(ls + k * d)
+        if guess >= floor:
+            information += (right_unknown[li] + wrong_unknown[li]) * guess * (1.0 - guess)
+        information += (wrong_known[li] + right_known[li]) * slip * (1.0 - slip)
+        if data.level_item[li] >= 0:
+            levels_of[data.level_item[li]].append(li)
+    precision = ITEM_PRIOR_RESPONSES * information / max(data.n, 1)
+    out = []
+    for b, levels in zip(offsets, levels_of):
+        for _ in range(6):
+            grad, hess = -precision * b, -precision - 1e-9
+            for li in levels:
+                d, floor, _ = data.levels[li]
+                guess = _sigmoid(lg - k * d - b)
+                if guess >= floor:
+                    n = right_unknown[li] + wrong_unknown[li]
+                    grad -= right_unknown[li] - n * guess
+                    hess -= n * guess * (1.0 - guess)
+                slip = _sigmoid(ls + k * d + b)
+                n = wrong_known[li] + right_known[li]
+                grad += wrong_known[li] - n * slip
+                hess -= n * slip * (1.0 - slip)
+            delta = max(-1.0, min(1.0, -grad / hess))
+            b = max(-ITEM_OFFSET_LIMIT, min(ITEM_OFFSET_LIMIT, b + delta))
+            if abs(delta) < 1e-9:
+                break
+        out.append(b)
+    return out
 
 
 def _solve3(a, b):

@@ -10,15 +10,19 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .bkt import DIFFICULTY_LOGIT_STEP, NEUTRAL_DIFFICULTY, BKTParams, item_choices
-from .em import BOUNDS, MODELS, PARAM_NAMES, PLAIN_BKT, RUNNING, ModelSpec, StepData, clip, clipped, em_step, log_likelihood  # noqa: F401 - BOUNDS, MODELS, PLAIN_BKT and ModelSpec are fit's names too
+from .em import BOUNDS, MODELS, PER_SKILL, PLAIN_BKT, RUNNING, ModelSpec, StepData, as_vector, clip, clipped, em_step, log_likelihood  # noqa: F401, E501 - fit's names too
 from .review import ReviewMemory, recall_probability, update_review
 from .state import mastery_observations
 
 MIN_RESPONSES = 200
 MIN_STUDENTS = 10
+# Item offsets are stored and sent to phones to this many decimals of log-odds (a tenth
+# moves a 20% guess by under two points); offsets that round to 0 are left out, so the
+# sync reply carries only the items the data singled out.
+ITEM_OFFSET_DECIMALS = 1
 
 # Starting points for the warm-up runs; the first one is replaced by a data-driven guess.
 _STARTS = (
@@ -45,8 +49,10 @@ class SkillFit:
                 "n_students": self.n_students, "log_likelihood": self.log_likelihood,
                 "iterations": self.iterations, "used_defaults": self.used_defaults}
 
-def _vec(p: BKTParams) -> list[float]:
-    return [getattr(p, n) for n in PARAM_NAMES]
+def rounded_offsets(params: BKTParams, decimals: int = ITEM_OFFSET_DECIMALS) -> BKTParams:
+    """The parameters with item offsets rounded as stored (those rounding to 0 dropped)."""
+    kept = tuple((item, round(b, decimals)) for item, b in params.item_offsets if round(b, decimals) != 0)
+    return replace(params, item_offsets=kept)
 
 
 def _squarem(data: StepData, p0: BKTParams, max_iter: int, tol: float):
@@ -57,7 +63,7 @@ def _squarem(data: StepData, p0: BKTParams, max_iter: int, tol: float):
         p1, ll = em_step(data, p)
         p2, ll1 = em_step(data, p1)
         iterations += 2
-        x0, x1, x2 = _vec(p), _vec(p1), _vec(p2)
+        x0, x1, x2 = (as_vector(q, data.items) for q in (p, p1, p2))
         r = [b - a for a, b in zip(x0, x1)]
         v = [c - 2 * b + a for a, b, c in zip(x0, x1, x2)]
         rr = math.sqrt(sum(x * x for x in r))
@@ -65,7 +71,7 @@ def _squarem(data: StepData, p0: BKTParams, max_iter: int, tol: float):
         candidate = p2
         if vv > 1e-12 and rr > 1e-12:
             alpha = -max(1.0, rr / vv)
-            jump = clipped([a - 2 * alpha * dr + alpha * alpha * dv for a, dr, dv in zip(x0, r, v)], data.spec)
+            jump = clipped([a - 2 * alpha * dr + alpha * alpha * dv for a, dr, dv in zip(x0, r, v)], data.spec, data.items)
             stabilised, ll_jump = em_step(data, jump)
             iterations += 1
             # Keep the extrapolation only when it does not lose likelihood (monotone EM).
@@ -91,7 +97,7 @@ def fit_sequences(sequences: Iterable, defaults: BKTParams = BKTParams(), *, spe
     starts = [BKTParams(prior=clip("prior", (first_rate - 0.15) / 0.75), learn=0.1, guess=0.15, slip=0.1,
                         forget=0.01, difficulty_step=step)]
     starts += [BKTParams(s.prior, s.learn, s.guess, s.slip, s.forget, step) for s in _STARTS[1:]]
-    starts = [clipped(_vec(s), spec) for s in starts]
+    starts = [clipped(as_vector(s), spec) for s in starts]
     best = None
     sample = data.subsample(warmup_responses)
     for start in starts:
@@ -106,28 +112,31 @@ def fit_sequences(sequences: Iterable, defaults: BKTParams = BKTParams(), *, spe
     if data.n > 4 * polish_responses:
         params, iterations = _squarem(data.subsample(data.n // 4), params, max_iter, tol)
     params, more = _squarem(data, params, max_iter, tol)
+    params = rounded_offsets(params)
     return SkillFit(params, data.n, data.n_seq, log_likelihood(data, params), iterations + more)
 
 
 def skill_sequences(rows: Iterable[tuple]) -> dict[str, list[list[tuple]]]:
     """Group rows in time order into per-skill lists of per-student step sequences.
 
-    A row is (student, skill, correct) or (student, skill, correct, difficulty, choices, ts);
+    A row is (student, skill, correct) or (student, skill, correct, difficulty, choices, ts[, item]);
     `ts` (epoch seconds, or None) gives each step its recall along the review curve, kept
-    per student and skill exactly as replay keeps it.
+    per student and skill exactly as replay keeps it; `item` (an id) lets the fit learn
+    the item's own offset.
     """
     by_skill: dict = defaultdict(lambda: defaultdict(list))
     memory: dict = {}
     for row in rows:
         student, skill, correct = row[0], row[1], 1 if row[2] else 0
         difficulty, choices, ts = row[3:6] if len(row) >= 6 else (NEUTRAL_DIFFICULTY, 0, None)
+        item = row[6] if len(row) >= 7 and row[6] is not None else ""
         recall = 1.0
         if ts is not None:
             key = (student, skill)
             mem = memory.get(key) or ReviewMemory()
             recall = recall_probability(mem, ts)
             memory[key] = update_review(mem, bool(correct), ts)
-        by_skill[skill][student].append((correct, difficulty, choices, recall))
+        by_skill[skill][student].append((correct, difficulty, choices, recall, item))
     return {skill: list(students.values()) for skill, students in by_skill.items()}
 
 
@@ -180,13 +189,13 @@ def default_workers() -> int:
 
 
 def observation_rows(logs: Iterable, catalog: dict) -> list[tuple]:
-    """(student, skill, credited, difficulty, choices, ts) for every answer replay counts, in log order."""
+    """(student, skill, credited, difficulty, choices, ts, item) for every answer replay counts, in log order."""
     rows = []
     for student, events in enumerate(logs):
         for skill, item_id, credited, event in mastery_observations(events, catalog):
             item = catalog["items"][item_id]
             rows.append((student, skill, credited, item.get("difficulty", NEUTRAL_DIFFICULTY), item_choices(item),
-                         float(event.get("ts") or 0.0)))
+                         float(event.get("ts") or 0.0), item_id))
     return rows
 
 

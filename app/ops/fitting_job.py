@@ -7,6 +7,7 @@ what counts as a first, unhinted attempt); a skill with fewer is fitted on all o
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def fit_and_store(db_path=None, files_dir: Path | None = None, limit: int = RECE
         now = time.time()
         with write(db):
             for skill, fit in fits.items():
-                db["skill_params"].upsert({"skill_id": skill, **fit.params.as_dict(), "responses": fit.n_responses,
+                params = fit.params.as_dict()
+                params["item_offsets"] = json.dumps(params["item_offsets"], sort_keys=True, separators=(",", ":"))
+                db["skill_params"].upsert({"skill_id": skill, **params, "responses": fit.n_responses,
                                            "fitted_at": now}, pk="skill_id")
             # Stored replays were folded with the old parameters: each student's next sync replays their log afresh.
             db.execute("DELETE FROM checkpoints")
