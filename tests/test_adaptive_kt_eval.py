@@ -48,7 +48,8 @@ def test_evaluate_csv_reports_every_figure(tmp_path):
     train, test = tmp_path / "train.csv", tmp_path / "test.csv"
     counts = write_kt_csvs(train, test, n_students=150, days=12, seed=3)
     result = evaluate_csv(train, test, workers=1)
-    assert set(result) == {"model", "auc", "rmse", "n_test", "fit_seconds", "predict_seconds"}
+    assert set(result) == {"model", "auc", "rmse", "n_test", "fit_seconds", "fit_cpu_seconds", "predict_seconds"}
+    assert 0 < result["fit_cpu_seconds"]
     assert result["n_test"] == counts["test"] > 0
     assert 0.6 < result["auc"] <= 1.0
     assert 0.0 < result["rmse"] < 0.5
