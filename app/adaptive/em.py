@@ -84,15 +84,19 @@ class StepData:
         self.spec = spec
         if weighted is None:
             raw = []
+            level_of: dict = {}  # (difficulty, choices, item) as given -> level key, computed once each
+            items, use_time = spec.items, spec.time
             for seq in sequences:
                 steps = []
                 for x in seq:
                     o, d, c, r, item = (x if len(x) >= 5 else (*x, "")) if isinstance(x, (tuple, list)) \
                         else (x, NEUTRAL_DIFFICULTY, 0, 1.0, "")
-                    if not spec.items:
-                        d, c = NEUTRAL_DIFFICULTY, 0
-                    item = str(item) if spec.item_offsets and item is not None else ""
-                    steps.append((1 if o else 0, _level_key(d, c, item), float(r) if spec.time else 1.0))
+                    level = level_of.get((d, c, item))
+                    if level is None:
+                        dd, cc = (d, c) if items else (NEUTRAL_DIFFICULTY, 0)
+                        level = level_of[(d, c, item)] = _level_key(
+                            dd, cc, str(item) if spec.item_offsets and item is not None else "")
+                    steps.append((1 if o else 0, level, float(r) if use_time else 1.0))
                 if steps:
                     raw.append(steps)
             levels = sorted({key for steps in raw for _, key, _ in steps}) or [(0.0, 0.0, "")]
@@ -196,20 +200,32 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
         push = posts.append
         a = prior
         lik = 1.0
-        for k, r in zip(keys, recalls) if recalls is not None else ((k, 1.0) for k in keys):
-            a *= r
-            num = a * if_known[k]
-            den = num + (1.0 - a) * if_unknown[k]
-            a = num / den
-            push(a)
-            a = learn + a * gain
-            lik *= den
-            if lik < 1e-250:  # fold into the log before a long sequence underflows
-                ll += w * log(lik)
-                lik = 1.0
+        if recalls is None:
+            for k in keys:
+                num = a * if_known[k]
+                den = num + (1.0 - a) * if_unknown[k]
+                a = num / den
+                push(a)
+                a = learn + a * gain
+                lik *= den
+                if lik < 1e-250:  # fold into the log before a long sequence underflows
+                    ll += w * log(lik)
+                    lik = 1.0
+        else:
+            for k, r in zip(keys, recalls):
+                a *= r
+                num = a * if_known[k]
+                den = num + (1.0 - a) * if_unknown[k]
+                a = num / den
+                push(a)
+                a = learn + a * gain
+                lik *= den
+                if lik < 1e-250:
+                    ll += w * log(lik)
+                    lik = 1.0
         ll += w * log(lik)
         # Backward: g = P(known at t | the whole sequence). With time between answers the
-        # state passes through "after learning" (h) before the review curve's survival r.
+        # state passes through "after learning" before the review curve's survival r.
         last = len(keys) - 1
         g = posts[last]
         known_by_key[keys[last]] += w * g
@@ -217,15 +233,18 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
         for t in range(last - 1, -1, -1):
             post = posts[t]
             m = learn + post * gain
-            h = g
-            if recalls is not None and recalls[t + 1] < 1.0:
+            if recalls is not None:
                 r = recalls[t + 1]
-                h = g + (1.0 - g) * m * (1.0 - r) / max(1.0 - m * r, _TINY)
-            r1 = h / m
-            u = post * (1.0 - h) / (1.0 - m) if 1.0 - m > 1e-12 else 0.0
+                if r < 1.0:
+                    g = g + (1.0 - g) * m * (1.0 - r) / max(1.0 - m * r, _TINY)
+            r1 = g / m
             q01 += (1.0 - post) * r1
-            q10 += u
-            g = post * keep * r1 + forget * u
+            if forget:
+                u = post * (1.0 - g) / (1.0 - m) if 1.0 - m > 1e-12 else 0.0
+                q10 += u
+                g = post * keep * r1 + forget * u
+            else:  # the running model: no per-answer forgetting, the same sums with half the work
+                g = post * r1
             q_nonlast += g
             known_by_key[keys[t]] += w * g
         sum_first += w * g
