@@ -3,11 +3,13 @@
     python bench/kt_eval.py [--students 1000] [--days 30] [--seed 0] [--repeat 3] [--json]
                             [--pybkt-python /path/to/python]
 
-Two data sets: simulated students (`simulate.py`: learning speeds, misconceptions, hints,
-forgetting overnight — not drawn from our model), and answers drawn from the model itself
-with item difficulties, choice items and days between sessions (`synthetic.py`). On each,
-the running model (`abhyas`) and plain BKT with per-answer forgetting (`bkt`) are fitted on
-the same train CSV and scored on the same held-out students; the gain is printed.
+Three data sets: simulated students (`simulate.py`: learning speeds, misconceptions, hints,
+forgetting overnight — not drawn from our model); answers drawn from the model itself with
+difficulty levels, choice items and days between sessions (`synthetic.py`); and the same
+with each item also harder or easier than its level by its own amount (what KT-IDEM and
+our item offsets learn). On each, the running model (`abhyas`), the same without item
+offsets (`abhyas-skill`), plain BKT with per-answer forgetting (`bkt`) and PFA are fitted
+on the same train CSV and scored on the same held-out students; the gains are printed.
 
 pyBKT is not a project dependency. It is used when `import pyBKT` works here, or through
 another interpreter that has it (`--pybkt-python` or ABHYAS_PYBKT_PYTHON), which keeps
@@ -23,9 +25,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.adaptive.bkt import BKTParams  # noqa: E402
 from app.adaptive.kt_eval import auc, base_rate_auc, evaluate_rows, read_responses, rmse  # noqa: E402
 from app.adaptive.simulate import write_kt_csvs  # noqa: E402
-from app.adaptive.synthetic import draw_responses, split_by_student, write_csv  # noqa: E402
+from app.adaptive.synthetic import draw_responses, item_id, split_by_student, write_csv  # noqa: E402
 
 # Skills drawn from the model: each with its own difficulty step (what plain BKT cannot see).
 DRAWN_SKILLS = {
@@ -42,6 +46,20 @@ DRAWN_SKILLS = {
     "decimals": BKTParams(prior=0.15, learn=0.08, guess=0.12, slip=0.12, difficulty_step=0.9),
     "ratio": BKTParams(prior=0.2, learn=0.1, guess=0.2, slip=0.06, difficulty_step=0.4),
 }
+ITEMS_PER_SKILL = 20
+# How far items stray from their level, in log-odds (a standard deviation): 0.8 makes one
+# level-3 item as hard as a level-4 one and another as easy as a level-2 one.
+ITEM_SPREAD = 0.8
+
+
+def with_item_offsets(skills: dict, spread: float = ITEM_SPREAD) -> dict:
+    """The skills with each drawn item given its own offset from its level, fixed per skill."""
+    out = {}
+    for skill, params in skills.items():
+        rng = random.Random(f"offsets-{skill}")
+        out[skill] = replace(params, item_offsets=tuple(sorted(
+            (item_id(skill, n), round(rng.gauss(0.0, spread), 2)) for n in range(ITEMS_PER_SKILL))))
+    return out
 
 # Runs under the interpreter that has pyBKT; prints one JSON line of predictions and timings.
 PYBKT_SCRIPT = r"""
@@ -150,11 +168,13 @@ def main(argv=None) -> int:
         train, test = Path(tmp, "train.csv"), Path(tmp, "test.csv")
         write_kt_csvs(train, test, n_students=args.students, days=args.days, seed=args.seed)
         report["simulated_students"] = _compare(train, test, repeat, pybkt)
-        drawn_train, drawn_test = split_by_student(draw_responses(DRAWN_SKILLS, args.students, seed=args.seed),
-                                                   seed=args.seed)
-        write_csv(drawn_train, train)
-        write_csv(drawn_test, test)
-        report["drawn_with_item_difficulties"] = _compare(train, test, repeat, pybkt)
+        for name, skills in (("drawn_with_difficulty_levels", DRAWN_SKILLS),
+                             ("drawn_with_items_own_difficulty", with_item_offsets(DRAWN_SKILLS))):
+            drawn = draw_responses(skills, args.students, seed=args.seed, items_per_skill=ITEMS_PER_SKILL)
+            drawn_train, drawn_test = split_by_student(drawn, seed=args.seed)
+            write_csv(drawn_train, train)
+            write_csv(drawn_test, test)
+            report[name] = _compare(train, test, repeat, pybkt)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
