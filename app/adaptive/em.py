@@ -183,12 +183,7 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
     prior, learn, forget = p.prior, p.learn, p.forget
     keep = 1.0 - forget
     gain = keep - learn  # P(known after learning) = learn + P(known now) * gain
-    # P(the step's answer | known) and P(... | unknown), by step key (2 * level + correct).
-    if_known, if_unknown = [], []
-    for level in data.levels:
-        guess, slip = _level_guess_slip(p, level)
-        if_known += [slip, 1.0 - slip]
-        if_unknown += [1.0 - guess, guess]
+    if_known, if_unknown = _emissions(data, p)
     known_by_key = [0.0] * len(if_known)  # expected answers given while known, by key
     log = math.log
     ll = 0.0
@@ -372,7 +367,35 @@ def _solve3(a, b):
     return out
 
 
+def _emissions(data: StepData, p: BKTParams) -> tuple[list, list]:
+    """P(the step's answer | known) and P(... | unknown), by step key (2 * level + correct)."""
+    if_known, if_unknown = [], []
+    for level in data.levels:
+        guess, slip = _level_guess_slip(p, level)
+        if_known += [slip, 1.0 - slip]
+        if_unknown += [1.0 - guess, guess]
+    return if_known, if_unknown
+
+
 def log_likelihood(data_or_sequences, params: BKTParams, spec: ModelSpec = RUNNING) -> float:
-    """Log-likelihood of step sequences under the parameters."""
+    """Log-likelihood of step sequences under the parameters: `em_step`'s forward pass alone, to the last bit."""
     data = data_or_sequences if isinstance(data_or_sequences, StepData) else StepData(data_or_sequences, spec)
-    return em_step(data, params)[1]
+    learn = params.learn
+    gain = 1.0 - params.forget - learn
+    if_known, if_unknown = _emissions(data, params)
+    log = math.log
+    ll = 0.0
+    for keys, recalls, w in data.seqs:
+        a = params.prior
+        lik = 1.0
+        for k, r in zip(keys, recalls) if recalls is not None else ((k, 1.0) for k in keys):
+            a *= r
+            num = a * if_known[k]
+            den = num + (1.0 - a) * if_unknown[k]
+            a = learn + num / den * gain
+            lik *= den
+            if lik < 1e-250:
+                ll += w * log(lik)
+                lik = 1.0
+        ll += w * log(lik)
+    return ll

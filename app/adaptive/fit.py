@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from .bkt import DIFFICULTY_LOGIT_STEP, NEUTRAL_DIFFICULTY, BKTParams, item_choices
 from .em import BOUNDS, MODELS, PER_SKILL, PLAIN_BKT, RUNNING, ModelSpec, StepData, as_vector, clip, clipped, em_step, log_likelihood  # noqa: F401, E501 - fit's names too
-from .review import ReviewMemory, recall_probability, update_review
+from .review import INITIAL_STABILITY_DAYS, recall_between, stability_after
 from .state import mastery_observations
 
 MIN_RESPONSES = 200
@@ -129,6 +129,8 @@ def skill_sequences(rows: Iterable[tuple]) -> dict[str, list[list[tuple]]]:
     the item's own offset.
     """
     by_skill: dict = defaultdict(lambda: defaultdict(list))
+    # (stability, last practice) per student and skill: the review curve's state, kept as
+    # plain pairs because this runs once per answer of the whole fit.
     memory: dict = {}
     for row in rows:
         student, skill, correct = row[0], row[1], 1 if row[2] else 0
@@ -137,9 +139,9 @@ def skill_sequences(rows: Iterable[tuple]) -> dict[str, list[list[tuple]]]:
         recall = 1.0
         if ts is not None:
             key = (student, skill)
-            mem = memory.get(key) or ReviewMemory()
-            recall = recall_probability(mem, ts)
-            memory[key] = update_review(mem, bool(correct), ts)
+            stability, last = memory.get(key) or (INITIAL_STABILITY_DAYS, None)
+            recall = recall_between(stability, last, ts)
+            memory[key] = (stability_after(stability, None if last is None else recall, bool(correct)), ts)
         by_skill[skill][student].append((correct, difficulty, choices, recall, item))
     return {skill: list(students.values()) for skill, students in by_skill.items()}
 
