@@ -1,4 +1,4 @@
-"""Item offsets in the EM (KT-IDEM style): recovered from data, worth more than the per-skill model, shrunk when rare."""
+"""Item offsets in the M-step (KT-IDEM style): recovered from data, worth more than the per-skill model, shrunk when rare."""
 import pytest
 
 from app.adaptive.bkt import NEUTRAL_DIFFICULTY, BKTParams
