@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 
 from .review import ReviewMemory, recall_probability, update_review
 
@@ -43,6 +42,10 @@ class BKTParams:
     difficulty_step: float = DIFFICULTY_LOGIT_STEP
     item_offsets: tuple = ()
 
+    def __post_init__(self):
+        # A dict beside the tuple: a lookup per answer must not rehash every item's pair.
+        object.__setattr__(self, "_offsets", dict(self.item_offsets))
+
     def as_dict(self) -> dict:
         """A JSON-ready view of the parameters (item offsets as an {item id: log-odds} object)."""
         out = asdict(self)
@@ -51,7 +54,7 @@ class BKTParams:
 
     def item_offset(self, item_id) -> float:
         """The item's fitted log-odds offset from its difficulty level (0 for an item the fit did not single out)."""
-        return _offset_map(self.item_offsets).get(item_id, 0.0) if self.item_offsets else 0.0
+        return self._offsets.get(item_id, 0.0)
 
     @classmethod
     def from_dict(cls, data: dict) -> BKTParams:
@@ -68,10 +71,6 @@ class BKTParams:
             values["item_offsets"] = tuple(sorted((str(k), float(v)) for k, v in dict(offsets).items()))
         return cls(**values)
 
-
-@lru_cache(maxsize=512)
-def _offset_map(offsets: tuple) -> dict:
-    return dict(offsets)
 
 
 DEFAULT_PARAMS = BKTParams()
