@@ -3,11 +3,12 @@
     python bench/kt_eval.py [--students 1000] [--days 30] [--seed 0] [--repeat 3] [--json]
                             [--pybkt-python /path/to/python]
 
-Three data sets: simulated students (`simulate.py`: learning speeds, misconceptions, hints,
+Four data sets: simulated students (`simulate.py`: learning speeds, misconceptions, hints,
 forgetting overnight — not drawn from our model); answers drawn from the model itself with
 difficulty levels, choice items and days between sessions (`synthetic.py`); and the same
 with each item also harder or easier than its level by its own amount (what KT-IDEM and
-our item offsets learn). On each, the running model (`abhyas`), the same without item
+our item offsets learn); and that with 300 items per skill, a few used often and most
+rarely, as in a skill-builder log. On each, the running model (`abhyas`), the same without item
 offsets (`abhyas-skill`), plain BKT with per-answer forgetting (`bkt`) and PFA are fitted
 on the same train CSV and scored on the same held-out students; the gains are printed.
 
@@ -52,13 +53,18 @@ ITEMS_PER_SKILL = 20
 ITEM_SPREAD = 0.8
 
 
-def with_item_offsets(skills: dict, spread: float = ITEM_SPREAD) -> dict:
+# The fourth data set is shaped like a skill-builder log: many items per skill, a few used
+# often and most rarely (item n drawn in proportion to 1/(n+1)).
+MANY_ITEMS = 300
+
+
+def with_item_offsets(skills: dict, spread: float = ITEM_SPREAD, items: int = ITEMS_PER_SKILL) -> dict:
     """The skills with each drawn item given its own offset from its level, fixed per skill."""
     out = {}
     for skill, params in skills.items():
         rng = random.Random(f"offsets-{skill}")
         out[skill] = replace(params, item_offsets=tuple(sorted(
-            (item_id(skill, n), round(rng.gauss(0.0, spread), 2)) for n in range(ITEMS_PER_SKILL))))
+            (item_id(skill, n), round(rng.gauss(0.0, spread), 2)) for n in range(items))))
     return out
 
 # Runs under the interpreter that has pyBKT; prints one JSON line of predictions and timings.
@@ -168,9 +174,12 @@ def main(argv=None) -> int:
         train, test = Path(tmp, "train.csv"), Path(tmp, "test.csv")
         write_kt_csvs(train, test, n_students=args.students, days=args.days, seed=args.seed)
         report["simulated_students"] = _compare(train, test, repeat, pybkt)
-        for name, skills in (("drawn_with_difficulty_levels", DRAWN_SKILLS),
-                             ("drawn_with_items_own_difficulty", with_item_offsets(DRAWN_SKILLS))):
-            drawn = draw_responses(skills, args.students, seed=args.seed, items_per_skill=ITEMS_PER_SKILL)
+        for name, skills, items, weights in (
+                ("drawn_with_difficulty_levels", DRAWN_SKILLS, ITEMS_PER_SKILL, None),
+                ("drawn_with_items_own_difficulty", with_item_offsets(DRAWN_SKILLS), ITEMS_PER_SKILL, None),
+                ("drawn_300_items_per_skill_long_tail", with_item_offsets(DRAWN_SKILLS, items=MANY_ITEMS), MANY_ITEMS,
+                 [1.0 / (n + 1) for n in range(MANY_ITEMS)])):
+            drawn = draw_responses(skills, args.students, seed=args.seed, items_per_skill=items, item_weights=weights)
             drawn_train, drawn_test = split_by_student(drawn, seed=args.seed)
             write_csv(drawn_train, train)
             write_csv(drawn_test, test)
