@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
 from .bkt import NEUTRAL_DIFFICULTY, BKTParams
 from .m_step import BOUNDS, ITEM_OFFSET_LIMIT, ITEM_PRIOR_RESPONSES, clip, logit, maximise_guess_slip, sigmoid  # noqa: F401 - em's names too
@@ -184,17 +185,16 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
         ll += w * log(lik)
         # Backward: g = P(known at t | the whole sequence). With time between answers the
         # state passes through "after learning" before the review curve's survival r.
-        last = len(keys) - 1
-        g = posts[last]
-        known_by_key[keys[last]] += w * g
+        g = posts[-1]
+        known_by_key[keys[-1]] += w * g
         q01 = q10 = q_nonlast = 0.0
-        for t in range(last - 1, -1, -1):
-            post = posts[t]
+        # Walking back from the second-last answer: recalls[t + 1] is the fading between answers t and t + 1.
+        fading = reversed(recalls[1:]) if recalls is not None else repeat(1.0)
+        for post, k, r in zip(reversed(posts[:-1]), reversed(keys[:-1]), fading):
             m = learn + post * gain
-            if recalls is not None:
-                r = recalls[t + 1]
-                if r < 1.0:
-                    g = g + (1.0 - g) * m * (1.0 - r) / max(1.0 - m * r, _TINY)
+            if r < 1.0:
+                rest = 1.0 - m * r  # inline, not max(): this runs once per answer per iteration
+                g = g + (1.0 - g) * m * (1.0 - r) / (rest if rest > _TINY else _TINY)
             r1 = g / m
             q01 += (1.0 - post) * r1
             if forget:
@@ -204,7 +204,7 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
             else:  # the running model: no per-answer forgetting, the same sums with half the work
                 g = post * r1
             q_nonlast += g
-            known_by_key[keys[t]] += w * g
+            known_by_key[k] += w * g
         sum_first += w * g
         s01 += w * q01
         s10 += w * q10
