@@ -62,26 +62,33 @@ class StepData:
         self.spec = spec
         if weighted is None:
             raw = []
-            level_of: dict = {}  # (difficulty, choices, item) as given -> level key, computed once each
+            first_seen: list = []     # level keys in the order met; a step's key counts in this order until sorted
+            level_id: dict = {}       # level key -> its place in first_seen
+            id_of: dict = {}          # (difficulty, choices, item) as given -> that place, computed once each
             items, use_time = spec.items, spec.time
             for seq in sequences:
-                steps = []
+                keys, recalls = [], []
                 for x in seq:
                     o, d, c, r, item = (x if len(x) >= 5 else (*x, "")) if isinstance(x, (tuple, list)) \
                         else (x, NEUTRAL_DIFFICULTY, 0, 1.0, "")
-                    level = level_of.get((d, c, item))
-                    if level is None:
+                    lid = id_of.get((d, c, item))
+                    if lid is None:
                         dd, cc = (d, c) if items else (NEUTRAL_DIFFICULTY, 0)
-                        level = level_of[(d, c, item)] = _level_key(
-                            dd, cc, str(item) if spec.item_offsets and item is not None else "")
-                    steps.append((1 if o else 0, level, float(r) if use_time else 1.0))
-                if steps:
-                    raw.append(steps)
-            levels = sorted({key for steps in raw for _, key, _ in steps}) or [(0.0, 0.0, "")]
-            index = {key: i for i, key in enumerate(levels)}
-            counts = Counter((tuple(2 * index[key] + o for o, key, _ in steps),
-                              None if all(r == 1.0 for _, _, r in steps) else tuple(r for _, _, r in steps))
-                             for steps in raw)
+                        level = _level_key(dd, cc, str(item) if spec.item_offsets and item is not None else "")
+                        if level not in level_id:
+                            level_id[level] = len(first_seen)
+                            first_seen.append(level)
+                        lid = id_of[(d, c, item)] = level_id[level]
+                    keys.append(2 * lid + (1 if o else 0))
+                    recalls.append(float(r) if use_time else 1.0)
+                if keys:
+                    raw.append((keys, recalls))
+            levels = sorted(first_seen) or [(0.0, 0.0, "")]
+            place = [0] * (2 * len(first_seen))
+            for i, level in enumerate(levels[:len(first_seen)]):
+                place[2 * level_id[level]], place[2 * level_id[level] + 1] = 2 * i, 2 * i + 1
+            counts = Counter((tuple(map(place.__getitem__, keys)),
+                              None if recalls.count(1.0) == len(recalls) else tuple(recalls)) for keys, recalls in raw)
             # Sorted so that the sums, and therefore the fit, do not depend on input order.
             weighted = [(keys, recalls, w) for (keys, recalls), w in
                         sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ()))]
