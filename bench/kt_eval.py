@@ -144,11 +144,14 @@ def _compare(train: Path, test: Path, repeat: int, pybkt: str | None) -> dict:
                for model in ("abhyas", "abhyas-skill", "bkt", "pfa")]
     note = None
     if pybkt:
-        try:
-            results.append(run_pybkt(pybkt, train, test, repeat, threads=1))
-            results.append(run_pybkt(pybkt, train, test, repeat, threads=1, item_guess_slip=True))
-        except (subprocess.CalledProcessError, OSError, ValueError) as exc:
-            note = f"pyBKT failed: {getattr(exc, 'stderr', '') or exc}".strip()[-300:]
+        failures = []
+        for idem in (False, True):
+            try:
+                results.append(run_pybkt(pybkt, train, test, repeat, threads=1, item_guess_slip=idem))
+            except (subprocess.CalledProcessError, OSError, ValueError) as exc:
+                last_line = (str(getattr(exc, "stderr", "") or exc).strip().splitlines() or ["?"])[-1]
+                failures.append(f"pyBKT{' KT-IDEM' if idem else ''} failed: {last_line[:200]}")
+        note = "; ".join(failures) or None
     else:
         note = "pyBKT not installed here: skipped (see --pybkt-python)"
     return {"train_responses": len(train_rows), "test_responses": len(test_rows),
