@@ -60,12 +60,13 @@ def maximise_guess_slip(p: BKTParams, data, right_unknown, wrong_unknown, wrong_
     k = p.difficulty_step if data.spec.items else 0.0
     offsets = [p.item_offset(item) for item in data.items]
     level_offset = [offsets[j] if j >= 0 else 0.0 for j in data.level_item]
+    exp = math.exp  # the logistic function inlined below: these loops run per level, per Newton step, per iteration
     for _ in range(8):
         g0 = s1 = g2 = 0.0                 # gradient (logit guess, logit slip, step)
         h00 = h02 = h11 = h12 = h22 = 0.0  # Hessian (negative definite)
         for li, (d, floor, _) in enumerate(data.levels):
             b = level_offset[li]
-            guess = sigmoid(lg - k * d - b)
+            guess = 1.0 / (1.0 + exp(-(lg - k * d - b)))
             if guess >= floor:  # a floored level's guess does not depend on the parameters
                 n = right_unknown[li] + wrong_unknown[li]
                 e, c = right_unknown[li] - n * guess, n * guess * (1.0 - guess)
@@ -74,7 +75,7 @@ def maximise_guess_slip(p: BKTParams, data, right_unknown, wrong_unknown, wrong_
                 h00 -= c
                 h02 += d * c
                 h22 -= d * d * c
-            slip = sigmoid(ls + k * d + b)
+            slip = 1.0 / (1.0 + exp(-(ls + k * d + b)))
             n = wrong_known[li] + right_known[li]
             e, c = wrong_known[li] - n * slip, n * slip * (1.0 - slip)
             s1 += e
@@ -117,24 +118,28 @@ def _m_item_offsets(data, lg, ls, k, offsets, right_unknown, wrong_unknown, wron
         if data.level_item[li] >= 0:
             levels_of[data.level_item[li]].append(li)
     precision = ITEM_PRIOR_RESPONSES * information / max(data.n, 1)
+    exp, limit, levels_all = math.exp, ITEM_OFFSET_LIMIT, data.levels
     out = []
     for b, levels in zip(offsets, levels_of):
         for _ in range(6):
             grad, hess = -precision * b, -precision - 1e-9
             for li in levels:
-                d, floor, _ = data.levels[li]
-                guess = sigmoid(lg - k * d - b)
+                d, floor, _ = levels_all[li]
+                guess = 1.0 / (1.0 + exp(-(lg - k * d - b)))
                 if guess >= floor:
                     n = right_unknown[li] + wrong_unknown[li]
                     grad -= right_unknown[li] - n * guess
                     hess -= n * guess * (1.0 - guess)
-                slip = sigmoid(ls + k * d + b)
+                slip = 1.0 / (1.0 + exp(-(ls + k * d + b)))
                 n = wrong_known[li] + right_known[li]
                 grad += wrong_known[li] - n * slip
                 hess -= n * slip * (1.0 - slip)
-            delta = max(-1.0, min(1.0, -grad / hess))
-            b = max(-ITEM_OFFSET_LIMIT, min(ITEM_OFFSET_LIMIT, b + delta))
-            if abs(delta) < 1e-9:
+            delta = -grad / hess
+            delta = 1.0 if delta > 1.0 else -1.0 if delta < -1.0 else delta
+            b += delta
+            b = limit if b > limit else -limit if b < -limit else b
+            # Offsets are kept to a tenth of a log-odds: a millionth is converged.
+            if -1e-6 < delta < 1e-6:
                 break
         out.append(b)
     return out
