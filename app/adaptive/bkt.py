@@ -43,7 +43,9 @@ class BKTParams:
     item_offsets: tuple = ()
 
     def __post_init__(self):
-        # A dict beside the tuple: a lookup per answer must not rehash every item's pair.
+        # Sorted, so equal offsets make equal parameters whatever order they came in; and a
+        # dict beside the tuple, so a lookup per answer does not rehash every item's pair.
+        object.__setattr__(self, "item_offsets", tuple(sorted(self.item_offsets)))
         object.__setattr__(self, "_offsets", dict(self.item_offsets))
 
     def as_dict(self) -> dict:
