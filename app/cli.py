@@ -373,8 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("kt-eval", help="evaluate knowledge tracing on response CSVs")
     p.add_argument("--train", required=True)
     p.add_argument("--test", required=True)
-    p.add_argument("--model", default="abhyas", choices=["abhyas", "bkt", "pfa"],
-                   help="abhyas: the model replay and the phone run (default); bkt: plain BKT with forgetting per "
+    p.add_argument("--model", default="abhyas", choices=["abhyas", "abhyas-skill", "bkt", "pfa"],
+                   help="abhyas: the model replay and the phone run, with each item's own difficulty (default); "
+                        "abhyas-skill: the same without item offsets; bkt: plain BKT with forgetting per "
                         "answer; pfa: performance factors analysis (logistic), for comparison")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kt_eval)

@@ -164,6 +164,10 @@ MIGRATIONS = [
     (11, """
     CREATE INDEX overrides_student ON overrides (student_id, target, created_at);
     """),
+    # `abhyas fit` learns each item's own difficulty offset (KT-IDEM style): {item id: log-odds} as JSON per skill.
+    (12, """
+    ALTER TABLE skill_params ADD COLUMN item_offsets TEXT;
+    """),
 ]
 
 _writer_lock = threading.Lock()

@@ -10,6 +10,7 @@ fit while the others skip, so no two fits write parameters and clear checkpoints
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def _fit(db, files_dir: Path | None, limit: int) -> dict:
     now = time.time()
     with write(db):
         for skill, fit in fits.items():
-            db["skill_params"].upsert({"skill_id": skill, **fit.params.as_dict(), "responses": fit.n_responses,
+            params = fit.params.as_dict()
+            params["item_offsets"] = json.dumps(params["item_offsets"], sort_keys=True, separators=(",", ":"))
+            db["skill_params"].upsert({"skill_id": skill, **params, "responses": fit.n_responses,
                                        "fitted_at": now}, pk="skill_id")
         # Stored replays were folded with the old parameters: each student's next sync replays their log afresh.
         db.execute("DELETE FROM checkpoints")

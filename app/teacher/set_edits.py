@@ -49,8 +49,8 @@ def predicted(catalog: dict, item_id: str, mastery: dict, params: dict) -> float
     """The student's predicted chance of getting an item right."""
     item = catalog["items"][item_id]
     p_known = mastery.get(item["skill"], params.get(item["skill"], DEFAULT_PARAMS).prior)
-    return predict_correct(p_known, params.get(item["skill"], DEFAULT_PARAMS), item.get("difficulty", 3),
-                           item_choices(item))
+    skill_params = params.get(item["skill"], DEFAULT_PARAMS)
+    return predict_correct(p_known, skill_params, item.get("difficulty", 3), item_choices(item), skill_params.item_offset(item_id))
 
 
 def candidates(db, catalog: dict, student_id: int, skill: str, exclude: set, limit: int = 8) -> list:
