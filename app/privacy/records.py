@@ -8,11 +8,12 @@ import time
 import zipfile
 
 from ..db import write
+from ..sync.tallies import TALLY_TABLES, retally_wrong
 from .csvsafe import safe_cell
 
 STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices", "pilot_students")
 # Derived from the tables above (stored replays of the log): deleted with the student, not exported.
-DERIVED_TABLES = ("checkpoints",)
+DERIVED_TABLES = ("checkpoints",) + TALLY_TABLES
 
 
 def export_student(db, student_id: int) -> dict:
@@ -82,6 +83,8 @@ def redact_old_raw_answers(db, now: float | None = None) -> int:
             "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
         count = cursor.rowcount
     if count:
+        # The wrong-answer tallies hold response text too: count those students' wrong answers again, blanked.
+        retally_wrong(db, [r[0] for r in db.execute("SELECT DISTINCT student_id FROM events WHERE redacted_at = ?", [now])])
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return count
 

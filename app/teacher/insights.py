@@ -119,7 +119,13 @@ def _median(values: list) -> float | None:
 
 def item_statistics(snap: Snapshot, catalog: dict) -> list:
     """Per item: students, facility, discrimination (point-biserial on the rest score), median time, top wrong answer."""
-    first: dict = defaultdict(dict)  # item -> student -> first-try correct
+    return statistics_from(item_evidence(snap), catalog)
+
+
+def item_evidence(snap: Snapshot) -> tuple:
+    """(first, seconds, wrong, skips): per item each student's first answer right or not, the seconds of those first
+    answers, the wrong answers (response, misconception) counted in the order first met, and the skips."""
+    first: dict = defaultdict(dict)  # item -> student -> first answer correct
     seconds: dict = defaultdict(list)
     wrong: dict = defaultdict(Counter)
     skips: Counter = Counter()
@@ -136,6 +142,12 @@ def item_statistics(snap: Snapshot, catalog: dict) -> list:
                     seconds[item].append(e["seconds"])
             if not e["correct"]:
                 wrong[item][(e["response"], e["misconception"])] += 1
+    return first, seconds, wrong, skips
+
+
+def statistics_from(evidence: tuple, catalog: dict) -> list:
+    """The item statistics of `item_evidence` (or of the same read from the tallies: `tallied.item_evidence`)."""
+    first, seconds, wrong, skips = evidence
     totals: dict = defaultdict(lambda: [0, 0])  # student -> [right, tried] over first tries
     for by_student in first.values():
         for sid, ok in by_student.items():

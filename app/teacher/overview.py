@@ -10,10 +10,10 @@ from markupsafe import Markup, escape
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
 from ..planning.decisions import mastery_overrides, student_settings
-from . import insights, timefmt, todo
+from . import insights, tallied, timefmt, todo
 from .blueprint import bp, class_context, owned_class, teacher_required
 from .catalog import catalog, class_skills, labels
-from .snapshot import load_snapshot
+from .snapshot import load_snapshot, load_students
 
 GROUPS_SHOWN = 6
 RISKY_SHOWN = 5
@@ -180,8 +180,8 @@ def item_report(class_id):
     klass = owned_class(class_id)
     db = get_db()
     cat = catalog()
-    snap = load_snapshot(db, klass["id"])
-    stats = insights.item_statistics(snap, cat)
+    students = load_students(db, klass["id"])
+    stats = insights.statistics_from(tallied.item_evidence(db, klass["id"], students, cat["items"]), cat)
     risky = {s["item"]: s["reasons"] for s in insights.risky_items(stats)}
     stats.sort(key=lambda s: (s["item"] not in risky, s["facility"], s["item"]))
     return render_template("teacher/items.html", stats=stats, risky=risky, names=labels(get_locale()),
