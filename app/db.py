@@ -157,6 +157,7 @@ MIGRATIONS = [
     CREATE TABLE answer_days (
         student_id INTEGER NOT NULL REFERENCES students(id), day INTEGER NOT NULL, skill_id TEXT NOT NULL,
         mc_key TEXT NOT NULL, answers INTEGER NOT NULL, PRIMARY KEY (student_id, day, skill_id, mc_key));
+    CREATE INDEX answer_days_skill ON answer_days (student_id, skill_id, mc_key, day, answers);
     CREATE TABLE tally_basis (
         student_id INTEGER PRIMARY KEY REFERENCES students(id), basis TEXT NOT NULL, built_at REAL NOT NULL);
     """),
