@@ -107,16 +107,16 @@ def time_pages(instance: Path, meta: dict, requests: int, only: list | None = No
         url = pattern.format(c=c, s=s, mc=mc)
         t0 = time.perf_counter()
         response = client.get(url)
+        body = response.data  # a streamed download counts until its last byte
         first_ms = (time.perf_counter() - t0) * 1000
         if response.status_code != 200:
             figures[name] = {"status": response.status_code}
             continue
-        body = response.data
         n = requests if first_ms < SLOW_MS else 5
         times = []
         for _ in range(n):
             t0 = time.perf_counter()
-            client.get(url)
+            client.get(url).get_data()
             times.append((time.perf_counter() - t0) * 1000)
         figures[name] = {"first_ms": round(first_ms, 1), "p50_ms": round(statistics.median(times), 1),
                          "p95_ms": _p95(times), "views": n, "bytes_raw": len(body),
