@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from app.db import write
 from app.teacher import insights
 from app.teacher.snapshot import Snapshot
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
@@ -140,3 +141,18 @@ def test_overview_sees_new_and_deleted_events_at_once(asha, world, db):
     assert "3 students" in section()
     db.execute("DELETE FROM events WHERE student_id = ? AND misconception IS NOT NULL", [manu])
     assert "2 students" in section()
+
+
+def test_items_report_lists_the_class_units_and_every_item_one_tap_away(asha, world, db):
+    """Items of units the class no longer has are left out by default and shown with ?unit=all."""
+    client, _ = asha
+    class_id = world["class"]["id"]
+    page = client.get(f"/teacher/classes/{class_id}/items").get_data(as_text=True)
+    assert "Every item the class answered" in page and page.count('<tr><th scope="row">') >= 2
+    with write(db):
+        db.execute("DELETE FROM assignments WHERE class_id = ?", [class_id])
+        db.execute("INSERT INTO assignments (class_id, pack_id, assigned_at) VALUES (?, 'a-later-unit', 0)", [class_id])
+    page = client.get(f"/teacher/classes/{class_id}/items").get_data(as_text=True)
+    assert page.count('<tr><th scope="row">') == 0
+    everything = client.get(f"/teacher/classes/{class_id}/items?unit=all").get_data(as_text=True)
+    assert everything.count('<tr><th scope="row">') >= 2 and "Only the class" in everything

@@ -112,6 +112,12 @@ def _compare(db, world) -> None:
         return sorted(stats, key=lambda s: s["item"])  # the report sorts them itself
     assert by_item(insights.item_statistics(snap, catalog)) == by_item(insights.statistics_from(
         (t_first, t_seconds, t_wrong, t_skips), catalog))
+    # A few items (the class's units) with the first-try totals over every item: their figures do not change.
+    only = sorted(first)[::2]
+    totals = tallied.first_try_totals(db, class_id, [s["id"] for s in snap.students])
+    assert by_item(insights.statistics_from(tallied.item_evidence(db, class_id, snap.students, catalog["items"], only),
+                                            catalog, totals)) == \
+           by_item([s for s in insights.item_statistics(snap, catalog) if s["item"] in only])
     ids = [s["id"] for s in snap.students]
     history: dict = defaultdict(lambda: defaultdict(list))
     for sid, skill, day, p in db.execute("SELECT student_id, skill_id, day, p_known FROM mastery_history ORDER BY day"):

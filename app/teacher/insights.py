@@ -145,14 +145,17 @@ def item_evidence(snap: Snapshot) -> tuple:
     return first, seconds, wrong, skips
 
 
-def statistics_from(evidence: tuple, catalog: dict) -> list:
-    """The item statistics of `item_evidence` (or of the same read from the tallies: `tallied.item_evidence`)."""
+def statistics_from(evidence: tuple, catalog: dict, totals: dict | None = None) -> list:
+    """The item statistics of `item_evidence` (or of the same read from the tallies: `tallied.item_evidence`).
+
+    `totals` ({student: [right, tried]} over every item's first answer) when the evidence covers only some items."""
     first, seconds, wrong, skips = evidence
-    totals: dict = defaultdict(lambda: [0, 0])  # student -> [right, tried] over first tries
-    for by_student in first.values():
-        for sid, ok in by_student.items():
-            totals[sid][0] += ok
-            totals[sid][1] += 1
+    if totals is None:
+        totals = defaultdict(lambda: [0, 0])  # student -> [right, tried] over first tries
+        for by_student in first.values():
+            for sid, ok in by_student.items():
+                totals[sid][0] += ok
+                totals[sid][1] += 1
     out = []
     for item, by_student in first.items():
         sids = list(by_student)

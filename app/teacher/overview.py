@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import render_template
+from flask import render_template, request
 from markupsafe import Markup, escape
 
 from ..db import get_db
@@ -176,13 +176,20 @@ def misconception(class_id, mc):
 @bp.get("/classes/<int:class_id>/items")
 @teacher_required
 def item_report(class_id):
-    """Every item the class answered: facility, discrimination, median time, most common wrong answer."""
+    """The items of the class's units it answered (every item with ?unit=all): facility, discrimination, median time,
+    most common wrong answer."""
     klass = owned_class(class_id)
     db = get_db()
     cat = catalog()
     students = load_students(db, klass["id"])
-    stats = insights.statistics_from(tallied.item_evidence(db, klass["id"], students, cat["items"]), cat)
+    everything = request.args.get("unit") == "all"
+    # A year holds every unit the class went through (~1,800 items): the class's own units first, the rest one tap away.
+    skills = set(class_skills(db, klass["id"], cat))
+    only = None if everything else sorted(i for i, item in cat["items"].items() if item.get("skill") in skills)
+    evidence = tallied.item_evidence(db, klass["id"], students, cat["items"], only)
+    totals = tallied.first_try_totals(db, klass["id"], [s["id"] for s in students])
+    stats = insights.statistics_from(evidence, cat, totals)
     risky = {s["item"]: s["reasons"] for s in insights.risky_items(stats)}
     stats.sort(key=lambda s: (s["item"] not in risky, s["facility"], s["item"]))
     return render_template("teacher/items.html", stats=stats, risky=risky, names=labels(get_locale()),
-                           **class_context(klass))
+                           everything=everything, **class_context(klass))

@@ -20,8 +20,16 @@ def first_event_ts(db, class_id: int) -> float | None:
     return db.execute(f"SELECT min(server_ts) FROM events WHERE {IN_CLASS}", [class_id]).fetchone()[0]  # noqa: S608
 
 
-def item_evidence(db, class_id: int, students: list, items: dict) -> tuple:
-    """(first, seconds, wrong, skips) as `insights.item_evidence` finds them in a snapshot of the whole history.
+def _only(column: str, only: list | None) -> tuple:
+    """A filter to some items (all when `only` is None), and its parameters."""
+    if only is None:
+        return "", []
+    return f" AND {column} IN ({','.join('?' * len(only))})" if only else " AND 1 = 0", list(only)
+
+
+def item_evidence(db, class_id: int, students: list, items: dict, only: list | None = None) -> tuple:
+    """(first, seconds, wrong, skips) as `insights.item_evidence` finds them in a snapshot of the whole history,
+    for the items in `only` (every item when None).
 
     `students` in the class's order: a student's first answer to an item, and a wrong answer's first
     sighting, are ranked as the walk over students in that order met them."""
@@ -31,8 +39,9 @@ def item_evidence(db, class_id: int, students: list, items: dict) -> tuple:
     first: dict = defaultdict(dict)
     seconds: dict = defaultdict(list)
     skips: Counter = Counter()
+    where, args = _only("item_id", only)
     rows = db.execute("SELECT student_id, item_id, skips, first_ts, first_correct, first_secs FROM item_tallies "
-                      f"WHERE {IN_CLASS}", [class_id]).fetchall()  # noqa: S608
+                      f"WHERE {IN_CLASS}{where}", [class_id, *args]).fetchall()  # noqa: S608
     for sid, item, skipped, first_ts, correct, secs in sorted(rows, key=lambda r: rank.get(r[0], len(rank))):
         if sid not in rank:
             continue
@@ -45,7 +54,7 @@ def item_evidence(db, class_id: int, students: list, items: dict) -> tuple:
     seen: dict = defaultdict(dict)  # item -> (response, misconception) -> [count, first sighting]
     for sid, item, response, mc, n, ts, device, seq in db.execute(
             "SELECT student_id, item_id, response_key, mc_key, answers, first_ts, first_device, first_seq "
-            f"FROM wrong_tallies WHERE {IN_CLASS}", [class_id]):  # noqa: S608
+            f"FROM wrong_tallies WHERE {IN_CLASS}{where}", [class_id, *args]):  # noqa: S608
         if sid not in rank:
             continue
         key = (response_of(response), mc or None)
@@ -58,6 +67,15 @@ def item_evidence(db, class_id: int, students: list, items: dict) -> tuple:
         for key, (n, _) in sorted(by_key.items(), key=lambda kv: kv[1][1]):
             wrong[item][key] = n
     return first, seconds, wrong, skips
+
+
+def first_try_totals(db, class_id: int, student_ids: list) -> dict:
+    """{student: [first answers right, items answered]} over every item (the rest score of a few items needs all)."""
+    wanted = set(student_ids)
+    rows = db.execute("SELECT student_id, sum(CASE WHEN first_correct <> 0 THEN 1 ELSE 0 END), count(*) "
+                      f"FROM item_tallies WHERE {IN_CLASS} AND first_ts IS NOT NULL GROUP BY student_id",  # noqa: S608
+                      [class_id])
+    return {sid: [int(right), int(tried)] for sid, right, tried in rows if sid in wanted}
 
 
 def answer_tally(db, class_id: int, student_ids: list, items: dict, split: float) -> dict:
