@@ -133,8 +133,8 @@ def verdicts(result: dict) -> dict:
         if "p95_ms" not in f:
             out[name] = f"HTTP {f['status']}"
             continue
-        worst = max(f["first_ms"], f["p95_ms"])
-        ok = worst < BUDGET_PAGE_S * 1000 or name in DOWNLOADS
+        # The budget is on repeat views (p95); a process's first view also compiles templates and loads the catalog.
+        ok = f["p95_ms"] < BUDGET_PAGE_S * 1000 or name in DOWNLOADS
         if name == "overview":
             ok = ok and f["p95_ms"] < BUDGET_P95_MS
         if not name.endswith(".csv"):
