@@ -34,6 +34,7 @@ PAGES = {
     "overview": "/teacher/classes/{c}",
     "student page": "/teacher/students/{s}",
     "items report": "/teacher/classes/{c}/items",
+    "items, every item": "/teacher/classes/{c}/items?unit=all",
     "pilot report": "/teacher/classes/{c}/reports/pilot",
     "equity report": "/teacher/classes/{c}/reports/equity",
     "misconception": "/teacher/classes/{c}/misconceptions/{mc}",
