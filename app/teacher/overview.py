@@ -187,7 +187,8 @@ def item_report(class_id):
     skills = set(class_skills(db, klass["id"], cat))
     only = None if everything else sorted(i for i, item in cat["items"].items() if item.get("skill") in skills)
     evidence = tallied.item_evidence(db, klass["id"], students, cat["items"], only)
-    totals = tallied.first_try_totals(db, klass["id"], [s["id"] for s in students])
+    # Every item's first answers are in hand when every item is shown; otherwise the rest score counts them in SQL.
+    totals = None if everything else tallied.first_try_totals(db, klass["id"], [s["id"] for s in students])
     stats = insights.statistics_from(evidence, cat, totals)
     risky = {s["item"]: s["reasons"] for s in insights.risky_items(stats)}
     stats.sort(key=lambda s: (s["item"] not in risky, s["facility"], s["item"]))
