@@ -71,5 +71,10 @@ def export_table(class_id, table):
     if table not in EXPORTS:
         abort(404)
     chunks = itertools.chain(["\ufeff"], table_csv_chunks(get_db(), table, klass["id"]))
-    return Response(stream_with_context(chunks), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{klass["code"]}-{table}.csv"', "Cache-Control": "no-store"})
+    return csv_download(stream_with_context(chunks), f'{klass["code"]}-{table}.csv')
+
+
+def csv_download(body, filename: str) -> Response:
+    """A CSV file to save (text, or text chunks as they are made), never cached: a class's data stays off shared caches."""
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
