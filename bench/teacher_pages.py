@@ -34,7 +34,7 @@ PAGES = {
     "overview": "/teacher/classes/{c}",
     "student page": "/teacher/students/{s}",
     "items report": "/teacher/classes/{c}/items",
-    "items, every item": "/teacher/classes/{c}/items?unit=all",
+    "items, another unit": "/teacher/classes/{c}/items?unit={other}",
     "pilot report": "/teacher/classes/{c}/reports/pilot",
     "equity report": "/teacher/classes/{c}/reports/equity",
     "misconception": "/teacher/classes/{c}/misconceptions/{mc}",
@@ -100,12 +100,15 @@ def time_pages(instance: Path, meta: dict, requests: int, only: list | None = No
                      "(SELECT id FROM students WHERE class_id = ?) GROUP BY misconception "
                      "ORDER BY count(*) DESC, misconception LIMIT 1", [c]).fetchone() or ["none"])[0]
     events = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    # Another unit than the class's: the first published pack the class is not assigned.
+    other = (db.execute("SELECT pack_id FROM packs WHERE pack_id NOT IN (SELECT pack_id FROM assignments "
+                        "WHERE class_id = ?) ORDER BY pack_id LIMIT 1", [c]).fetchone() or ["none"])[0]
     db.conn.close()
     figures = {}
     for name, pattern in PAGES.items():
         if only and name not in only:
             continue
-        url = pattern.format(c=c, s=s, mc=mc)
+        url = pattern.format(c=c, s=s, mc=mc, other=other)
         t0 = time.perf_counter()
         response = client.get(url)
         body = response.data  # a streamed download counts until its last byte

@@ -143,16 +143,17 @@ def test_overview_sees_new_and_deleted_events_at_once(asha, world, db):
     assert "2 students" in section()
 
 
-def test_items_report_lists_the_class_units_and_every_item_one_tap_away(asha, world, db):
-    """Items of units the class no longer has are left out by default and shown with ?unit=all."""
+def test_items_report_lists_the_class_units_and_another_unit_one_tap_away(asha, world, db):
+    """Items of units the class no longer has are left out by default and shown with ?unit=PACK; an unknown unit 404s."""
     client, _ = asha
     class_id = world["class"]["id"]
     page = client.get(f"/teacher/classes/{class_id}/items").get_data(as_text=True)
-    assert "Every item the class answered" in page and page.count('<tr><th scope="row">') >= 2
+    assert page.count('<tr><th scope="row">') >= 2 and 'aria-current="page">Items of the class' in page
     with write(db):
         db.execute("DELETE FROM assignments WHERE class_id = ?", [class_id])
         db.execute("INSERT INTO assignments (class_id, pack_id, assigned_at) VALUES (?, 'a-later-unit', 0)", [class_id])
     page = client.get(f"/teacher/classes/{class_id}/items").get_data(as_text=True)
-    assert page.count('<tr><th scope="row">') == 0
-    everything = client.get(f"/teacher/classes/{class_id}/items?unit=all").get_data(as_text=True)
-    assert everything.count('<tr><th scope="row">') >= 2 and "Only the class" in everything
+    assert page.count('<tr><th scope="row">') == 0 and "unit=sample-6" in page
+    unit = client.get(f"/teacher/classes/{class_id}/items?unit=sample-6").get_data(as_text=True)
+    assert unit.count('<tr><th scope="row">') >= 2 and 'unit=sample-6" aria-current="page"' in unit
+    assert client.get(f"/teacher/classes/{class_id}/items?unit=no-such-unit").status_code == 404
