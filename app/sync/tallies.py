@@ -8,8 +8,9 @@ a late clock, a resend) changes nothing:
 - wrong_tallies: per student, item, response and misconception, how many wrong answers and the first's position;
 - answer_days: per student, UTC day, skill and misconception, how many answers.
 A student's tallies are kept from their first stored batch; a student who had events before the
-tallies existed, or whose items moved to other skills (the catalog's basis changed), is tallied
-once from the whole log when a report first asks (`ensure_tallies`). Deleting a student deletes
+tallies existed is tallied once from the whole log when a report first asks (`ensure_tallies`),
+and so is every student after a pack update changes which items belong to which skills (the
+catalog's basis: items added count too), as the stored checkpoints are replayed after one. Deleting a student deletes
 them; blanking old responses (retention) re-tallies the wrong answers without the text.
 """
 from __future__ import annotations
