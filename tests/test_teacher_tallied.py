@@ -10,7 +10,7 @@ from app.db import write
 from app.sync.reconcile import reconcile_batch
 from app.sync.tallies import ensure_tallies
 from app.teacher import insights, outcomes as oc, tallied
-from app.teacher.snapshot import DAY, load_snapshot
+from app.teacher.snapshot import DAY, load_snapshot, student_events
 from tests.teacher_fixtures import Phone, db, world  # noqa: F401
 
 WRONG = ("1/4", "2/6", "b", "9", "7/9")
@@ -99,6 +99,7 @@ def _walked_groups(snap, split) -> dict:
 def _compare(db, world) -> None:
     catalog, class_id = world["catalog"], world["class"]["id"]
     snap = load_snapshot(db, class_id)
+    snap.events = {s["id"]: student_events(db, s["id"]) for s in snap.students}  # the whole history, as the walk read it
     first, seconds, wrong, skips = insights.item_evidence(snap)
     t_first, t_seconds, t_wrong, t_skips = tallied.item_evidence(db, class_id, snap.students, catalog["items"])
     assert {i: list(by.items()) for i, by in first.items()} == {i: list(by.items()) for i, by in t_first.items()}

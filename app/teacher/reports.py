@@ -14,7 +14,7 @@ from .snapshot import load_snapshot
 def _report_base(db, klass: dict):
     """The class (students and sets, no events), the split, and the whole history's tallies and mastery at the split."""
     cat = catalog()
-    snap = load_snapshot(db, klass["id"], with_events=False)
+    snap = load_snapshot(db, klass["id"])
     split = oc.parse_day(request.args.get("split")) or oc.default_split(tallied.first_event_ts(db, klass["id"]), snap.now)
     ids = [s["id"] for s in snap.students]
     tally = tallied.answer_tally(db, klass["id"], ids, cat["items"], split)
