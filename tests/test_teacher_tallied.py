@@ -1,6 +1,7 @@
 """The whole-history reports read from tallies agree with the walk over every event they replaced, ties included."""
 from __future__ import annotations
 
+import copy
 import random
 import time
 import uuid
@@ -183,3 +184,12 @@ def test_blanked_responses_leave_no_text_in_the_tallies_and_deleting_a_student_d
     delete_student(db, gone)
     for table in ("item_tallies", "wrong_tallies", "answer_days", "tally_basis"):
         assert db.execute(f"SELECT count(*) FROM {table} WHERE student_id = ?", [gone]).fetchone()[0] == 0  # noqa: S608
+
+
+def test_items_moved_to_another_skill_are_tallied_again(db, world):
+    """A pack update moves an item to another skill: the next report tallies the logs again and agrees with the walk."""
+    _history(db, world, 5)
+    moved = copy.deepcopy(world["catalog"])
+    moved["items"]["sample-add-1"]["skill"] = "sample.equivalent"
+    _compare(db, dict(world, catalog=moved))
+    assert db.execute("SELECT count(*) FROM answer_days WHERE skill_id = 'sample.equivalent'").fetchone()[0] > 0
