@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -24,10 +23,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from teacher_overview import BUDGET_BR_BYTES, BUDGET_P95_MS, _p95, _seed_year, build_packs  # noqa: E402
+from teacher_class import BUDGET_BR_BYTES, BUDGET_P95_MS, p95, seed_instance, signed_in  # noqa: E402
 
 BUDGET_PAGE_S = 0.8
-TEACHER, PASSWORD = "bench", "bench-pass"
 SLOW_MS = 300  # a page slower than this on its second view gets only a few views (a year of history: seconds each)
 
 PAGES = {
@@ -55,25 +53,10 @@ DOWNLOADS = {"events.csv"}
 
 
 def seed(instance: Path, students: int, history: int) -> dict:
-    """Build packs, seed a teacher and a class (two demo weeks, then `history` older events each) into `instance`."""
-    from app import create_app
-    from app.auth.passwords import hash_password
-    from app.db import connect, write
-    from app.ops.demo import publish_packs, seed_class
-    packs = build_packs(instance)
-    app = create_app({"TESTING": True})
-    db = connect(app.config["DATABASE"])
-    catalog = publish_packs(db)
-    with write(db):
-        db["users"].insert({"username": TEACHER, "password_hash": hash_password(PASSWORD), "role": "teacher",
-                            "created_at": time.time()})
-        teacher_id = db.execute("SELECT id FROM users WHERE username = ?", [TEACHER]).fetchone()[0]
-    started = time.perf_counter()
-    klass, _ = seed_class(db, teacher_id, "Bench class", students, catalog)
-    if history:
-        _seed_year(db, catalog, klass["id"], history)
+    """Seed a teacher and a class (two demo weeks, then `history` older events each) into `instance`; note it there."""
+    _app, db, _catalog, klass, packs, seconds = seed_instance(instance, students, history)
     meta = {"class_id": klass["id"], "students": students, "history": history, "packs": packs,
-            "seed_seconds": round(time.perf_counter() - started, 1), "seeded_at": time.time()}
+            "seed_seconds": round(seconds, 1), "seeded_at": time.time()}
     db.conn.close()
     (instance / "bench.json").write_text(json.dumps(meta))
     return meta
@@ -89,9 +72,7 @@ def time_pages(instance: Path, meta: dict, requests: int, only: list | None = No
     """Serve every page of the seeded class `requests` times (a few times when slow) and return its figures."""
     from app import create_app
     app = create_app({"TESTING": True})
-    client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/teacher").get_data(as_text=True)).group(1)
-    client.post("/teacher/sign-in", data={"username": TEACHER, "password": PASSWORD, "csrf_token": token})
+    client = signed_in(app)
     from app.db import connect
     db = connect(app.config["DATABASE"])
     c = meta["class_id"]
@@ -125,7 +106,7 @@ def time_pages(instance: Path, meta: dict, requests: int, only: list | None = No
             client.get(url).get_data()
             times.append((time.perf_counter() - t0) * 1000)
         figures[name] = {"first_ms": round(first_ms, 1), "p50_ms": round(statistics.median(times), 1),
-                         "p95_ms": _p95(times), "views": n, "bytes_raw": len(body),
+                         "p95_ms": p95(times), "views": n, "bytes_raw": len(body),
                          "bytes_br": len(brotli.compress(body, quality=5))}
     return {"events": events, "pages": figures}
 
