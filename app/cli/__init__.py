@@ -150,6 +150,13 @@ def cmd_fit(args) -> int:
     return 0
 
 
+def cmd_tally(args) -> int:
+    """Tally every student's log for the whole-history reports now, not on the first report after an upgrade."""
+    from ..ops.tally_job import tally_all
+    _print_json(tally_all(args.db))
+    return 0
+
+
 def cmd_bench_sync(args) -> int:
     """Drive the production server with simulated phones and print the figures."""
     import importlib.util
@@ -283,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("fit", help="fit BKT parameters from the event log")
     p.add_argument("--db", default=None)
     p.set_defaults(func=cmd_fit)
+
+    p = verbs.add_parser("tally", help="tally every student's log for the year-long reports (after an upgrade or a pack update)")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=cmd_tally)
 
     bench = verbs.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_verb", required=True)
     p = bench.add_parser("sync", help="sync ingest against the production server")

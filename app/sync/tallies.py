@@ -138,17 +138,19 @@ def rebuild_tallies(db, student_id: int, items: dict) -> None:
                    [student_id, catalog_basis(items), time.time()])
 
 
-def ensure_tallies(db, student_ids: list, items: dict) -> None:
-    """Make sure every one of these students' tallies covers their whole log under the current catalog."""
+def ensure_tallies(db, student_ids: list, items: dict) -> int:
+    """Make sure every one of these students' tallies covers their whole log under the current catalog;
+    return how many had to be tallied from their log."""
     if not student_ids:
-        return
+        return 0
     marks = ",".join("?" * len(student_ids))
     kept = dict(db.execute(f"SELECT student_id, basis FROM tally_basis WHERE student_id IN ({marks})",  # noqa: S608
                            student_ids).fetchall())
     basis = catalog_basis(items)
-    for student_id in student_ids:
-        if kept.get(student_id) != basis:
-            rebuild_tallies(db, student_id, items)
+    stale = [student_id for student_id in student_ids if kept.get(student_id) != basis]
+    for student_id in stale:
+        rebuild_tallies(db, student_id, items)
+    return len(stale)
 
 
 def retally_wrong(db, student_ids: list) -> None:
