@@ -168,6 +168,24 @@ MIGRATIONS = [
     (12, """
     ALTER TABLE skill_params ADD COLUMN item_offsets TEXT;
     """),
+    # Running tallies of each student's log for the whole-history reports (app/sync/tallies.py). Existing students
+    # are tallied from their log when a report first asks, so this migration reads no events. Portable SQL.
+    (13, """
+    CREATE TABLE item_tallies (
+        student_id INTEGER NOT NULL REFERENCES students(id), item_id TEXT NOT NULL, skips INTEGER NOT NULL DEFAULT 0,
+        first_ts REAL, first_device INTEGER, first_seq INTEGER, first_correct INTEGER, first_secs REAL,
+        PRIMARY KEY (student_id, item_id));
+    CREATE TABLE wrong_tallies (
+        student_id INTEGER NOT NULL REFERENCES students(id), item_id TEXT NOT NULL, response_key TEXT NOT NULL,
+        mc_key TEXT NOT NULL, answers INTEGER NOT NULL, first_ts REAL NOT NULL, first_device INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL, PRIMARY KEY (student_id, item_id, response_key, mc_key));
+    CREATE TABLE answer_days (
+        student_id INTEGER NOT NULL REFERENCES students(id), day INTEGER NOT NULL, skill_id TEXT NOT NULL,
+        mc_key TEXT NOT NULL, answers INTEGER NOT NULL, PRIMARY KEY (student_id, day, skill_id, mc_key));
+    CREATE INDEX answer_days_skill ON answer_days (student_id, skill_id, mc_key, day, answers);
+    CREATE TABLE tally_basis (
+        student_id INTEGER PRIMARY KEY REFERENCES students(id), basis TEXT NOT NULL, built_at REAL NOT NULL);
+    """),
 ]
 
 _writer_lock = threading.Lock()
