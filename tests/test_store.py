@@ -132,3 +132,18 @@ def test_backup_of_a_database_server_points_to_its_own_tools(instance, tmp_path)
         result = _cli(*args, "--db", "postgresql://abhyas@127.0.0.1:1/abhyas")
         assert result.returncode == 1 and "pg_dump" in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+def test_no_engine_specific_sql_outside_the_store():
+    """One code path: SQLite-only statements live in app/store (and the SQLite file's own backup), nowhere else."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "app"
+    allowed = {root / "db.py", root / "ops" / "backup.py"}  # the migrations are written in SQLite's DDL on purpose
+    pattern = re.compile(r"PRAGMA|\browid\b|json_extract|INSERT OR|last_insert_rowid|COLLATE NOCASE|import sqlite3|"
+                         r"sqlite_utils|\btotal\(|group_concat|\bifnull\(")
+    found = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py") if path not in allowed
+             and "store" not in path.relative_to(root).parts[:1]
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert found == []
