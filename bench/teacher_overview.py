@@ -124,9 +124,8 @@ def run(students: int = 60, requests: int = 200, history: int = 0) -> dict:
         db = connect(app.config["DATABASE"])
         catalog = publish_packs(db)
         with write(db):
-            db["users"].insert({"username": "bench", "password_hash": hash_password("bench-pass"), "role": "teacher",
-                                "created_at": time.time()})
-            teacher_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+            teacher_id = db["users"].insert({"username": "bench", "password_hash": hash_password("bench-pass"),
+                                             "role": "teacher", "created_at": time.time()}).last_pk
         started = time.perf_counter()
         klass, _ = seed_class(db, teacher_id, "Bench class", students, catalog)
         if history:
@@ -168,7 +167,7 @@ def run(students: int = 60, requests: int = 200, history: int = 0) -> dict:
             result["bytes_br"] <= BUDGET_BR_BYTES
         if others:
             result["other_pages"] = others
-        db.conn.close()
+        db.close()
         return result
 
 

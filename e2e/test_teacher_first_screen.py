@@ -26,7 +26,7 @@ def _sixty(teacher_server) -> int:
         klass, _students = seed_class(db, teacher, "Class 8B (60)", 60, catalog)
         return klass["id"]
     finally:
-        db.conn.close()
+        db.close()
 
 
 def test_a_sixty_student_overview_fits_three_screens_and_starts_with_the_to_do_list(teacher_page, teacher_server):
