@@ -96,6 +96,18 @@ def test_an_unknown_database_or_role_is_named_in_one_line(instance, pg_server_ur
         assert result.returncode == 1 and reason in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_a_wrong_password_is_one_line_that_never_shows_the_password():
+    from tests.pg_cluster import Cluster
+    cluster = Cluster.start(password="right-horse")
+    try:
+        result = _cli("stats", "--db", cluster.url(password="wrong-horse"))
+        assert result.returncode == 1 and 'password authentication failed for user "abhyas"' in result.stderr
+        assert result.stderr.count("\n") == 1 and "wrong-horse" not in result.stderr and ":***@" in result.stderr
+        assert _cli("stats", "--db", cluster.url()).returncode == 0
+    finally:
+        cluster.stop()
+
+
 def test_a_schema_newer_than_the_code_is_refused(instance, new_database):
     target = new_database("newer.db")
     db = connect(target)
