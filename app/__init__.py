@@ -24,14 +24,17 @@ def create_app(config: dict | None = None) -> Flask:
     # Behind the TLS proxy every deployment has, cookies must never travel over plain HTTP.
     app.config["SESSION_COOKIE_SECURE"] = os.environ.get("ABHYAS_HTTPS", "") == "1"
     app.config.update(config or {})
-    from .auth.secrets import load_secret_key
-    app.config.setdefault("SECRET_KEY", None)
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = load_secret_key()
-
     from .web.errors import DatabaseId
     app.url_map.converters["int"] = DatabaseId  # before any blueprint's rules are built
     db.init_app(app)
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        from .auth.secrets import load_secret_key
+        store = db.connect(app.config["DATABASE"])
+        try:
+            app.config["SECRET_KEY"] = load_secret_key(store)
+        finally:
+            store.close()
     security_headers.init_app(app)
     proxy.init_app(app)
     from . import admin, i18n, publisher, student, sync, teacher

@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,9 +30,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(instance: Path, port: int, workers: int = 2) -> subprocess.Popen:
+def database_env(instance: Path, database_url: str | None) -> dict:
+    """Where every process of the run finds the one database: a PostgreSQL URL, else the first instance's SQLite file."""
+    if database_url:
+        return {"ABHYAS_DATABASE_URL": database_url}
+    return {"ABHYAS_DB": str(Path(instance) / "abhyas.db")}
+
+
+def start_server(instance: Path, port: int, workers: int = 2, db_env: dict | None = None) -> subprocess.Popen:
     """Start `abhyas serve` (gunicorn) for an instance folder and wait until it answers."""
-    env = dict(os.environ, ABHYAS_INSTANCE=str(instance), PYTHONUNBUFFERED="1")
+    Path(instance).mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, ABHYAS_INSTANCE=str(instance), PYTHONUNBUFFERED="1", **(db_env or {}))
     # The server's log goes to a file: a pipe nobody reads fills up (refused syncs are logged) and stalls the server.
     log = open(Path(instance) / "server.log", "ab")  # noqa: SIM115 - the server process holds it
     # A session of its own, so the master and its workers can be killed together.
@@ -69,13 +76,13 @@ def stop_server(process: subprocess.Popen, sig=signal.SIGTERM) -> None:
         process.wait(timeout=5)
 
 
-def prepare_instance(instance: Path, clients: int, history: int = 0) -> tuple[list, list]:
+def prepare_instance(instance: Path, clients: int, history: int = 0, db_env: dict | None = None) -> tuple[list, list]:
     """Build the sample pack, seed a class with one student per client; return (tokens, item ids).
 
     With `history`, each student first holds that many events of day-by-day practice ending
     eight days ago, stored by the code a sync stores with and folded once as a sync would.
     """
-    env = dict(os.environ, ABHYAS_INSTANCE=str(instance))
+    env = dict(os.environ, ABHYAS_INSTANCE=str(instance), **(db_env or {}))
     subprocess.run([sys.executable, "-m", "app", "pack", "build", str(SAMPLE_PACK), "--out", str(instance / "packs")],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     code = (
@@ -137,12 +144,13 @@ def _send(port: int, token: str, body: bytes, conn=None):
     return response.status, reply, (time.perf_counter() - started) * 1000, conn
 
 
-def _run_phones(port, plans, paced_window: float | None):
-    """Each phone sends its planned batches; paced phones wait for their moment, others send back to back."""
+def _run_phones(ports, plans, paced_window: float | None):
+    """Each phone sends its planned batches to its server (phones spread over `ports` in turn); paced phones wait for
+    their moment, others send back to back."""
     latencies, errors, lock = [], [], threading.Lock()
     barrier = threading.Barrier(len(plans) + 1)
 
-    def phone(token, batches, offsets):
+    def phone(port, token, batches, offsets):
         conn = None
         barrier.wait()
         start = time.perf_counter()
@@ -163,7 +171,7 @@ def _run_phones(port, plans, paced_window: float | None):
                 if status != 200 or len(reply.get("acked", [])) != count:
                     errors.append(f"status {status}: {str(reply)[:200]}")
 
-    threads = [threading.Thread(target=phone, args=plan) for plan in plans]
+    threads = [threading.Thread(target=phone, args=(ports[number % len(ports)], *plan)) for number, plan in enumerate(plans)]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -192,7 +200,7 @@ def week_offline_bodies(rng: random.Random, items: list, seq_start: int, batches
 
 
 def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_seconds: float = 8.0,
-                   history: int = 0, flush_batches: int = 30) -> dict:
+                   history: int = 0, flush_batches: int = 30, servers: int = 1, database_url: str | None = None) -> dict:
     """Saturate a fresh server with `clients` phones (throughput), then pace them (latency); check nothing is lost.
 
     Phase 1: every phone sends `batches` 50-event batches back to back, the last one twice (a
@@ -204,17 +212,29 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
     With `history` N, every phone's student first holds N stored events (a school year is
     about 10,000), and phase 3 times one more phone, back from a week offline on top of the
     same history, sending `flush_batches` batches back to back (`week_flush_s`).
+
+    With `servers` N, N `abhyas serve` processes (each with its own instance folder, two workers)
+    share the one database and phone i talks to server i mod N. `database_url` names an empty
+    PostgreSQL database to use instead of the first instance's SQLite file.
     """
     with tempfile.TemporaryDirectory(prefix="abhyas-bench-") as folder:
         instance = Path(folder)
         # With history, one more phone waits for phase 3 (its week sorts after nobody else's events).
-        tokens, items = prepare_instance(instance, clients + (1 if history else 0), history)
+        db_env = database_env(instance, database_url)
+        if database_url:
+            _require_empty(db_env)
+        tokens, items = prepare_instance(instance, clients + (1 if history else 0), history, db_env)
         tokens, flush_token = (tokens[:clients], tokens[clients]) if history else (tokens, None)
-        seeded = _stored_ids(instance) if history else set()
-        port = port or free_port()
-        server = start_server(instance, port)
+        seeded = _stored_ids(db_env) if history else set()
+        ports = [port or free_port()] + [free_port() for _ in range(servers - 1)]
+        # Server 0 serves the instance the pack was built in; the others start with empty folders and fill their
+        # pack caches from the database, as servers added to a deployment do.
+        running = []
         sent_ids = set()
         try:
+            for number, server_port in enumerate(ports):
+                running.append(start_server(instance / f"server-{number}" if number else instance, server_port,
+                                            db_env=db_env))
             saturating, paced = [], []
             for index, token in enumerate(tokens):
                 rng = random.Random(index)
@@ -226,20 +246,19 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
                 burst = bodies[:batches] + [bodies[batches - 1]]
                 saturating.append((token, burst, [0.0] * len(burst)))
                 paced.append((token, [bodies[batches]], [rng.uniform(0, paced_seconds)]))
-            burst_latencies, burst_errors, wall = _run_phones(port, saturating, None)
-            paced_latencies, paced_errors, _ = _run_phones(port, paced, paced_seconds)
+            burst_latencies, burst_errors, wall = _run_phones(ports, saturating, None)
+            paced_latencies, paced_errors, _ = _run_phones(ports, paced, paced_seconds)
             flush_errors, flush_wall = [], None
             if flush_token:
                 bodies = week_offline_bodies(random.Random(clients), items, history, flush_batches)
                 for body, _count in bodies:
                     sent_ids.update(e["id"] for e in json.loads(body)["events"])
-                _, flush_errors, flush_wall = _run_phones(port, [(flush_token, bodies, [0.0] * len(bodies))], None)
+                _, flush_errors, flush_wall = _run_phones(ports, [(flush_token, bodies, [0.0] * len(bodies))], None)
         finally:
-            stop_server(server)
-        db = sqlite3.connect(instance / "abhyas.db")
-        total, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM events").fetchone()
-        db.close()
-        stored_ids = _stored_ids(instance) - seeded
+            for server in running:
+                stop_server(server)
+        total, distinct = _event_counts(db_env)
+        stored_ids = _stored_ids(db_env) - seeded
         errors = burst_errors + paced_errors + flush_errors
         burst_events = clients * (batches + 1) * 50
         return {
@@ -249,15 +268,45 @@ def run_sync_bench(clients: int = 200, batches: int = 5, port: int = 0, paced_se
             "lost": len(sent_ids - stored_ids), "duplicated": total - distinct + len(stored_ids - sent_ids),
             "saturated_p50_ms": _percentile(burst_latencies, 0.50), "saturated_p95_ms": _percentile(burst_latencies, 0.95),
             "paced_window_s": paced_seconds, "errors": len(errors), "first_error": errors[0] if errors else None,
-            "history": history,
+            "history": history, "servers": servers, "engine": "postgresql" if database_url else "sqlite",
             **({"week_flush_s": round(flush_wall, 2), "week_flush_batches": flush_batches} if flush_token else {}),
         }
 
 
-def _stored_ids(instance: Path) -> set:
-    """Every event id in the instance's database."""
-    db = sqlite3.connect(instance / "abhyas.db")
+def _open(db_env: dict):
+    """The run's database, through the app's own data layer (either engine)."""
+    from app.db import connect
+    return connect(db_env.get("ABHYAS_DATABASE_URL") or db_env["ABHYAS_DB"])
+
+
+def _close(db) -> None:
+    (getattr(db, "close", None) or db.conn.close)()
+
+
+def _require_empty(db_env: dict) -> None:
+    """Refuse a database that holds accounts or events: the bench's counts and its seeding assume its own rows only."""
+    db = _open(db_env)
+    try:
+        users, events = db.execute("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM events)").fetchone()
+    finally:
+        _close(db)
+    if users or events:
+        raise ValueError(f"the bench needs an empty database; this one holds {users} accounts and {events} events")
+
+
+def _event_counts(db_env: dict) -> tuple:
+    """(events, distinct event ids) in the run's database."""
+    db = _open(db_env)
+    try:
+        return tuple(db.execute("SELECT count(*), count(DISTINCT id) FROM events").fetchone())
+    finally:
+        _close(db)
+
+
+def _stored_ids(db_env: dict) -> set:
+    """Every event id in the run's database."""
+    db = _open(db_env)
     try:
         return {row[0] for row in db.execute("SELECT id FROM events")}
     finally:
-        db.close()
+        _close(db)

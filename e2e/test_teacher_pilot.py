@@ -1,28 +1,19 @@
 """The teacher's phone at 360 px: start a pilot on a unit, see the design and the arms, end it, read the report."""
 from __future__ import annotations
 
-import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .phone import CHROMIUM
-from .server import PACKS, AbhyasServer
-from .teacher_fixtures import VIEWPORT, page_problems
+from .teacher_fixtures import demo_server, page_problems, signed_in_phone
 
 
 @pytest.fixture(scope="module")
 def pilot_server(tmp_path_factory):
     """Its own server (a pilot changes a class's homework): the demo teacher with a fresh class of six on fractions-6."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed (make test installs it)")
-    srv = AbhyasServer(tmp_path_factory.mktemp("pilot-instance"))
-    for source in PACKS:
-        srv.abhyas("pack", "build", str(source), "--out", str(srv.instance / "packs"))
-    srv.demo = json.loads(srv.abhyas("demo", "--json"))
+    srv = demo_server(tmp_path_factory, "pilot-instance")
     with srv.connect() as db:
         teacher = db.execute("SELECT id FROM users WHERE username = ?", [srv.demo["teacher"]["username"]]).fetchone()[0]
         db.execute("INSERT INTO classes (code, name, teacher_id, release_mode, created_at) VALUES "
@@ -39,13 +30,7 @@ def pilot_server(tmp_path_factory):
 
 
 def test_a_teacher_starts_a_pilot_ends_it_and_reads_the_report(browser, pilot_server):
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, has_touch=True)
-    context.set_default_timeout(15000)
-    page = context.new_page()
-    page.goto(pilot_server.url + "/teacher")
-    page.get_by_label("Username").fill(pilot_server.demo["teacher"]["username"])
-    page.get_by_label("Password").fill(pilot_server.demo["teacher"]["password"])
-    page.get_by_role("button", name="Sign in").click()
+    context, page = signed_in_phone(browser, pilot_server)
     page.get_by_role("link", name=re.compile("Pilot class")).click()
     page.get_by_role("link", name="Pilot", exact=True).click()
     expect(page.get_by_text("6 students: too few to split the class")).to_be_visible()

@@ -41,7 +41,8 @@ def test_sign_in_overview_group_and_flagged_student(teacher_page, teacher_server
     flagged.locator("a").first.click()
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
     expect(page.locator("#main")).to_contain_text(signal.split(":")[0])
-    expect(page.get_by_role("heading", name="What comes next, and why")).to_be_visible()
+    expect(page.locator("#summary .to-do > li").first).to_contain_text(re.compile(rf"^(Call|Talk to) {name}"))
+    expect(page.locator("#more-next > summary")).to_contain_text("What comes next, and why")
     problems += page_problems(page, "flagged student")
     assert problems == []
 
@@ -52,17 +53,17 @@ def test_approve_one_set_then_edit_and_release_another(teacher_page, teacher_ser
     _open_class(page)
     page.get_by_role("link", name=re.compile(r"^Approvals")).first.click()
     problems = page_problems(page, "approvals")
-    cards = page.locator("#proposed > li")
-    waiting = cards.count()
-    assert waiting >= 2
+    cards = page.locator("#proposed > li:not(.set-group)")  # a set with no alike set has a card of its own
+    waiting = page.locator("#proposed > li").count()
+    assert cards.count() >= 2
     first = cards.first
     student = first.locator("h2").inner_text().split(" · ")[0]
     first.get_by_role("button", name=f"Approve set for {student}").click()
-    expect(page.locator("#proposed > li").first).to_contain_text("Released")
+    expect(cards.first).to_contain_text("Released")
     with teacher_server.connect() as db:
         released = db.execute("SELECT count(*) FROM sets WHERE status = 'released' AND released_by IS NOT NULL").fetchone()[0]
     assert released == 1
-    second = page.locator("#proposed > li").nth(1)
+    second = cards.nth(1)
     student = second.locator("h2").inner_text().split(" · ")[0]
     second.get_by_role("link", name=f"Edit set for {student}").click()
     expect(page.get_by_role("heading", level=1, name=f"Set for {student}")).to_be_visible()
@@ -98,6 +99,7 @@ def test_override_a_mastery_estimate(teacher_page, teacher_server):
     page.locator("#mastery tbody th a").nth(5).click()
     page.wait_for_url(re.compile(r"/teacher/students/\d+$"))
     name = page.get_by_role("heading", level=1).inner_text()
+    page.locator("#more-skills > summary").click()
     item = page.locator("#mastery-overrides ul.skills > li").first
     skill = item.locator("strong").first.inner_text()
     item.locator("summary").click()

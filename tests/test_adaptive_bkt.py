@@ -20,15 +20,16 @@ GOLDEN = json.loads((Path(__file__).parent / "golden" / "bkt.json").read_text(en
 
 def test_golden_vectors_match():
     for c in GOLDEN["single"]:
-        params, d, k = BKTParams.from_dict(c["params"]), c["difficulty"], c["choices"]
-        assert item_guess_slip(params, d, k) == pytest.approx((c["guess"], c["slip"]), abs=1e-12)
-        assert predict_correct(c["p"], params, d, k) == pytest.approx(c["predict"], abs=1e-12)
-        assert update_mastery(c["p"], True, params, d, k) == pytest.approx(c["update_correct"], abs=1e-12)
-        assert update_mastery(c["p"], False, params, d, k) == pytest.approx(c["update_wrong"], abs=1e-12)
+        params, d, k, b = BKTParams.from_dict(c["params"]), c["difficulty"], c["choices"], c["offset"]
+        assert item_guess_slip(params, d, k, b) == pytest.approx((c["guess"], c["slip"]), abs=1e-12)
+        assert predict_correct(c["p"], params, d, k, b) == pytest.approx(c["predict"], abs=1e-12)
+        assert update_mastery(c["p"], True, params, d, k, b) == pytest.approx(c["update_correct"], abs=1e-12)
+        assert update_mastery(c["p"], False, params, d, k, b) == pytest.approx(c["update_wrong"], abs=1e-12)
     for s in GOLDEN["sequences"]:
         params, p, memory = BKTParams.from_dict(s["params"]), s["params"]["prior"], ReviewMemory()
-        for correct, d, k, ts, expected in zip(s["answers"], s["difficulties"], s["choices"], s["times"], s["trace"]):
-            seen = observe(p, memory, correct, params, d, k, ts)
+        for correct, d, k, ts, item, expected in zip(s["answers"], s["difficulties"], s["choices"], s["times"], s["items"],
+                                                     s["trace"]):
+            seen = observe(p, memory, correct, params, d, k, ts, params.item_offset(item))
             p, memory = seen.p_next, seen.memory
             assert (seen.predicted, seen.mastery, p) == pytest.approx(
                 (expected["predicted"], expected["mastery"], expected["p_next"]), abs=1e-12)
@@ -82,3 +83,14 @@ def test_choice_items_never_guess_below_one_in_the_number_of_choices():
     assert item_guess_slip(params, 1, 4)[0] > 0.25          # an easy item's own guess may be higher
     assert item_guess_slip(params, 3, 0) == (0.2, 0.1)      # typed answers have no floor
     assert item_guess_slip(BKTParams(difficulty_step=0.0), 5) == (BKTParams().guess, BKTParams().slip)
+
+
+def test_an_items_offset_moves_guess_and_slip_like_a_difficulty_step():
+    params = BKTParams(guess=0.2, slip=0.1, difficulty_step=0.5, item_offsets=(("hard", 0.5), ("easy", -1.0)))
+    assert item_guess_slip(params, 3, 0, params.item_offset("hard")) == pytest.approx(item_guess_slip(params, 4, 0))
+    assert item_guess_slip(params, 3, 0, params.item_offset("easy")) == pytest.approx(item_guess_slip(params, 1, 0))
+    assert params.item_offset("unknown") == 0.0
+    # A choice item's guess floor still holds, however easy or hard the item has proved.
+    assert item_guess_slip(params, 5, 2, 3.0)[0] == 0.5
+    assert BKTParams.from_dict(params.as_dict()) == params
+    assert BKTParams.from_dict({**params.as_dict(), "item_offsets": '{"easy": -1.0, "hard": 0.5}'}) == params

@@ -150,7 +150,7 @@ def test_fit_from_events_credits_answers_as_replay_does():
         logs.setdefault(e["student"], []).append(dict(e, id=n))
     items = catalog["items"]
     observations = [(n, skill, credited, items[item]["difficulty"],
-                     len(items[item]["choices"]) if items[item]["kind"] == "choice" else 0, event["ts"])
+                     len(items[item]["choices"]) if items[item]["kind"] == "choice" else 0, event["ts"], item)
                     for n, log in enumerate(logs.values())
                     for skill, item, credited, event in mastery_observations(log, catalog)]
     # Hinted right answers count as not known, so crediting changes the data.

@@ -48,7 +48,8 @@ def test_evaluate_csv_reports_every_figure(tmp_path):
     train, test = tmp_path / "train.csv", tmp_path / "test.csv"
     counts = write_kt_csvs(train, test, n_students=150, days=12, seed=3)
     result = evaluate_csv(train, test, workers=1)
-    assert set(result) == {"model", "auc", "rmse", "n_test", "fit_seconds", "predict_seconds"}
+    assert set(result) == {"model", "auc", "rmse", "n_test", "fit_seconds", "fit_cpu_seconds", "predict_seconds"}
+    assert 0 < result["fit_cpu_seconds"]
     assert result["n_test"] == counts["test"] > 0
     assert 0.6 < result["auc"] <= 1.0
     assert 0.0 < result["rmse"] < 0.5
@@ -57,13 +58,13 @@ def test_evaluate_csv_reports_every_figure(tmp_path):
 def test_rows_are_read_in_order_id_order(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("order_id,user_id,skill_name,correct\n3,u,k,0\n1,u,k,1\n2,v,k,1\n")
-    assert read_responses(path) == [("u", "k", 1, 3, 0, None), ("v", "k", 1, 3, 0, None), ("u", "k", 0, 3, 0, None)]
+    assert read_responses(path) == [("u", "k", 1, 3, 0, None, ""), ("v", "k", 1, 3, 0, None, ""), ("u", "k", 0, 3, 0, None, "")]
 
 
 def test_optional_columns_carry_difficulty_choices_and_time(tmp_path):
     path = tmp_path / "x.csv"
-    path.write_text("order_id,user_id,skill_name,correct,difficulty,choices,timestamp\n1,u,k,1,5,2,1767225600\n2,u,k,0,,,\n")
-    assert read_responses(path) == [("u", "k", 1, 5.0, 2, 1767225600.0), ("u", "k", 0, 3, 0, None)]
+    path.write_text("order_id,user_id,skill_name,correct,difficulty,choices,timestamp,problem_id\n1,u,k,1,5,2,1767225600,p7\n2,u,k,0,,,,\n")
+    assert read_responses(path) == [("u", "k", 1, 5.0, 2, 1767225600.0, "p7"), ("u", "k", 0, 3, 0, None, "")]
 
 
 @pytest.mark.parametrize("text,message", [

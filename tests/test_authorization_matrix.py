@@ -80,7 +80,7 @@ def matrix(app, world, accounts, db, ngo):
               "device_id": device_id, "mc": "sample.add_across", "table": "events",
               "key_id": db.execute("SELECT key_id FROM publisher_keys").fetchone()[0], "user_id": world["asha"],
               "pack_id": pack[0], "version": pack[1], "name": file_name, "filename": "teacher.css", "rest": "x",
-              "sheet": "progress"}
+              "sheet": "progress", "key": _group_key_of(db, set_id)}
     clients, tokens = {}, {}
     for role in ROLES:
         client = app.test_client()
@@ -98,9 +98,15 @@ def matrix(app, world, accounts, db, ngo):
                 "names": "Intruder", "name": "X", "audio": "1", "groups": "g", "confirm_name": omar["display_name"],
                 "days": "7", "method": "signed form", "note": "n", "key": ngo.pub_text, "publisher": NGO,
                 "username": "intruder", "role": "teacher", "release_mode": "auto", "units": pack[0],
-                "mastery_threshold": "60", "bundle": (io.BytesIO(bundle), "x.abhyas")}
+                "mastery_threshold": "60", "set": set_id, "item": "sample-add-1", "bundle": (io.BytesIO(bundle), "x.abhyas")}
 
     return {"clients": clients, "values": values, "form": form, "app": app, "db": db}
+
+
+def _group_key_of(db, set_id: str) -> str:
+    """The approvals group a waiting set is on (its card's key), as the approvals page names it."""
+    from app.teacher.alike_sets import group_key, likeness
+    return group_key(likeness(json.loads(db["sets"].get(set_id)["payload"])))
 
 
 def snapshot(app, db) -> tuple:

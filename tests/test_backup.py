@@ -53,7 +53,9 @@ def test_a_backup_restores_into_an_empty_instance_with_its_data_keys_and_packs(a
     restored = restore_instance(out)
     assert restored["events"] == len(original) and events_in(target / "abhyas.db") == original
     assert sorted(p.name for p in (target / "keys").iterdir()) == keys
-    assert (target / "secret_key").read_text() == (instance / "secret_key").read_text()
+    # The session secret lives in the database's settings, so signed-in teachers stay signed in after a restore.
+    secret = "SELECT value FROM settings WHERE key = 'session_secret'"
+    assert sqlite3.connect(str(target / "abhyas.db")).execute(secret).fetchone()[0] == app.config["SECRET_KEY"]
     check = sqlite3.connect(str(target / "abhyas.db")).execute("PRAGMA integrity_check").fetchone()[0]
     assert check == "ok"
     from app import create_app

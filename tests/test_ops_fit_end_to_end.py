@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from app.adaptive.bkt import BKTParams
@@ -58,18 +59,25 @@ def test_fit_stores_parameters_that_the_next_sync_replies_with_and_replays_by(ap
     summary = json.loads(capsys.readouterr().out)
     assert summary[skill]["n_responses"] == STUDENTS * ANSWERS_EACH and not summary[skill]["used_defaults"]
     assert summary[skill]["log_likelihood"] < 0
-    row = db.execute("SELECT prior, learn, guess, slip, forget, difficulty_step, responses FROM skill_params "
+    row = db.execute("SELECT prior, learn, guess, slip, forget, difficulty_step, responses, item_offsets FROM skill_params "
                      "WHERE skill_id = ?", [skill]).fetchone()
-    stored = BKTParams(*row[:6])
+    stored = BKTParams.from_dict(dict(zip(("prior", "learn", "guess", "slip", "forget", "difficulty_step"), row[:6]),
+                                      item_offsets=row[7]))
     assert stored == BKTParams.from_dict(summary[skill]["params"]) and stored != BKTParams()
     assert row[6] == STUDENTS * ANSWERS_EACH
+    # Each item the data singled out carries its own offset, stored compactly for the sync reply.
+    assert stored.item_offsets and {item for item, _ in stored.item_offsets} <= set(items)
 
     # The next sync (one more answer) replies with the fitted parameters and mastery replayed by them.
     student_id = db.execute("SELECT student_id FROM devices ORDER BY id LIMIT 1").fetchone()[0]
     more = {"id": "afterfitanswer", "seq": 999, "type": "answer", "item": items[0], "attempt": 1,
             "r": catalog["items"][items[0]]["answer"], "t": int(time.time() * 1000)}
     reply = _sync(client, tokens[0], [more])
-    assert BKTParams.from_dict(reply["mastery"][skill]["params"]) == stored
+    sent = BKTParams.from_dict(reply["mastery"][skill]["params"])
+    # Item offsets ride along only for the items the phone can answer before it syncs again (its open sets').
+    answerable = {e["item"] for s in reply["sets"] for e in [*s["items"], *s.get("reserve", []), s.get("extension")] if e}
+    assert answerable and sent == replace(stored, item_offsets=tuple(o for o in stored.item_offsets if o[0] in answerable))
+    assert len(sent.item_offsets) < len(stored.item_offsets)
     log = event_log(db, student_id)
     with_fit = replay(log, catalog, {skill: stored}).skills[skill]
     with_defaults = replay(log, catalog, {}).skills[skill]

@@ -43,7 +43,7 @@ def test_a_fork_waits_for_a_run_in_progress(new_database, monkeypatch):
     setup.close()
     inside, finished = threading.Event(), threading.Event()
 
-    def slow_run(db_path=None):
+    def slow_run(db_path=None, every=0.0):
         db = dbmod.connect(db_path)
         try:
             with dbmod.write(db):

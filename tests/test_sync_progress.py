@@ -130,3 +130,16 @@ def test_a_flush_closes_and_plans_sets_on_its_last_batch_but_mastery_moves_every
     refresh_student(db, device["student_id"], catalog, now + 61, more=False)
     view = student_view(db, device["student_id"], catalog)
     assert diagnostic["id"] not in {s["id"] for s in view["sets"]} and view["sets"], "the last batch closes and plans"
+
+
+def test_the_phone_gets_item_offsets_only_for_items_it_can_answer_before_the_next_sync():
+    from app.adaptive.bkt import BKTParams
+    from app.sync.progress import answerable_items, params_for_phone
+    sets = [{"items": [{"item": "a1"}, {"item": "a2"}], "reserve": [{"item": "r1"}], "extension": {"item": "x1"}},
+            {"items": [{"item": "b1"}], "reserve": [], "extension": None}]
+    assert answerable_items(sets) == {"a1", "a2", "r1", "x1", "b1"}
+    fitted = BKTParams(item_offsets=(("a1", 0.4), ("old", -1.2), ("r1", -0.3), ("x1", 0.9)))
+    sent = params_for_phone(fitted, answerable_items(sets))
+    assert sent["item_offsets"] == {"a1": 0.4, "r1": -0.3, "x1": 0.9}
+    assert {k: v for k, v in sent.items() if k != "item_offsets"} == {k: v for k, v in fitted.as_dict().items() if k != "item_offsets"}
+    assert params_for_phone(fitted, set())["item_offsets"] == {}

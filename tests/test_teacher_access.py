@@ -10,12 +10,20 @@ PUBLIC = {"teacher.home", "teacher.sign_in", "teacher.sign_out", "teacher.servic
           "teacher.create_class", "teacher.static", "teacher.choose_language"}  # the last: the teacher's own setting
 
 
+def _group_key(db, set_id: str) -> str:
+    """The approvals card a waiting set is on (its group of alike sets)."""
+    import json
+
+    from app.teacher.alike_sets import group_key, likeness
+    return group_key(likeness(json.loads(db["sets"].get(set_id)["payload"])))
+
+
 def _foreign_urls(app, world, db):
     other_set = db.execute("SELECT id FROM sets WHERE student_id = ?", [world["other_student"]["id"]]).fetchone()
     device = db.execute("SELECT id FROM devices WHERE student_id = ?", [world["other_student"]["id"]]).fetchone()
     values = {"class_id": world["other_class"]["id"], "student_id": world["other_student"]["id"],
               "set_id": other_set[0], "mc": "sample.add_across", "table": "events", "device_id": device[0],
-              "sheet": "progress"}
+              "sheet": "progress", "key": _group_key(db, other_set[0])}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("teacher.") and rule.endpoint not in PUBLIC:
             url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
@@ -36,7 +44,9 @@ def test_every_route_denies_someone_elses_objects(app, asha, world, db):
     for method, url in _foreign_urls(app, world, db):
         data = {"csrf_token": token, "reason": "r", "skill": "sample.add", "value": "90", "tier": "2",
                 "action": "drop", "index": "0", "names": "Intruder", "name": "X", "audio": "1", "groups": "g",
-                "until": (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d"), "kind": "ill", "locale": "ta"}
+                "until": (datetime.now() + timedelta(days=3)).strftime("%Y-%m-%d"), "kind": "ill", "locale": "ta",
+                "set": db.execute("SELECT id FROM sets WHERE student_id = ?", [world["other_student"]["id"]]).fetchone()[0],
+                "item": "sample-add-1"}
         response = client.open(url, method=method, data=data)
         assert response.status_code == 404, (method, url, response.status_code)
         checked += 1

@@ -17,32 +17,41 @@ def _records(db, set_id):
                       "ORDER BY id", [set_id]).fetchall()
 
 
+def _cards(html: str) -> list:
+    """The approval page's cards: a single set's (`set-…`) or a group of alike sets' (`group-…`)."""
+    import re
+    return re.findall(r'<li id="((?:set|group)-\w+)" class="set-card[^"]*">(.*?)</li>\n(?=<li id=|</ul>)', html, re.S)
+
+
 def test_approvals_page_shows_each_item_with_its_reason(asha, world):
-    """Every waiting set, with the skill, the reason and the engine's one-line why for each item."""
+    """Every waiting set, on one card or its group's, with the skill, the reason and its questions folded."""
     client, _ = asha
     html = client.get(f"/teacher/classes/{world['class']['id']}/approvals").get_data(as_text=True)
-    assert html.count('class="set-card"') == 4  # one per student of the class, none of Bina's
+    cards = _cards(html)
+    headings = " ".join(card.split("</h2>")[0] for _, card in cards)
+    assert all(headings.count(s["display_name"]) == 1 for s in world["students"]) and "Omar" not in html
     assert "Fixing a mistake" in html and "Adding fractions" in html and "likely right" in html
-    kiran_set = _set_of(world, 0)
-    assert f'hx-post="/teacher/sets/{kiran_set}/approve"' in html
+    assert all('<details class="questions"><summary>' in card for _, card in cards)
+    singles = [cid for cid, _ in cards if cid.startswith("set-")]
+    assert singles and all(f'hx-post="/teacher/sets/{cid[4:]}/approve"' in html for cid in singles)
 
 
 def test_approval_cards_show_the_questions_and_say_each_reason_once(asha, world, db):
-    """A card lists each item's text (its first line) and says a reason shared by several items only once."""
+    """A card lists each distinct item's text once (its first line) and says a reason shared by several items once."""
     import re
     client, _ = asha
     html = client.get(f"/teacher/classes/{world['class']['id']}/approvals").get_data(as_text=True)
     shared = 0
-    for student in world["students"]:
-        s = _set(db, world["sets"][student["id"]])
-        card = html.split(f'id="set-{s["id"]}"')[1].split('class="actions"')[0]
-        items = s["payload"]["items"]
-        shown = re.findall(r'class="item-text">([^<]+)<', card)
+    for card_id, card in _cards(html):
+        ids = re.findall(r'name="set" value="(\w+)"', card) if card_id.startswith("group-") else [card_id[4:]]
+        items = {e["item"] for set_id in ids for e in _set(db, set_id)["payload"]["items"]}
+        body = card.split("</h2>")[1]
+        shown = re.findall(r'class="item-text">([^<]+)<', body)
         assert len(shown) == len(items) and all(t.strip() and "." not in t[:8] for t in shown), shown
-        reasons = re.findall(r"<p><strong>[^<]+</strong>: ([^<]+)</p>", card)
+        reasons = re.findall(r"<p><strong>[^<]+</strong>: ([^<]+)</p>", body)
         assert reasons and len(reasons) == len(set(reasons)) <= len(items)
         shared += len(reasons) < len(items)
-    assert shared, "some set has items that share a reason"
+    assert shared, "some card has items that share a reason"
 
 
 def _set_of(world, index):

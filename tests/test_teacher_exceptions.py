@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from app.db import write
 from app.teacher import set_edits
 from app.teacher.timefmt import ZONE
-from tests.teacher_fixtures import asha, db, world  # noqa: F401
+from tests.teacher_fixtures import answer, asha, db, world  # noqa: F401
 
 
 def _day(days: int) -> str:
@@ -69,8 +69,97 @@ def test_a_class_pause_quiets_outreach_for_everyone_until_it_ends(asha, world, d
     assert "Class paused until" in overview and "Diwali" in overview
     assert "Nobody is flagged right now." in overview
     settings = client.get(f"/teacher/classes/{class_id}/settings").get_data(as_text=True)
-    assert "End the pause" in settings
+    assert "End the pause" in settings and "Until then no new homework is planned" in settings
     client.post(f"/teacher/classes/{class_id}/pause/end", data={"csrf_token": token})
     rows = db.execute("SELECT old_value, new_value, reason FROM overrides WHERE target = 'class_pause' ORDER BY id").fetchall()
     assert len(rows) == 2 and rows[0][2] == "Diwali" and json.loads(rows[1][1]) is None
     assert "Class paused until" not in client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+
+
+def test_while_excused_a_sync_plans_no_new_set_and_after_it_one_in_words(asha, world, db):
+    """Kiran syncs while excused: no new set, the log says so in a sentence (English and Hindi); back, one set again."""
+    client, token = asha
+    kiran = world["students"][0]
+    phone, catalog = world["phones"][kiran["id"]], world["catalog"]
+    client.post(f"/teacher/sets/{world['sets'][kiran['id']]}/approve", data={"csrf_token": token})
+
+    def waiting():
+        return db.execute("SELECT count(*) FROM sets WHERE student_id = ? AND status = 'proposed'",
+                          [kiran["id"]]).fetchone()[0]
+
+    client.post(f"/teacher/students/{kiran['id']}/excuse",
+                data={"until": _day(4), "kind": "family", "reason": "Wedding in the village", "csrf_token": token})
+    # Kiran finishes what is out on the phone; anyone else would now get the next set.
+    out = db.execute("SELECT id, payload FROM sets WHERE student_id = ? AND status = 'released'", [kiran["id"]]).fetchall()
+    phone.send(catalog, [answer(e["item"], "999", ts=time.time() - 60, set=set_id)
+                         for set_id, payload in out for e in json.loads(payload)["items"]])
+    phone.send(catalog, [{"type": "shown", "item": "sample-eq-1", "t": int((time.time() - 30) * 1000)}])
+    assert out and waiting() == 0
+    assert db.execute("SELECT count(*) FROM sets WHERE student_id = ? AND status IN ('proposed', 'released')",
+                      [kiran["id"]]).fetchone()[0] == 0
+    decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
+    assert decisions.count("No new homework while excused until") == 1 and "(family)" in decisions
+    assert "Wedding in the village" in decisions
+    hindi = client.get(f"/teacher/students/{kiran['id']}", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+    assert "कोई नया गृहकार्य नहीं" in hindi.split('id="decisions"')[1]
+
+    client.post(f"/teacher/students/{kiran['id']}/excuse/end", data={"csrf_token": token})
+    phone.send(catalog, [])
+    assert waiting() == 1
+    decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
+    assert "The excuse is over: homework planned again from this sync" in decisions
+
+
+def test_a_set_released_while_the_student_is_away_is_due_after_they_are_back(asha, world, db):
+    """Approved during Kiran's exams: the week a set gets counts from the day the excuse ends, logged with the reason."""
+    client, token = asha
+    kiran = world["students"][0]
+    set_id = world["sets"][kiran["id"]]
+    client.post(f"/teacher/students/{kiran['id']}/excuse",
+                data={"until": _day(10), "kind": "exams", "reason": "Board exams", "csrf_token": token})
+    until = json.loads(db.execute("SELECT new_value FROM overrides WHERE target = 'excused'").fetchone()[0])["until"]
+    client.post(f"/teacher/sets/{set_id}/approve", data={"csrf_token": token})
+    due = set_edits.due_date(set_edits.load_set(db, set_id))
+    assert until + 6 * 86400 < due <= until + 7 * 86400 + 60
+    reason = db.execute("SELECT reason FROM overrides WHERE target = 'deadline' AND target_id = ?", [set_id]).fetchone()
+    assert reason == ("Board exams",)
+    decisions = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True).split('id="decisions"')[1]
+    assert "Released the set to the student" in decisions and "Deadline moved from" in decisions
+    # Another student, not away: the usual week from today, no deadline decision.
+    latha_set = world["sets"][world["students"][1]["id"]]
+    client.post(f"/teacher/sets/{latha_set}/approve", data={"csrf_token": token})
+    assert set_edits.due_date(set_edits.load_set(db, latha_set)) < time.time() + 7 * 86400 + 60
+    assert db.execute("SELECT count(*) FROM overrides WHERE target = 'deadline' AND target_id = ?",
+                      [latha_set]).fetchone()[0] == 0
+
+
+def test_an_excuse_without_a_note_is_logged_with_its_reason_in_words(asha, world, db):
+    """No note: the log's reason is the reason chosen, in the teacher's language ("बीमार"), never the form's code."""
+    client, token = asha
+    manu = world["students"][2]
+    client.post(f"/teacher/students/{manu['id']}/excuse", data={"until": _day(3), "kind": "ill", "csrf_token": token},
+                headers={"Accept-Language": "hi"})
+    assert db.execute("SELECT reason FROM overrides WHERE target = 'excused'").fetchone() == ("बीमार",)
+    page = client.get(f"/teacher/students/{manu['id']}", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+    callout = page.split('id="excuse"')[1].split("</p>")[0]
+    assert "(बीमार)" in callout and "): बीमार" not in callout, "the reason is said once"
+
+
+def test_planning_holds_read_as_sentences(app):
+    """The four planning entries in words, dates as days, in English; Hindi without English or raw values."""
+    from app.teacher.readable import decision_sentence
+    until = datetime(2027, 1, 10, 23, 59, tzinfo=ZONE).timestamp()
+    entries = [{"target": "planning", "new": {"held": True, "until": until, "kind": "ill"}},
+               {"target": "planning", "new": {"held": True, "until": until, "kind": "pause"}},
+               {"target": "planning", "new": {"held": False, "kind": "ill"}},
+               {"target": "planning", "new": {"held": False, "kind": "pause"}}]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert [decision_sentence(d, {}) for d in entries] == [
+            "No new homework while excused until 10 Jan (ill)",
+            "No new homework while the class is paused until 10 Jan",
+            "The excuse is over: homework planned again from this sync",
+            "The class pause is over: homework planned again from this sync"]
+    with app.test_request_context(headers={"Accept-Language": "hi"}):
+        lines = [decision_sentence(d, {}) for d in entries]
+        assert all("homework" not in line and "True" not in line for line in lines)
+        assert "बीमार" in lines[0] and "10" in lines[0]

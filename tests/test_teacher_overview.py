@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from app.db import write
 from app.teacher import insights
 from app.teacher.snapshot import Snapshot
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
@@ -140,3 +141,19 @@ def test_overview_sees_new_and_deleted_events_at_once(asha, world, db):
     assert "3 students" in section()
     db.execute("DELETE FROM events WHERE student_id = ? AND misconception IS NOT NULL", [manu])
     assert "2 students" in section()
+
+
+def test_items_report_lists_the_class_units_and_another_unit_one_tap_away(asha, world, db):
+    """Items of units the class no longer has are left out by default and shown with ?unit=PACK; an unknown unit 404s."""
+    client, _ = asha
+    class_id = world["class"]["id"]
+    page = client.get(f"/teacher/classes/{class_id}/items").get_data(as_text=True)
+    assert page.count('<tr><th scope="row">') >= 2 and 'aria-current="page">Items of the class' in page
+    with write(db):
+        db.execute("DELETE FROM assignments WHERE class_id = ?", [class_id])
+        db.execute("INSERT INTO assignments (class_id, pack_id, assigned_at) VALUES (?, 'a-later-unit', 0)", [class_id])
+    page = client.get(f"/teacher/classes/{class_id}/items").get_data(as_text=True)
+    assert page.count('<tr><th scope="row">') == 0 and "unit=sample-6" in page
+    unit = client.get(f"/teacher/classes/{class_id}/items?unit=sample-6").get_data(as_text=True)
+    assert unit.count('<tr><th scope="row">') >= 2 and 'unit=sample-6" aria-current="page"' in unit
+    assert client.get(f"/teacher/classes/{class_id}/items?unit=no-such-unit").status_code == 404

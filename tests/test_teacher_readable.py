@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from app.db import connect
+from app.db import connect, write
 from app.i18n.web import gettext_in
 from app.ops.demo import seed_demo
 from tests.teacher_fixtures import TOKEN, catalog_of
@@ -113,12 +113,29 @@ def test_every_teacher_page_reads_as_words(app, instance):
                                                              "item": found.group(2), "csrf_token": token})
     else:  # a small catalog may leave no other item of the set's skills: a drop is logged as well
         client.post(f"/teacher/sets/{proposed}/edit", data={"action": "drop", "index": "0", "csrf_token": token})
+    # A group of alike sets given one shared list: each set logs its own edit.
+    class_id = db.execute("SELECT class_id FROM students WHERE id = (SELECT student_id FROM sets WHERE id = ?)",
+                          [proposed]).fetchone()[0]
+    # A second student whose next set the engine planned alike (the small demo leaves one proposal waiting).
+    row = dict(db["sets"].get(proposed))
+    other = db.execute("SELECT id FROM students WHERE class_id = ? AND id != ? ORDER BY id LIMIT 1",
+                       [class_id, row["student_id"]]).fetchone()[0]
+    with write(db):
+        db["sets"].insert(dict(row, id=proposed + "b", student_id=other))
+    approvals = client.get(f"/teacher/classes/{class_id}/approvals").get_data(as_text=True)
+    group = re.search(r'href="(/teacher/classes/\d+/approvals/groups/\w+)"', approvals)
+    if group:
+        page = client.get(group.group(1)).get_data(as_text=True)
+        client.post(group.group(1) + "/items", data={"csrf_token": token, "reason": "One list for the group",
+                                                     "set": re.findall(r'name="set" value="(\w+)"', page),
+                                                     "item": re.findall(r'name="item" value="([^"]+)"', page)[:2]})
     catalog = catalog_of(app)
     ids = {i for i in list(catalog["skills"]) + list(catalog["items"]) + list(catalog.get("misconceptions", {}))
            if re.search(r"[._-]", i)}
     for locale in ("en", "hi"):
         seen, found = crawl(client, "/teacher/classes", {"Accept-Language": locale}, ids, locale)
         assert len(seen) > 40, sorted(seen)
+        assert group and any("/approvals/groups/" in url for url in seen), "the demo has alike sets waiting"
         by_kind = {}
         for line in found:
             by_kind.setdefault(line.split(": ", 1)[1][:30], line)

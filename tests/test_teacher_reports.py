@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from app.teacher import outcomes as oc
+from app.teacher import outcomes as oc, tallied
 from app.teacher.export import EXPORTS, safe_cell
 from app.teacher.snapshot import Snapshot
 from tests.teacher_fixtures import asha, db, world  # noqa: F401
@@ -17,45 +17,44 @@ CATALOG = {"items": {"i1": {"skill": "k"}, "j1": {"skill": "other"}}, "skills": 
            "misconceptions": {"mc": {"skill": "k"}}}
 
 
-def _ans(ts, mc=None, item="i1"):
-    return {"type": "answer", "item": item, "ts": ts, "misconception": mc, "correct": mc is None, "seconds": 10}
-
-
 def _snap():
-    events = {
-        1: [_ans(SPLIT - 3 * DAY, "mc"), _ans(SPLIT - 2 * DAY, "mc"), _ans(SPLIT - DAY),
-            _ans(SPLIT + DAY, "mc"), _ans(SPLIT + 2 * DAY), _ans(SPLIT + 3 * DAY), _ans(SPLIT + 3 * DAY, item="j1")],
-        2: [_ans(SPLIT - 2 * DAY), _ans(SPLIT + DAY)],
-    }
     sets = {1: [{"status": "completed", "released_at": SPLIT - DAY, "created_at": 0},
                 {"status": "released", "released_at": SPLIT - DAY, "created_at": 0},
                 {"status": "completed", "released_at": SPLIT + DAY, "created_at": 0}],
             2: [{"status": "completed", "released_at": SPLIT + DAY, "created_at": 0}]}
     students = [{"id": 1, "name": "A", "locale": "hi", "groups": ["Hostel"]},
                 {"id": 2, "name": "B", "locale": "en", "groups": []}]
-    return Snapshot(class_id=1, now=SPLIT + 5 * DAY, students=students, events=events, sets=sets)
+    return Snapshot(class_id=1, now=SPLIT + 5 * DAY, students=students, sets=sets)
 
 
-HISTORY = {1: {"k": [(oc.day_of(SPLIT - 2 * DAY), 0.2), (oc.day_of(SPLIT - DAY), 0.3), (oc.day_of(SPLIT + 2 * DAY), 0.8)]},
-           2: {"k": [(oc.day_of(SPLIT - DAY), 0.6), (oc.day_of(SPLIT + DAY), 0.7)]}}
+# (student, skill, misconception, after the split?) -> answers: student 1 showed 'mc' twice on k before the split and
+# once after (with two right answers on k and one on another skill); student 2 answered k once each side.
+TALLY = {(1, "k", "mc", False): 2, (1, "k", None, False): 1, (1, "k", "mc", True): 1, (1, "k", None, True): 2,
+         (1, "other", None, True): 1, (2, "k", None, False): 1, (2, "k", None, True): 1}
+# (estimate on the day before the split, latest) per student and skill
+POINTS = {1: {"k": (0.3, 0.8)}, 2: {"k": (0.6, 0.7)}}
 
 
 def test_pilot_group_before_and_after():
     """Student 1 showed 'mc' twice before the split: recurrence 2/3 → 1/3, mastery 0.3 → 0.8, completion 1/2 → 1/1."""
     snap = _snap()
-    groups = oc.mistake_groups(snap, CATALOG, SPLIT)
+    groups = oc.mistake_groups(TALLY)
     assert groups == {"mc": [1]}
-    row = oc.outcomes(snap, CATALOG, HISTORY, groups["mc"], SPLIT, ["k", "other"], "mc")
+    row = oc.outcomes(snap, CATALOG, POINTS, TALLY, groups["mc"], SPLIT, ["k", "other"], "mc")
     assert row["recurrence_before"] == pytest.approx(2 / 3) and row["recurrence_after"] == pytest.approx(1 / 3)
     assert row["mastery_gain"] == pytest.approx(0.5) and row["mastery_now"] == pytest.approx(0.8)
     assert (row["completion_before"], row["completion_after"]) == (0.5, 1.0)
+    whole = oc.outcomes(snap, CATALOG, POINTS, TALLY, [1, 2], SPLIT, ["k", "other"])
+    assert whole["recurrence_before"] == pytest.approx(2 / 4) and whole["recurrence_after"] == pytest.approx(1 / 5)
 
 
-def test_mastery_at_uses_the_last_value_up_to_the_day_and_the_prior_before():
-    """Before any history the prior; then the last recorded value on or before the day."""
-    series = [("2026-01-02", 0.4), ("2026-01-05", 0.7)]
-    assert oc.mastery_at(series, "2026-01-01") == oc.DEFAULT_PRIOR
-    assert oc.mastery_at(series, "2026-01-04") == 0.4 and oc.mastery_at(series, None) == 0.7
+def test_mastery_points_take_the_last_value_up_to_the_day_and_the_prior_before(db):
+    """Before any history the prior; then the last recorded value on or before the day; latest the last of all."""
+    for day, p in (("2026-01-02", 0.4), ("2026-01-05", 0.7)):
+        db["mastery_history"].insert({"student_id": 7, "skill_id": "k", "day": day, "p_known": p})
+    assert tallied.mastery_points(db, [7], "2026-01-01") == {7: {"k": (oc.DEFAULT_PRIOR, 0.7)}}
+    assert tallied.mastery_points(db, [7], "2026-01-04") == {7: {"k": (0.4, 0.7)}}
+    assert tallied.mastery_points(db, [7], "2026-01-05") == {7: {"k": (0.7, 0.7)}}
 
 
 def test_equity_groups_and_lag_warning():

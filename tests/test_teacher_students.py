@@ -95,3 +95,34 @@ def test_students_added_with_language_simplified_text_and_audio_start_that_way(a
                 data={"locale": "mr", "simplified": "1", "audio": "1", "csrf_token": token})
     assert db.execute("SELECT locale FROM students WHERE id = ?", [ritu]).fetchone()[0] == "mr"
     assert "Language changed from हिन्दी to मराठी" in client.get(f"/teacher/students/{ritu}").get_data(as_text=True)
+
+
+def test_student_page_opens_on_what_to_do_and_mastery_with_the_rest_folded(asha, world, db):
+    """First the to-do lines and one line of mastery per practised skill; plans, history and the log folded."""
+    import re
+    client, _ = asha
+    kiran = world["students"][0]["id"]
+    html = client.get(f"/teacher/students/{kiran}").get_data(as_text=True)
+    main = html.split('<main id="main">')[1]
+    summary = main.split('id="summary"')[1].split("</section>")[0]
+    assert "A set waits for your approval." in summary
+    assert f'href="/teacher/sets/{world["sets"][kiran]}"' in summary and "Review the set" in summary
+    assert re.search(r'<li><span>Adding fractions</span> <strong>\d+%</strong></li>', summary)
+    assert main.index('id="summary"') < main.index('id="more-next"') < main.index('id="more-decisions"')
+    for folded in ("more-next", "more-signals", "more-skills", "more-accommodations", "more-answers",
+                   "more-reflections", "more-phones", "more-decisions"):
+        assert re.search(rf'<details class="more tucked" id="{folded}"><summary>', main), folded
+    assert " open" not in re.findall(r"<details[^>]*>", main)[0]
+
+
+def test_an_excused_student_page_says_there_is_nothing_to_do(asha, world):
+    """While a student is excused, the first line says deadlines and outreach wait, and nothing else."""
+    from datetime import date, timedelta
+    client, token = asha
+    manu = world["students"][2]["id"]
+    until = (date.today() + timedelta(days=5)).isoformat()
+    assert client.post(f"/teacher/students/{manu}/excuse",
+                       data={"csrf_token": token, "until": until, "kind": "ill"}).status_code == 302
+    summary = client.get(f"/teacher/students/{manu}").get_data(as_text=True).split('id="summary"')[1]
+    lines = summary.split('<ul class="to-do">')[1].split("</ul>")[0]
+    assert lines.count("<li>") == 1 and "deadlines and outreach wait" in lines

@@ -42,3 +42,14 @@ def test_overview_opens_on_the_to_do_list_with_the_rest_one_tap_away(asha, world
     for section in ("more-outreach", "more-groups", "more-mastery", "more-items"):
         assert re.search(rf'<details class="more" id="{section}"><summary>', html)
     assert " open" not in html.split('id="more-outreach"')[0][-40:]
+
+
+def test_the_approval_card_says_what_students_do_meanwhile_as_the_class_is_set(app):
+    """With pre-approved practice (the default) students practise meanwhile; only "nothing until I approve" waits."""
+    with app.test_request_context():
+        practice = next_steps({"id": 1, "settings": "{}"}, 2, [], {}, [], {}, flag_label, _lines)
+        waiting = next_steps({"id": 1, "settings": '{"while_waiting": "nothing"}'}, 2, [], {}, [], {}, flag_label,
+                             _lines)
+    assert "practise what you already approved" in practice[0]["reason"]
+    assert "no new homework" not in practice[0]["reason"]
+    assert waiting[0]["reason"] == "Students get no new homework until you approve it."

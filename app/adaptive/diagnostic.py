@@ -115,7 +115,8 @@ def seed_priors(diagnostic_results, catalog: dict, params_by_skill: dict | None 
             continue
         s = item["skill"]
         p = direct.get(s, params(s).prior)
-        direct[s] = posterior_known(p, correct, params(s), item.get("difficulty", 3), item_choices(item))
+        direct[s] = posterior_known(p, correct, params(s), item.get("difficulty", 3), item_choices(item),
+                                    params(s).item_offset(item_id))
     deps = dependents_map(catalog)
     priors = {}
     for s in sorted(catalog["skills"]):

@@ -1,12 +1,11 @@
 """EM for the learning model: one iteration (E-step and bounded M-step) and the log-likelihood.
 
-Each answer is a step (correct, difficulty level, recall): the item's difficulty and number
-of choices set its guess and slip as `bkt.item_guess_slip` does, and `recall` is the review
+Each answer is a step (correct, difficulty level, recall, item): the item's difficulty, number
+of choices and own offset set its guess and slip as `bkt.item_guess_slip` does, and `recall` is the review
 curve's survival since the skill was last practised (`bkt.known_at`), so time forgetting
 sits in the E-step exactly where prediction puts it. The M-step is closed form for prior,
-learn and forget; guess, slip and the skill's difficulty step are a small concave problem
-over the few (difficulty, choices) levels, solved by Newton's method, with the step shrunk
-towards its default so that thin skills keep it.
+learn and forget; guess, slip, the skill's difficulty step and each item's own offset are
+small concave problems solved in `m_step.py`.
 
 Pure Python, made fast by working on a two-state HMM as scalars: the forward pass keeps
 only P(known) per step, and the backward pass is the scalar smoothing recursion.
@@ -17,25 +16,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 
-from .bkt import DIFFICULTY_LOGIT_STEP, NEUTRAL_DIFFICULTY, BKTParams
-
-# Bounds keep the model identifiable: guess or slip above 0.3 lets EM swap "known" and
-# "unknown" (a student who "knows" and mostly fails), and a forget above 0.1 per answer
-# would describe students who lose a skill within a few items, which practice never shows.
-# A difficulty step above 1 log-odds would let an easy item's guess pass its known rate.
-BOUNDS = {
-    "prior": (0.01, 0.99),
-    "learn": (0.005, 0.6),
-    "guess": (0.01, 0.3),
-    "slip": (0.01, 0.3),
-    "forget": (0.0005, 0.1),
-    "difficulty_step": (0.0, 1.0),
-}
-# Shrinkage of the difficulty step towards its default, as a Gaussian prior's precision:
-# worth about as much as a few dozen answers spread over the difficulty levels.
-STEP_PRECISION = 20.0
-_TINY = 1e-300
+from .bkt import NEUTRAL_DIFFICULTY, BKTParams
+from .m_step import BOUNDS, ITEM_OFFSET_LIMIT, ITEM_PRIOR_RESPONSES, clip, logit, maximise_guess_slip, sigmoid  # noqa: F401 - em's names too
 
 
 @dataclass(frozen=True)
@@ -45,27 +29,32 @@ class ModelSpec:
     items: bool        # item difficulty and the 1/choices guess floor
     time: bool         # forgetting over elapsed time along the review curve
     fit_forget: bool   # per-answer forget fitted (plain BKT); otherwise held at 0
+    item_offsets: bool = False  # each item's own offset from its difficulty level, learned
 
 
-RUNNING = ModelSpec("abhyas", items=True, time=True, fit_forget=False)
+RUNNING = ModelSpec("abhyas", items=True, time=True, fit_forget=False, item_offsets=True)
+# The running model without per-item offsets (difficulty levels only), to measure what they add.
+PER_SKILL = ModelSpec("abhyas-skill", items=True, time=True, fit_forget=False)
 PLAIN_BKT = ModelSpec("bkt", items=False, time=False, fit_forget=True)
-MODELS = {m.name: m for m in (RUNNING, PLAIN_BKT)}
+MODELS = {m.name: m for m in (RUNNING, PER_SKILL, PLAIN_BKT)}
 
+_TINY = 1e-300
 PARAM_NAMES = ("prior", "learn", "guess", "slip", "forget", "difficulty_step")
 
 
-def _level_key(difficulty, choices) -> tuple[float, float]:
+def _level_key(difficulty, choices, item="") -> tuple[float, float, str]:
     return (min(5.0, max(1.0, float(difficulty))) - NEUTRAL_DIFFICULTY,
-            1.0 / choices if choices and choices >= 2 else 0.0)
+            1.0 / choices if choices and choices >= 2 else 0.0, item)
 
 
 class StepData:
     """Step sequences of one skill, deduplicated, with the counts EM needs.
 
     A sequence is a student's answers in order: each a bare 0/1 (a neutral item, no time)
-    or a (correct, difficulty, choices, recall) step. Each step is stored as a key,
-    2 * level + correct, so the E-step looks its likelihoods up in one list; recalls are
-    None for a sequence with no time between its answers.
+    or a (correct, difficulty, choices, recall[, item id]) step. A level is (difficulty
+    offset, guess floor, item id or ""); each step is stored as a key, 2 * level + correct,
+    so the E-step looks its likelihoods up in one list; recalls are None for a sequence
+    with no time between its answers.
     """
 
     def __init__(self, sequences: Iterable = (), spec: ModelSpec = RUNNING, *,
@@ -73,24 +62,41 @@ class StepData:
         self.spec = spec
         if weighted is None:
             raw = []
+            first_seen: list = []     # level keys in the order met; a step's key counts in this order until sorted
+            level_id: dict = {}       # level key -> its place in first_seen
+            id_of: dict = {}          # (difficulty, choices, item) as given -> that place, computed once each
+            items, use_time = spec.items, spec.time
             for seq in sequences:
-                steps = []
+                keys, recalls = [], []
                 for x in seq:
-                    o, d, c, r = x if isinstance(x, (tuple, list)) else (x, NEUTRAL_DIFFICULTY, 0, 1.0)
-                    if not spec.items:
-                        d, c = NEUTRAL_DIFFICULTY, 0
-                    steps.append((1 if o else 0, _level_key(d, c), float(r) if spec.time else 1.0))
-                if steps:
-                    raw.append(steps)
-            levels = sorted({key for steps in raw for _, key, _ in steps}) or [(0.0, 0.0)]
-            index = {key: i for i, key in enumerate(levels)}
-            counts = Counter((tuple(2 * index[key] + o for o, key, _ in steps),
-                              None if all(r == 1.0 for _, _, r in steps) else tuple(r for _, _, r in steps))
-                             for steps in raw)
+                    o, d, c, r, item = (x if len(x) >= 5 else (*x, "")) if isinstance(x, (tuple, list)) \
+                        else (x, NEUTRAL_DIFFICULTY, 0, 1.0, "")
+                    lid = id_of.get((d, c, item))
+                    if lid is None:
+                        dd, cc = (d, c) if items else (NEUTRAL_DIFFICULTY, 0)
+                        level = _level_key(dd, cc, str(item) if spec.item_offsets and item is not None else "")
+                        if level not in level_id:
+                            level_id[level] = len(first_seen)
+                            first_seen.append(level)
+                        lid = id_of[(d, c, item)] = level_id[level]
+                    keys.append(2 * lid + (1 if o else 0))
+                    recalls.append(float(r) if use_time else 1.0)
+                if keys:
+                    raw.append((keys, recalls))
+            levels = sorted(first_seen) or [(0.0, 0.0, "")]
+            place = [0] * (2 * len(first_seen))
+            for i, level in enumerate(levels[:len(first_seen)]):
+                place[2 * level_id[level]], place[2 * level_id[level] + 1] = 2 * i, 2 * i + 1
+            counts = Counter((tuple(map(place.__getitem__, keys)),
+                              None if recalls.count(1.0) == len(recalls) else tuple(recalls)) for keys, recalls in raw)
             # Sorted so that the sums, and therefore the fit, do not depend on input order.
             weighted = [(keys, recalls, w) for (keys, recalls), w in
                         sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or ()))]
         self.levels = levels
+        # Items with an offset of their own, and each level's index among them (-1: no item).
+        self.items = sorted({item for _, _, item in levels if item})
+        item_index = {item: i for i, item in enumerate(self.items)}
+        self.level_item = [item_index.get(item, -1) for _, _, item in levels]
         self.seqs = weighted
         self.key_counts = [0] * (2 * len(levels))
         for keys, _, w in weighted:
@@ -109,37 +115,34 @@ class StepData:
         return StepData(spec=self.spec, weighted=self.seqs[::-(-self.n // max_responses)], levels=self.levels)
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1.0 - p))
-
-
-def clip(name: str, value: float) -> float:
-    """`value` held inside the parameter's bounds (NaN goes to the lower bound)."""
-    lo, hi = BOUNDS[name]
-    return lo if value < lo or value != value else hi if value > hi else value
-
-
-def clipped(values, spec: ModelSpec) -> BKTParams:
-    """Parameters from values in PARAM_NAMES order, bounded, with what the model holds fixed set."""
+def clipped(values, spec: ModelSpec, items=()) -> BKTParams:
+    """Parameters from values in PARAM_NAMES order, then one offset per item of `items`, bounded,
+    with what the model holds fixed set."""
+    values = list(values)
     p = dict(zip(PARAM_NAMES, (clip(n, v) for n, v in zip(PARAM_NAMES, values))))
     if not spec.fit_forget:
         p["forget"] = 0.0
     if not spec.items:
         p["difficulty_step"] = 0.0
+    if spec.item_offsets and items:
+        limit = ITEM_OFFSET_LIMIT
+        p["item_offsets"] = tuple((item, max(-limit, min(limit, b)) if b == b else 0.0)
+                                  for item, b in zip(items, values[len(PARAM_NAMES):]))
     return BKTParams(**p)
 
 
-def _level_guess_slip(p: BKTParams, level: tuple[float, float]) -> tuple[float, float]:
-    """`bkt.item_guess_slip` for a (difficulty offset, guess floor) level."""
-    d, floor = level
+def as_vector(p: BKTParams, items=()) -> list[float]:
+    """The parameters in PARAM_NAMES order, then each of `items`' offsets (what `clipped` reads back)."""
+    return [getattr(p, n) for n in PARAM_NAMES] + [p.item_offset(item) for item in items]
+
+
+def _level_guess_slip(p: BKTParams, level: tuple) -> tuple[float, float]:
+    """`bkt.item_guess_slip` for a (difficulty offset, guess floor, item) level."""
+    d, floor, item = level
     guess, slip = p.guess, p.slip
-    if d != 0 and p.difficulty_step != 0:
-        shift = p.difficulty_step * d
-        guess, slip = _sigmoid(_logit(guess) - shift), _sigmoid(_logit(slip) + shift)
+    shift = p.difficulty_step * d + (p.item_offset(item) if item else 0.0)
+    if shift != 0:
+        guess, slip = sigmoid(logit(guess) - shift), sigmoid(logit(slip) + shift)
     return max(guess, floor), slip
 
 
@@ -151,12 +154,7 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
     prior, learn, forget = p.prior, p.learn, p.forget
     keep = 1.0 - forget
     gain = keep - learn  # P(known after learning) = learn + P(known now) * gain
-    # P(the step's answer | known) and P(... | unknown), by step key (2 * level + correct).
-    if_known, if_unknown = [], []
-    for level in data.levels:
-        guess, slip = _level_guess_slip(p, level)
-        if_known += [slip, 1.0 - slip]
-        if_unknown += [1.0 - guess, guess]
+    if_known, if_unknown = _emissions(data, p)
     known_by_key = [0.0] * len(if_known)  # expected answers given while known, by key
     log = math.log
     ll = 0.0
@@ -168,38 +166,52 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
         push = posts.append
         a = prior
         lik = 1.0
-        for k, r in zip(keys, recalls) if recalls is not None else ((k, 1.0) for k in keys):
-            a *= r
-            num = a * if_known[k]
-            den = num + (1.0 - a) * if_unknown[k]
-            a = num / den
-            push(a)
-            a = learn + a * gain
-            lik *= den
-            if lik < 1e-250:  # fold into the log before a long sequence underflows
-                ll += w * log(lik)
-                lik = 1.0
+        if recalls is None:
+            for k in keys:
+                num = a * if_known[k]
+                den = num + (1.0 - a) * if_unknown[k]
+                a = num / den
+                push(a)
+                a = learn + a * gain
+                lik *= den
+                if lik < 1e-250:  # fold into the log before a long sequence underflows
+                    ll += w * log(lik)
+                    lik = 1.0
+        else:
+            for k, r in zip(keys, recalls):
+                a *= r
+                num = a * if_known[k]
+                den = num + (1.0 - a) * if_unknown[k]
+                a = num / den
+                push(a)
+                a = learn + a * gain
+                lik *= den
+                if lik < 1e-250:
+                    ll += w * log(lik)
+                    lik = 1.0
         ll += w * log(lik)
         # Backward: g = P(known at t | the whole sequence). With time between answers the
-        # state passes through "after learning" (h) before the review curve's survival r.
-        last = len(keys) - 1
-        g = posts[last]
-        known_by_key[keys[last]] += w * g
+        # state passes through "after learning" before the review curve's survival r.
+        g = posts[-1]
+        known_by_key[keys[-1]] += w * g
         q01 = q10 = q_nonlast = 0.0
-        for t in range(last - 1, -1, -1):
-            post = posts[t]
+        # Walking back from the second-last answer: recalls[t + 1] is the fading between answers t and t + 1.
+        fading = reversed(recalls[1:]) if recalls is not None else repeat(1.0)
+        for post, k, r in zip(reversed(posts[:-1]), reversed(keys[:-1]), fading):
             m = learn + post * gain
-            h = g
-            if recalls is not None and recalls[t + 1] < 1.0:
-                r = recalls[t + 1]
-                h = g + (1.0 - g) * m * (1.0 - r) / max(1.0 - m * r, _TINY)
-            r1 = h / m
-            u = post * (1.0 - h) / (1.0 - m) if 1.0 - m > 1e-12 else 0.0
+            if r < 1.0:
+                rest = 1.0 - m * r  # inline, not max(): this runs once per answer per iteration
+                g = g + (1.0 - g) * m * (1.0 - r) / (rest if rest > _TINY else _TINY)
+            r1 = g / m
             q01 += (1.0 - post) * r1
-            q10 += u
-            g = post * keep * r1 + forget * u
+            if forget:
+                u = post * (1.0 - g) / (1.0 - m) if 1.0 - m > 1e-12 else 0.0
+                q10 += u
+                g = post * keep * r1 + forget * u
+            else:  # the running model: no per-answer forgetting, the same sums with half the work
+                g = post * r1
             q_nonlast += g
-            known_by_key[keys[t]] += w * g
+            known_by_key[k] += w * g
         sum_first += w * g
         s01 += w * q01
         s10 += w * q10
@@ -210,73 +222,41 @@ def em_step(data: StepData, p: BKTParams) -> tuple[BKTParams, float]:
     right_known, wrong_known = known_by_key[1::2], known_by_key[0::2]
     right_unknown = [n - k for n, k in zip(counts[1::2], right_known)]
     wrong_unknown = [n - k for n, k in zip(counts[0::2], wrong_known)]
-    guess, slip, step = _m_guess_slip(p, data, right_unknown, wrong_unknown, wrong_known, right_known)
+    guess, slip, step, offsets = maximise_guess_slip(p, data, right_unknown, wrong_unknown, wrong_known, right_known)
     new = (sum_first / data.n_seq, s01 / max(data.n_nonlast - sg_nonlast, 1e-12), guess, slip,
-           s10 / max(sg_nonlast, 1e-12), step)
-    return clipped(new, data.spec), ll
+           s10 / max(sg_nonlast, 1e-12), step, *offsets)
+    return clipped(new, data.spec, data.items), ll
 
 
-def _m_guess_slip(p: BKTParams, data: StepData, right_unknown, wrong_unknown, wrong_known, right_known):
-    """Guess, slip and difficulty step maximising the expected log-likelihood (Newton, concave)."""
-    fit_step = data.spec.items and any(d != 0 for d, _ in data.levels)
-    lg = _logit(clip("guess", p.guess))
-    ls = _logit(clip("slip", p.slip))
-    k = p.difficulty_step if data.spec.items else 0.0
-    for _ in range(8):
-        g0 = s1 = g2 = 0.0                 # gradient (logit guess, logit slip, step)
-        h00 = h02 = h11 = h12 = h22 = 0.0  # Hessian (negative definite)
-        for li, (d, floor) in enumerate(data.levels):
-            guess = _sigmoid(lg - k * d)
-            if guess >= floor:  # a floored level's guess does not depend on the parameters
-                n = right_unknown[li] + wrong_unknown[li]
-                e, c = right_unknown[li] - n * guess, n * guess * (1.0 - guess)
-                g0 += e
-                g2 -= d * e
-                h00 -= c
-                h02 += d * c
-                h22 -= d * d * c
-            slip = _sigmoid(ls + k * d)
-            n = wrong_known[li] + right_known[li]
-            e, c = wrong_known[li] - n * slip, n * slip * (1.0 - slip)
-            s1 += e
-            g2 += d * e
-            h11 -= c
-            h12 -= d * c
-            h22 -= d * d * c
-        h00 -= 1e-9
-        h11 -= 1e-9
-        if fit_step:
-            g2 -= STEP_PRECISION * (k - DIFFICULTY_LOGIT_STEP)
-            h22 -= STEP_PRECISION
-            dx = _solve3([[h00, 0.0, h02], [0.0, h11, h12], [h02, h12, h22]], [-g0, -s1, -g2])
-        else:
-            dx = [-g0 / h00, -s1 / h11, 0.0]
-        # Newton steps on a log-likelihood are safe near the optimum; far from it, cap them.
-        dx = [max(-2.0, min(2.0, v)) for v in dx]
-        lg, ls, k = lg + dx[0], ls + dx[1], k + dx[2]
-        if max(abs(v) for v in dx) < 1e-9:
-            break
-    return _sigmoid(lg), _sigmoid(ls), k
-
-
-def _solve3(a, b):
-    """Solve a 3x3 linear system by Cramer's rule (the matrix is negative definite here)."""
-    def det(m):
-        return (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
-                + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]))
-    full = det(a)
-    if abs(full) < 1e-300:
-        return [0.0, 0.0, 0.0]
-    out = []
-    for col in range(3):
-        m = [row[:] for row in a]
-        for i in range(3):
-            m[i][col] = b[i]
-        out.append(det(m) / full)
-    return out
+def _emissions(data: StepData, p: BKTParams) -> tuple[list, list]:
+    """P(the step's answer | known) and P(... | unknown), by step key (2 * level + correct)."""
+    if_known, if_unknown = [], []
+    for level in data.levels:
+        guess, slip = _level_guess_slip(p, level)
+        if_known += [slip, 1.0 - slip]
+        if_unknown += [1.0 - guess, guess]
+    return if_known, if_unknown
 
 
 def log_likelihood(data_or_sequences, params: BKTParams, spec: ModelSpec = RUNNING) -> float:
-    """Log-likelihood of step sequences under the parameters."""
+    """Log-likelihood of step sequences under the parameters: `em_step`'s forward pass alone, to the last bit."""
     data = data_or_sequences if isinstance(data_or_sequences, StepData) else StepData(data_or_sequences, spec)
-    return em_step(data, params)[1]
+    learn = params.learn
+    gain = 1.0 - params.forget - learn
+    if_known, if_unknown = _emissions(data, params)
+    log = math.log
+    ll = 0.0
+    for keys, recalls, w in data.seqs:
+        a = params.prior
+        lik = 1.0
+        for k, r in zip(keys, recalls) if recalls is not None else ((k, 1.0) for k in keys):
+            a *= r
+            num = a * if_known[k]
+            den = num + (1.0 - a) * if_unknown[k]
+            a = learn + num / den * gain
+            lik *= den
+            if lik < 1e-250:
+                ll += w * log(lik)
+                lik = 1.0
+        ll += w * log(lik)
+    return ll

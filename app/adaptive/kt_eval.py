@@ -1,8 +1,9 @@
 """Knowledge-tracing evaluation: fit on one CSV, predict next answers in another.
 
 CSV columns: order_id,user_id,skill_name,correct, and optionally difficulty (1..5),
-choices (how many options a choice item offers; 0 or empty for typed answers) and
-timestamp (epoch seconds). Each test response is predicted from that student's earlier
+choices (how many options a choice item offers; 0 or empty for typed answers),
+timestamp (epoch seconds) and item_id (or problem_id, as ASSISTments names it: the fit
+learns each item's own difficulty). Each test response is predicted from that student's earlier
 test responses on the same skill only, then the model updates, through `bkt.observe`:
 the very step replay and the phone run.
 """
@@ -31,9 +32,9 @@ def _optional_number(row: dict, name: str, path, line: int, default):
 
 
 def read_responses(path) -> list[tuple]:
-    """Read (user_id, skill_name, correct, difficulty, choices, timestamp) rows from a kt-eval CSV, by order_id.
+    """Read (user_id, skill_name, correct, difficulty, choices, timestamp, item) rows from a kt-eval CSV, by order_id.
 
-    Missing optional columns read as a neutral item (difficulty 3, no choices) without a time.
+    Missing optional columns read as a neutral item (difficulty 3, no choices, no id) without a time.
     """
     rows = []
     with open(path, newline="") as f:
@@ -41,6 +42,7 @@ def read_responses(path) -> list[tuple]:
         missing = {"order_id", "user_id", "skill_name", "correct"} - set(reader.fieldnames or [])
         if missing:
             raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        item_column = next((c for c in ("item_id", "problem_id") if c in (reader.fieldnames or [])), None)
         for line, row in enumerate(reader, start=2):
             try:
                 order = float(row["order_id"])
@@ -52,7 +54,8 @@ def read_responses(path) -> list[tuple]:
             difficulty = _optional_number(row, "difficulty", path, line, NEUTRAL_DIFFICULTY)
             choices = int(_optional_number(row, "choices", path, line, 0))
             ts = _optional_number(row, "timestamp", path, line, None)
-            rows.append((order, line, row["user_id"], row["skill_name"], correct, difficulty, choices, ts))
+            item = (row[item_column] or "").strip() if item_column else ""
+            rows.append((order, line, row["user_id"], row["skill_name"], correct, difficulty, choices, ts, item))
     rows.sort(key=lambda r: (r[0], r[1]))  # order_id first; the file line keeps equal order_ids stable
     return [r[2:] for r in rows]
 
@@ -90,6 +93,7 @@ def predict_next(rows, params_by_skill: dict, defaults: BKTParams = BKTParams(),
     for row in rows:
         user, skill, correct = row[0], row[1], row[2]
         difficulty, choices, ts = row[3:6] if len(row) >= 6 else (NEUTRAL_DIFFICULTY, 0, None)
+        item = row[6] if len(row) >= 7 and row[6] is not None else ""
         if not spec.items:
             difficulty, choices = NEUTRAL_DIFFICULTY, 0
         if not spec.time:
@@ -97,7 +101,8 @@ def predict_next(rows, params_by_skill: dict, defaults: BKTParams = BKTParams(),
         params = params_by_skill.get(skill, defaults)
         key = (user, skill)
         p, memory = state.get(key) or (params.prior, ReviewMemory())
-        seen = observe(p, memory, bool(correct), params, difficulty, choices, ts)
+        offset = params.item_offset(str(item)) if spec.item_offsets and item != "" else 0.0
+        seen = observe(p, memory, bool(correct), params, difficulty, choices, ts, offset)
         out.append(seen.predicted)
         state[key] = (seen.p_next, seen.memory)
     return out
@@ -111,30 +116,33 @@ def evaluate_rows(train_rows, test_rows, workers: int = 1, model: str = MODEL_NA
     """
     if model == "pfa":
         from . import pfa
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         weights = pfa.fit(train_rows)
-        fit_seconds = time.perf_counter() - started
+        fit_seconds, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
         started = time.perf_counter()
         predictions = pfa.predict(test_rows, weights)
         predict_seconds = time.perf_counter() - started
-        return _figures("pfa", test_rows, predictions, fit_seconds, predict_seconds)
+        return _figures("pfa", test_rows, predictions, fit_seconds, predict_seconds, fit_cpu)
     spec = MODELS.get(model)
     if spec is None:
         raise ValueError(f"unknown model {model!r}; choose one of {', '.join(sorted([*MODELS, 'pfa']))}")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     fits = fit_skills(train_rows, workers=workers, spec=spec)
-    fit_seconds = time.perf_counter() - started
+    fit_seconds, fit_cpu = time.perf_counter() - started, time.process_time() - cpu
     params = {skill: fit.params for skill, fit in fits.items()}
     started = time.perf_counter()
     predictions = predict_next(test_rows, params, spec=spec)
     predict_seconds = time.perf_counter() - started
-    return _figures(spec.name, test_rows, predictions, fit_seconds, predict_seconds)
+    return _figures(spec.name, test_rows, predictions, fit_seconds, predict_seconds, fit_cpu)
 
 
-def _figures(name: str, test_rows, predictions, fit_seconds: float, predict_seconds: float) -> dict:
+def _figures(name: str, test_rows, predictions, fit_seconds: float, predict_seconds: float,
+             fit_cpu_seconds: float | None = None) -> dict:
     labels = [row[2] for row in test_rows]
+    # CPU seconds alongside wall seconds: on a shared machine the wall clock measures the neighbours too.
     return {"model": name, "auc": auc(labels, predictions), "rmse": rmse(labels, predictions),
             "n_test": len(test_rows), "fit_seconds": round(fit_seconds, 4),
+            "fit_cpu_seconds": None if fit_cpu_seconds is None else round(fit_cpu_seconds, 4),
             "predict_seconds": round(predict_seconds, 4)}
 
 

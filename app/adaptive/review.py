@@ -9,7 +9,7 @@ many fitted weights, which we do not have the data to fit yet.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 DAY = 86400.0
 INITIAL_STABILITY_DAYS = 1.0
@@ -36,27 +36,35 @@ class ReviewMemory:
         return asdict(self)
 
 
+def recall_between(stability_days: float, last_review_ts: float | None, now: float) -> float:
+    """Recall at `now` for a memory of this stability last reviewed at `last_review_ts` (1.0 if never)."""
+    if last_review_ts is None:
+        return 1.0
+    elapsed_days = max(0.0, now - last_review_ts) / DAY
+    return 0.9 ** (elapsed_days / stability_days)
+
+
+def stability_after(stability_days: float, recall: float | None, recalled: bool) -> float:
+    """Stability after a practice answer given at `recall` (None: the first practice)."""
+    if recall is None:
+        return INITIAL_STABILITY_DAYS if recalled else MIN_STABILITY_DAYS
+    if recalled:
+        growth = min(MAX_GROWTH, 1.0 + GROWTH_PER_FORGOTTEN * (1.0 - recall))
+        return min(MAX_STABILITY_DAYS, stability_days * growth)
+    return max(MIN_STABILITY_DAYS, stability_days * LAPSE_FACTOR)
+
+
 def recall_probability(memory: ReviewMemory, now: float) -> float:
     """Predicted chance of recalling the skill at epoch second `now` (1.0 if never reviewed)."""
-    if memory.last_review_ts is None:
-        return 1.0
-    elapsed_days = max(0.0, now - memory.last_review_ts) / DAY
-    return 0.9 ** (elapsed_days / memory.stability_days)
+    return recall_between(memory.stability_days, memory.last_review_ts, now)
 
 
 def update_review(memory: ReviewMemory, recalled: bool, ts: float) -> ReviewMemory:
     """The memory after a practice answer at `ts`: stability grows on recall, shrinks on failure."""
-    if memory.last_review_ts is None:
-        stability = INITIAL_STABILITY_DAYS if recalled else MIN_STABILITY_DAYS
-        return ReviewMemory(stability, ts, 1, 0 if recalled else 1)
-    recall = recall_probability(memory, ts)
-    if recalled:
-        growth = min(MAX_GROWTH, 1.0 + GROWTH_PER_FORGOTTEN * (1.0 - recall))
-        stability = min(MAX_STABILITY_DAYS, memory.stability_days * growth)
-        return replace(memory, stability_days=stability, last_review_ts=ts, reviews=memory.reviews + 1)
-    stability = max(MIN_STABILITY_DAYS, memory.stability_days * LAPSE_FACTOR)
-    return replace(memory, stability_days=stability, last_review_ts=ts,
-                   reviews=memory.reviews + 1, lapses=memory.lapses + 1)
+    first = memory.last_review_ts is None
+    recall = None if first else recall_between(memory.stability_days, memory.last_review_ts, ts)
+    return ReviewMemory(stability_after(memory.stability_days, recall, recalled), ts, memory.reviews + 1,
+                        memory.lapses + (0 if recalled else 1))
 
 
 def due_at(memory: ReviewMemory, target_recall: float = DEFAULT_TARGET_RECALL) -> float | None:

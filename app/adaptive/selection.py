@@ -94,8 +94,9 @@ class _Builder:
             if not self.available(item_id, extension):
                 continue
             item = self.catalog["items"][item_id]
-            p = predict_correct(self.p_known(item["skill"]), self.params(item["skill"]),
-                                item.get("difficulty", 3), item_choices(item))
+            params = self.params(item["skill"])
+            p = predict_correct(self.p_known(item["skill"]), params, item.get("difficulty", 3), item_choices(item),
+                                params.item_offset(item_id))
             outside = low - p if p < low else p - high if p > high else 0.0
             history = self.state.items.get(item_id)
             attempts = history.attempts if history else 0

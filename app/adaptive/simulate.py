@@ -243,8 +243,8 @@ def write_kt_csvs(train_path, test_path, n_students: int = 1000, days: int = 30,
                   test_share: float = 0.2, catalog: dict | None = None) -> dict:
     """Simulate students and write kt-eval train/test CSVs, split by student; returns counts.
 
-    Besides the four required columns, each row carries its item's difficulty and choices
-    and the answer's time, which the running model uses (`kt-eval --model abhyas`).
+    Besides the four required columns, each row carries its item's difficulty, choices and
+    id and the answer's time, which the running model uses (`kt-eval --model abhyas`).
     """
     catalog = catalog or synthetic_catalog(seed=seed)
     split_rng = random.Random(f"split-{seed}")
@@ -253,7 +253,7 @@ def write_kt_csvs(train_path, test_path, n_students: int = 1000, days: int = 30,
     with open(train_path, "w", newline="") as train_f, open(test_path, "w", newline="") as test_f:
         writers = {"train": csv.writer(train_f), "test": csv.writer(test_f)}
         for w in writers.values():
-            w.writerow(["order_id", "user_id", "skill_name", "correct", "difficulty", "choices", "timestamp"])
+            w.writerow(["order_id", "user_id", "skill_name", "correct", "difficulty", "choices", "timestamp", "item_id"])
         order_id = 0
         for event in answer_events(catalog, n_students, days=days, seed=seed):
             if event["type"] != "answer":
@@ -263,6 +263,6 @@ def write_kt_csvs(train_path, test_path, n_students: int = 1000, days: int = 30,
             item = catalog["items"][event["item"]]
             choices = len(item.get("choices") or ()) if item.get("kind") == "choice" else 0
             writers[part].writerow([order_id, event["student"], event["skill"], int(event["correct"]),
-                                    item.get("difficulty", 3), choices, f"{event['ts']:.0f}"])
+                                    item.get("difficulty", 3), choices, f"{event['ts']:.0f}", event["item"]])
             counts[part] += 1
     return counts

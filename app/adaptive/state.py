@@ -225,8 +225,9 @@ def _apply_answer(state: StudentState, catalog: dict, item_id: str, item_state: 
     sk.last_practised = ts
     if counts_for_mastery:
         credit = mastery_credit(event, hints)
-        seen = observe(sk.p_known, sk.review, credit, state.params[skill], item.get("difficulty", 3),
-                       item_choices(item), ts)
+        params = state.params[skill]
+        seen = observe(sk.p_known, sk.review, credit, params, item.get("difficulty", 3),
+                       item_choices(item), ts, params.item_offset(item_id))
         sk.mastery, sk.p_known, sk.review = seen.mastery, seen.p_next, seen.memory
         sk.credited += 1
         now_mastered = sk.mastery >= state.threshold

@@ -1,8 +1,17 @@
 """Token buckets per key, in process memory: cheap limits on how fast one phone may call the API.
 
-Each gunicorn worker keeps its own buckets, so the effective limit is up to workers x rate;
-the limits are set with that in mind. PIN guessing has its own durable limit in the database
-(app/sync/join.py), because that one must hold across restarts and workers.
+Each gunicorn worker of each server keeps its own buckets, so the limit one phone meets is up to
+servers x workers x (burst + rate x seconds): a documented leak, kept because a bucket in the
+database would cost a write transaction per sync, on the one writer every sync already queues
+for. Measured (`python bench/rate_limit_leak.py`, one device calling back to back on new
+connections for 10 s against SYNC_RATE's 1/s with a burst of 40, so 50 per process): one server
+with two workers let 98 calls through (ceiling 100), two servers 196 (ceiling 200), each 2 % under
+its ceiling: the kernel spreads new connections evenly, so expect the full factor. For a
+deployment of 8 servers x 4 workers that is 32 x 41 calls in the first second and 32 a second
+after: these buckets stop a phone stuck in a loop, not an attacker; a hard per-token limit
+belongs in the proxy in front of the servers. Sign-in and PIN guessing have durable limits in
+the database (app/auth/sign_in_limits.py, app/sync/join.py), because those must hold across
+restarts, workers and servers.
 """
 from __future__ import annotations
 

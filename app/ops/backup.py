@@ -2,8 +2,9 @@
 
 The database is copied with SQLite's online backup API: one read transaction, so the copy is
 exactly the database at one moment (every sync acknowledged before it began is in it) while
-writers carry on in the WAL. The instance's keys (its signing key, trusted .pub files, the
-session secret) and its built packs go in beside it, after the database, so a pack the copy
+writers carry on in the WAL (the session secret is in its settings). The instance's keys (its
+signing key, trusted .pub files, an older instance's secret_key file) and its built packs go in
+beside it, after the database, so a pack the copy
 lists always has its files. The file is a gzip'd tar with a backup.json that gives each
 member's SHA-256; restore checks every byte and the database's integrity before anything moves,
 and only into an instance that holds no data yet.

@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import json
 import os
+import uuid
 from pathlib import Path
 
 import brotli
@@ -37,6 +38,7 @@ def write_content_file(files_dir: Path, data: bytes, suffix: str = ".json", comp
 
 def atomic_write(path: Path, payload: bytes) -> None:
     """Write through a temporary sibling and rename, so a reader never sees half a file."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # A name of its own per writer: the threads of one server filling its pack cache at once write the same file.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     temp.write_bytes(payload)
     os.replace(temp, path)

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from ..db import write
+from .blobs import read as read_pack_file
 from .bundle import read_bundle
 from .files import write_content_file
 from .registry import latest_manifests, publish, published_manifest, trusted_keys_for
@@ -46,22 +47,22 @@ def publish_bundle(db, data: bytes, packs_dir: Path, keys_dir: Path, user_id: in
     return publish(db, manifest, files_dir, trusted_keys_for(db, keys_dir), user_id)
 
 
-def _documents(body: dict, files_dir: Path) -> dict:
+def _documents(db, body: dict, files_dir: Path) -> dict:
     docs = {}
     for entry in body["files"]:
         key = entry["role"] if entry["role"] != "text" else f"text.{entry['locale']}"
-        docs[key] = json.loads((Path(files_dir) / Path(entry["path"]).name).read_bytes())
+        docs[key] = json.loads(read_pack_file(db, Path(files_dir), Path(entry["path"]).name))
     return docs
 
 
-def changes_between(old: dict | None, new: dict, files_dir: Path) -> dict:
+def changes_between(db, old: dict | None, new: dict, files_dir: Path) -> dict:
     """What changed from one version to the next: items added, removed, reworded; bytes a phone must fetch."""
-    new_docs = _documents(new, files_dir)
+    new_docs = _documents(db, new, files_dir)
     new_items = {i["id"]: i for i in new_docs["items"]["items"]}
     if old is None:
         return {"from": None, "added": sorted(new_items), "removed": [], "changed": [], "reworded": {},
                 "download_bytes_br": sum(f["bytes_br"] for f in new["files"])}
-    old_docs = _documents(old, files_dir)
+    old_docs = _documents(db, old, files_dir)
     old_items = {i["id"]: i for i in old_docs["items"]["items"]}
     reworded = {}
     for locale in new.get("locales", {}):
@@ -96,6 +97,6 @@ def catalogue(db, files_dir: Path) -> list:
             "bytes_br": body.get("bytes_br"),
             "bytes_with_audio": body.get("bytes_br", 0) + sum(v["bytes"] for v in audio.get("locales", {}).values()),
             "audio_locales": sorted(audio.get("locales", {})),
-            "changes": changes_between(previous, body, files_dir),
+            "changes": changes_between(db, previous, body, files_dir),
         })
     return listing

@@ -6,12 +6,16 @@ import json
 import time
 from pathlib import Path
 
+from .blobs import read as read_pack_file
 from .signing import TrustError, trusted_keys, verify_file_hash, verify_manifest
+
+SHARED_KEY_PREFIX = "folder_key:"
 
 
 def trusted_keys_for(db, keys_dir: Path) -> dict:
-    """Keys the server trusts: its own folder of .pub files plus publishers an admin registered."""
-    keys = trusted_keys(keys_dir)
+    """Keys the server trusts: its own folder of .pub files, those of the other servers on its database, plus
+    publishers an admin registered."""
+    keys = {**_shared_folder_keys(db), **trusted_keys(keys_dir)}
     for row in db["publisher_keys"].rows_where("revoked_at IS NULL"):
         keys[row["key_id"]] = {"publisher": row["publisher"], "key_id": row["key_id"], "public": row["public"]}
     return keys
@@ -54,10 +58,15 @@ def _refuse_unsafe_figures(data: bytes, name: str) -> None:
 
 
 def publish(db, manifest_path: Path, files_dir: Path, trusted: dict, user_id=None) -> dict:
-    """Verify a built pack and list it in the catalogue; refuse (TrustError) anything that fails."""
+    """Verify a built pack, keep its files in the database and list it in the catalogue; refuse (TrustError) anything
+    that fails."""
     from ..db import write
+    from .blobs import artifact_names, store_files
     data = Path(manifest_path).read_bytes()
     body = verify_artifact(data, files_dir, trusted)
+    # Stored before it is listed: every server that sees the listing can fetch every file it names.
+    store_files(db, files_dir, artifact_names(body, files_dir))
+    _share_signing_key(db, trusted[body["key_id"]])
     row = {"pack_id": body["pack"], "version": body["version"], "publisher": body["publisher"],
            "key_id": body["key_id"], "manifest_sha256": hashlib.sha256(data).hexdigest(),
            "manifest": data.decode("utf-8"), "published_at": time.time(), "published_by": user_id}
@@ -77,6 +86,24 @@ def publish(db, manifest_path: Path, files_dir: Path, trusted: dict, user_id=Non
         with write(db):
             db["packs"].insert(row)
     return body
+
+
+def _share_signing_key(db, key: dict) -> None:
+    """Record a key this server trusts through its own keys folder in the settings, so every server on the database
+    (and every phone asking any of them for keys.json) trusts the packs it signed, as this one does."""
+    from ..db import write
+    if key["key_id"] in _shared_folder_keys(db):
+        return
+    record = json.dumps({k: key[k] for k in ("key_id", "publisher", "public")}, sort_keys=True)
+    with write(db):
+        db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                   [SHARED_KEY_PREFIX + key["key_id"], record])
+
+
+def _shared_folder_keys(db) -> dict:
+    """Keys some server of this database trusts through its keys folder, by key id."""
+    rows = db.execute("SELECT value FROM settings WHERE key LIKE ?", [SHARED_KEY_PREFIX + "%"]).fetchall()
+    return {record["key_id"]: record for record in (json.loads(row[0]) for row in rows)}
 
 
 def _audio_change(old: dict, new: dict) -> str | None:
@@ -151,7 +178,7 @@ def load_catalog(db, files_dir: Path) -> dict:
         docs = {}
         for entry in body["files"]:
             if entry["role"] in ("meta", "items") or (entry["role"] == "text" and entry.get("locale") == "en"):
-                docs[entry["role"]] = json.loads((Path(files_dir) / Path(entry["path"]).name).read_bytes())
+                docs[entry["role"]] = json.loads(read_pack_file(db, files_dir, Path(entry["path"]).name))
         meta, items, english = docs["meta"], docs["items"], docs.get("text", {})
         catalog["packs"][pid] = {"version": body["version"], "skills": [s["id"] for s in meta["skills"]],
                                  "reflections": [r["id"] for r in meta["reflections"]]}

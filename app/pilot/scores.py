@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
+from ..planning.log import sets_log
 from ..planning.pilot_arm import post_test_set_id
-from ..planning.replay import diagnostic_set_ids, event_log
+from ..planning.replay import diagnostic_set_ids
 from .analysis import ARMS, analyse_pilot
 
 
@@ -52,12 +53,11 @@ def diagnostic_score(db, student_id: int, catalog: dict, skills) -> float | None
     diagnostic = diagnostic_set_ids(db, student_id)
     if not diagnostic:
         return None
-    return _pre(first_tries(event_log(db, student_id), diagnostic), diagnostic, catalog, set(skills))
+    return _pre(first_tries(sets_log(db, student_id, diagnostic), diagnostic), diagnostic, catalog, set(skills))
 
 
 def student_outcomes(db, pilot: dict, student_id: int, catalog: dict) -> dict:
     """{arm: {"pre", "post", "minutes"}} for one student: one arm in the between design, both in the within."""
-    log = event_log(db, student_id)
     diagnostic = diagnostic_set_ids(db, student_id)
     post_id = post_test_set_id(pilot["id"], student_id)
     arm_sets: dict = {arm: set() for arm in ARMS}
@@ -66,6 +66,8 @@ def student_outcomes(db, pilot: dict, student_id: int, catalog: dict) -> dict:
         doc = json.loads(payload)
         if doc.get("pilot") == pilot["id"] and doc.get("arm") in arm_sets:
             arm_sets[doc["arm"]].add(set_id)
+    # Only the events of the tests and the arms' sets count: a year of other practice need not be read.
+    log = sets_log(db, student_id, diagnostic.union({post_id}, *arm_sets.values()))
     tries = first_tries(log, diagnostic | {post_id})
     post_tries = tries.get(post_id, {})
     out = {}

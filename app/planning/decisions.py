@@ -14,7 +14,7 @@ from ..db import write
 # What a teacher can change; the target names are stored in overrides.target.
 TARGETS = ("mastery", "tier", "items_per_set", "deadline", "audio", "simplified", "groups", "set", "release",
            "release_mode", "mastery_threshold", "units", "tier_thresholds", "pin", "device", "lockout",
-           "student_deleted", "retention", "pilot", "excused", "class_pause", "locale", "while_waiting")
+           "student_deleted", "retention", "pilot", "excused", "class_pause", "locale", "while_waiting", "planning")
 TIERS = ("1", "2", "3", "enrichment", "maintenance")
 MIN_ITEMS, MAX_ITEMS = 1, 5
 

@@ -29,6 +29,16 @@ def read_log(db, student_id: int, after: tuple | None = None, since: float | Non
     return [e for e in map(_event, rows) if order_key(e) > after]
 
 
+def sets_log(db, student_id: int, set_ids) -> list:
+    """The student's events of these sets only, in canonical order (a pilot's tests and arms, not a year of practice)."""
+    ids = sorted(set_ids)
+    if not ids:
+        return []
+    rows = db.execute(f"SELECT {LOG_COLUMNS} FROM events WHERE student_id = ? "  # noqa: S608
+                      f"AND set_id IN ({','.join('?' * len(ids))}) {LOG_ORDER}", [student_id, *ids]).fetchall()
+    return [_event(row) for row in rows]
+
+
 def count_through(db, student_id: int, position: tuple) -> int:
     """How many of the student's events sort at or before `position`."""
     before = db.execute("SELECT count(*) FROM events WHERE student_id = ? AND server_ts < ?",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from ..adaptive.bkt import DEFAULT_PARAMS, predict_correct
+from ..adaptive.bkt import DEFAULT_PARAMS, item_choices, predict_correct
 from ..adaptive.selection import DEFAULT_SETTINGS, next_set_for
 from ..i18n.explain import with_english_lines
 
@@ -55,7 +55,8 @@ def _p_success(plan, catalog: dict, item_id: str) -> float:
     item = catalog["items"][item_id]
     skill = plan.skills.get(item["skill"])
     p_known = skill.p_known if skill is not None else DEFAULT_PARAMS.prior
-    return round(predict_correct(p_known, plan.params.get(item["skill"], DEFAULT_PARAMS), item.get("difficulty", 3)), 4)
+    params = plan.params.get(item["skill"], DEFAULT_PARAMS)
+    return round(predict_correct(p_known, params, item.get("difficulty", 3), item_choices(item), params.item_offset(item_id)), 4)
 
 
 def _pilot_sets(db, student_id: int, since: float) -> list:

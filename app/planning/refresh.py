@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from ..db import write
+from .away import away, record_hold, record_resume
 from .life_cycle import (
     answered_items_by_set,
     close_finished_sets,
@@ -41,7 +42,15 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
         if more and sets:
             return
         still_open = close_finished_sets(db, sets, answered_items_by_set(db, student_id, sets))
-        if needs_next_set(still_open) and not diagnostic_open(db, student_id):
+        wants_set = needs_next_set(still_open) and not diagnostic_open(db, student_id)
+        # Excused or paused: nothing new is planned, so the student comes back to one set, not a pile.
+        why_away = away(db, student_id, now)
+        if why_away:
+            if wants_set or needs_holding_set(db, student_id, settings):
+                record_hold(db, student_id, why_away, now)
+            return
+        record_resume(db, student_id, now)
+        if wants_set:
             plan_next_set(db, student_id, state, catalog, settings, now, events_count)
         # Never nothing to do: while the teacher has not yet looked, practice the teacher approved by policy.
         if needs_holding_set(db, student_id, settings):

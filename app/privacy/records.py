@@ -8,11 +8,12 @@ import time
 import zipfile
 
 from ..db import write
+from ..sync.tallies import TALLY_TABLES, retally_wrong
 from .csvsafe import safe_cell
 
 STUDENT_TABLES = ("events", "sets", "mastery", "mastery_history", "devices", "pilot_students")
 # Derived from the tables above (stored replays of the log): deleted with the student, not exported.
-DERIVED_TABLES = ("checkpoints",)
+DERIVED_TABLES = ("checkpoints",) + TALLY_TABLES
 
 
 def export_student(db, student_id: int) -> dict:
@@ -70,13 +71,18 @@ def delete_student(db, student_id: int) -> dict:
 def redact_old_raw_answers(db, now: float | None = None) -> int:
     """Blank typed responses and reflection text older than each class's retention; grades stay for mastery."""
     now = now or time.time()
-    with db.secure_erase(), write(db):  # the blanked text must not stay readable in freed space
-        cursor = db.execute(
-            "UPDATE events SET response = NULL, value = NULL, redacted_at = ? "
-            "WHERE redacted_at IS NULL AND (response IS NOT NULL OR value IS NOT NULL) "
-            "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
-            "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
-        count = cursor.rowcount
+    with db.secure_erase():  # the blanked text must not stay readable in freed space
+        with write(db):
+            cursor = db.execute(
+                "UPDATE events SET response = NULL, value = NULL, redacted_at = ? "
+                "WHERE redacted_at IS NULL AND (response IS NOT NULL OR value IS NOT NULL) "
+                "AND received_at < ? - 86400 * (SELECT c.raw_retention_days FROM students s JOIN classes c "
+                "ON c.id = s.class_id WHERE s.id = events.student_id)", [now, now])
+            count = cursor.rowcount
+        if count:
+            # The wrong-answer tallies hold response text too: count those students' wrong answers again, blanked.
+            students = [r[0] for r in db.execute("SELECT DISTINCT student_id FROM events WHERE redacted_at = ?", [now])]
+            retally_wrong(db, students)
     return count
 
 

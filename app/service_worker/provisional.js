@@ -2,7 +2,7 @@
 // exactly as the server's replay will move them (app/adaptive/state.py with bkt.py), so the
 // bars do not jump when the sync comes back. Checked against tests/golden/bkt.json.
 
-import { DEFAULT_PARAMS, NEW_MEMORY, itemChoices, observe, withDefaults } from "./bkt.js";
+import { DEFAULT_PARAMS, NEW_MEMORY, itemChoices, itemOffset, observe, withDefaults } from "./bkt.js";
 
 /** Ids of the diagnostic sets this phone knows: their answers seed the server's priors instead of counting again. */
 function diagnosticSets(state) {
@@ -46,7 +46,7 @@ export function provisionalMastery(state, content, pendingEvents) {
     const params = withDefaults(m.params);
     const credited = e.ok === 1 && !(hintEvents.get(e.item) || 0);
     const seen = observe(m.p_next ?? m.p ?? params.prior, m.review || NEW_MEMORY, credited, params,
-      item.difficulty ?? 3, itemChoices(item), e.t / 1000);
+      item.difficulty ?? 3, itemChoices(item), e.t / 1000, itemOffset(params, e.item));
     Object.assign(m, { p: seen.mastery, p_next: seen.pNext, review: seen.memory, local: m.local + 1 });
   }
   return mastery;

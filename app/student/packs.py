@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request, send_file
 
 from ..db import get_db
+from ..packs.blobs import fill
 from ..packs.registry import latest_manifests, trusted_keys_for
 from ..web.encoding import choose_encoding
 
@@ -22,9 +23,11 @@ def pack_file(name):
     """One content-addressed pack file, in the best encoding the client accepts."""
     if not FILE_NAME.match(name):
         abort(404)
-    base = Path(current_app.config["PACKS_DIR"]) / "files" / name
-    if not base.exists():
+    files_dir = Path(current_app.config["PACKS_DIR"]) / "files"
+    # This server's disk is a cache: a pack published through another server is fetched from the database once.
+    if not fill(get_db(), files_dir, name):
         abort(404)
+    base = files_dir / name
     available = [enc for enc, suffix in (("br", ".br"), ("gzip", ".gz")) if Path(f"{base}{suffix}").exists()]
     encoding = choose_encoding(request.headers.get("Accept-Encoding", ""), available)
     path = {"br": Path(f"{base}.br"), "gzip": Path(f"{base}.gz")}.get(encoding, base)

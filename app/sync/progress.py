@@ -15,22 +15,44 @@ def student_view(db, student_id: int, catalog: dict) -> dict:
     settings = class_settings(db, student_id)
     threshold = settings["mastery_threshold"]
     params = skill_params(db)
+    sets = [dict(json.loads(payload), status=status) for payload, status in db.execute(
+        "SELECT payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
+        "ORDER BY created_at", [student_id])]
+    answerable = answerable_items(sets)
     # `review` is the skill's forgetting curve, so the phone fades its provisional bars as replay fades mastery.
     mastery = {row[0]: {"p": row[1], "p_next": row[3], "attempts": row[2], "mastered": row[1] >= threshold,
-                        "params": (params.get(row[0]) or BKTParams()).as_dict(),
+                        "params": params_for_phone(params.get(row[0]) or BKTParams(), answerable),
                         "review": {"stability_days": row[4] or INITIAL_STABILITY_DAYS, "last_review_ts": row[5]}}
                for row in db.execute("SELECT skill_id, p_known, attempts, p_next, stability_days, last_review_ts "
                                      "FROM mastery WHERE student_id = ?", [student_id])}
     for skill, p in apply_overrides(db, student_id, {k: v["p"] for k, v in mastery.items()}).items():
         if skill in mastery and p != mastery[skill]["p"]:
             mastery[skill].update(p=p, p_next=p, mastered=p >= threshold, overridden=True)
-    sets = [dict(json.loads(payload), status=status) for payload, status in db.execute(
-        "SELECT payload, status FROM sets WHERE student_id = ? AND status IN ('proposed', 'released') "
-        "ORDER BY created_at", [student_id])]
     student = db.execute("SELECT display_name, locale, simplified, audio FROM students WHERE id = ?", [student_id]).fetchone()
     return {"mastery": mastery, "sets": sets, "threshold": threshold, "pilot": pilot_for_phone(db, student_id),
             "student": {"name": student[0], "locale": student[1], "simplified": bool(student[2]), "audio": bool(student[3]),
                         "reminder": bool(settings.get("reminders", False))}}
+
+
+def answerable_items(sets: list) -> set:
+    """Every item the phone can answer before its next sync: its open sets' items, reserves and extensions."""
+    out = set()
+    for s in sets:
+        for entry in [*(s.get("items") or []), *(s.get("reserve") or []), s.get("extension")]:
+            if isinstance(entry, dict) and entry.get("item"):
+                out.add(entry["item"])
+    return out
+
+
+def params_for_phone(params: BKTParams, answerable: set) -> dict:
+    """A skill's parameters for the phone, with item offsets only for items it can answer before the next sync.
+
+    The phone needs an offset only to move its provisional bar after answering that item
+    offline, so a skill's whole table (tens of items) need not ride on every sync reply.
+    """
+    out = params.as_dict()
+    out["item_offsets"] = {item: b for item, b in out["item_offsets"].items() if item in answerable}
+    return out
 
 
 def pilot_for_phone(db, student_id: int) -> dict | None:

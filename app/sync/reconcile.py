@@ -9,6 +9,7 @@ from ..db import write
 from ..grading import grade_response
 from .errors import ApiError
 from .schema import MAX_EVENTS_PER_BATCH, EventError, check_event, event_id_of
+from .tallies import record_stored
 
 EVENT_COLUMNS = ("id", "student_id", "device_id", "seq", "type", "item_id", "set_id", "client_ts", "server_ts",
                  "received_at", "correct", "misconception", "response", "hint", "secs", "attempt", "prompt", "value",
@@ -65,9 +66,14 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
                 rejected.append({"id": event["id"], "reason": "this event id belongs to another profile; make a new id"})
         if rows:
             with write(db):
-                # ON CONFLICT DO NOTHING: a concurrent request with the same ids (a retry racing itself) stores nothing twice.
-                db.executemany(INSERT_EVENT, [tuple(row[c] for c in EVENT_COLUMNS) for row in rows])
+                # A concurrent request with the same ids (a retry racing itself) may have stored some since the
+                # look above; inside the transaction the look is final, so the tallies count each event once.
+                # ON CONFLICT DO NOTHING stays as the last guard.
+                stored_now = _existing_owners(db, [r["id"] for r in rows])
+                new_rows = [r for r in rows if r["id"] not in stored_now]
+                db.executemany(INSERT_EVENT, [tuple(row[c] for c in EVENT_COLUMNS) for row in new_rows])
                 db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, device["device_id"]])
+                record_stored(db, device["student_id"], new_rows, items)
         acked = [e["id"] for e in accepted if e["id"] not in {r["id"] for r in rejected}]
     return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": len(acked) - len(duplicates)}
 

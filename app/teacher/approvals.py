@@ -1,12 +1,12 @@
 """Approvals: review the sets the engine proposed, approve them, or edit them and release them."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..db import get_db
-from ..i18n.web import get_locale, gettext as _
+from ..i18n.web import get_locale, gettext as _, ngettext
 from ..planning.decisions import history
-from . import set_edits
+from . import alike_sets, set_edits
 from .blueprint import (
     bp,
     class_context,
@@ -34,8 +34,78 @@ def approvals(class_id):
     """Sets waiting for the teacher, each with its items and why they were chosen."""
     klass = owned_class(class_id)
     db = get_db()
-    return render_template("teacher/approvals.html", sets=proposed_sets(db, class_id), names=labels(get_locale()),
-                           **class_context(klass))
+    sets = proposed_sets(db, class_id)
+    return render_template("teacher/approvals.html", sets=sets, groups=alike_sets.group_sets(sets),
+                           names=labels(get_locale()), **class_context(klass))
+
+
+def _group_or_404(db, class_id: int, key: str) -> dict:
+    group = alike_sets.find_group(proposed_sets(db, class_id), key)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _posted_sets(db, class_id: int) -> list:
+    """The waiting sets of this class named in the form (a group as the teacher saw it), oldest first."""
+    wanted = set(request.form.getlist("set"))
+    return [s for s in proposed_sets(db, class_id) if s["id"] in wanted]
+
+
+@bp.get("/classes/<int:class_id>/approvals/groups/<key>")
+@teacher_required
+def approval_group(class_id, key):
+    """A group of alike waiting sets: each student's set to open, and one item list to give them all."""
+    klass = owned_class(class_id)
+    db = get_db()
+    group = _group_or_404(db, class_id, key)
+    return render_template("teacher/approval_group.html", g=group, ticked=alike_sets.shared_default(group),
+                           names=labels(get_locale()), **class_context(klass))
+
+
+@bp.post("/classes/<int:class_id>/approvals/groups/<key>/approve")
+@teacher_required
+def approve_group(class_id, key):
+    """Release the alike sets the teacher saw in one group card (those still waiting)."""
+    klass = owned_class(class_id)
+    db = get_db()
+    sets = _posted_sets(db, klass["id"])
+    released = [s for s in sets if set_edits.release(db, s["id"], current_user()["id"],
+                                                     form_reason() or _("Approved with its group of alike sets"))]
+    if is_htmx():
+        return render_template("teacher/_set_group.html", g={"key": key, "students": [s["student_name"] for s in sets],
+                                                             "sets": sets}, released=len(released),
+                               names=labels(get_locale()))
+    flash(ngettext("%(num)d set released", "%(num)d sets released", len(released)), "done")
+    return redirect(url_for("teacher.approvals", class_id=class_id))
+
+
+@bp.post("/classes/<int:class_id>/approvals/groups/<key>/items")
+@teacher_required
+def edit_group(class_id, key):
+    """Give every set of a group the same item list; each set's change is recorded on its own, with the reason."""
+    klass = owned_class(class_id)
+    db = get_db()
+    sets = _posted_sets(db, klass["id"])
+    items = request.form.getlist("item")
+    reason = form_reason() or _("The same items for the whole group")
+    changed, refused = 0, []
+    if not items:
+        flash(_("a set needs at least one item"))
+        return redirect(url_for("teacher.approval_group", class_id=class_id, key=key))
+    for s in sets:
+        try:
+            set_edits.replace_items(db, catalog(), s["id"], items, current_user()["id"], reason)
+            changed += 1
+        except set_edits.EditError as exc:
+            refused.append(f"{s['student_name']} ({_(str(exc))})")
+    if not sets:
+        flash(_("None of these sets waits for approval any more."))
+    elif changed:
+        flash(ngettext("%(num)d set changed", "%(num)d sets changed", changed), "done")
+    if refused:
+        flash(_("Not changed: %(who)s", who="; ".join(refused)))
+    return redirect(url_for("teacher.approvals", class_id=class_id))
 
 
 @bp.post("/classes/<int:class_id>/approvals/all")

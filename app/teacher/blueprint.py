@@ -100,6 +100,8 @@ def init_templates(app) -> None:
     app.jinja_env.globals.update(decision_sentence=decision_sentence, excuse_reason_label=excuse_reason_label,
                                  language_name=language_name, reason_groups=reason_groups)
     app.jinja_env.filters["first_line"] = first_line
+    from .alike_sets import set_parts
+    app.jinja_env.globals["set_parts"] = set_parts
     from .catalog import answer_text
     app.jinja_env.globals["answer_text"] = answer_text
     # The engine's reasons, tiers and flag signals in the teacher's language.

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..db import get_db
+from ..packs.blobs import fill
 from ..packs.registry import latest_manifests, load_catalog
 
 _labels_cache: dict = {}
@@ -17,13 +18,13 @@ def catalog() -> dict:
     return load_catalog(get_db(), Path(current_app.config["PACKS_DIR"]) / "files")
 
 
-def _text_doc(files_dir: Path, body: dict, locale: str):
+def _text_doc(db, files_dir: Path, body: dict, locale: str):
     by_locale = {entry.get("locale"): entry for entry in body["files"] if entry["role"] == "text"}
     entry = by_locale.get(locale) or by_locale.get("en") or next(iter(by_locale.values()), None)
     if entry is None:
         return None
-    path = files_dir / Path(entry["path"]).name
-    return json.loads(path.read_bytes()) if path.exists() else None
+    name = Path(entry["path"]).name
+    return json.loads((files_dir / name).read_bytes()) if fill(db, files_dir, name) else None
 
 
 def labels(locale: str = "en") -> dict:
@@ -38,7 +39,7 @@ def labels(locale: str = "en") -> dict:
     for pid, (_text, body) in sorted(manifests.items()):
         titles = body.get("title") or {}
         out["packs"][pid] = titles.get(locale) or titles.get("en") or pid
-        doc = _text_doc(files_dir, body, locale)
+        doc = _text_doc(db, files_dir, body, locale)
         if not doc:
             continue
         out["skills"].update(doc.get("skills", {}))

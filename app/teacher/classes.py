@@ -143,7 +143,7 @@ def class_settings(class_id):
     assigned = {row[0] for row in db.execute("SELECT pack_id FROM assignments WHERE class_id = ?", [class_id])}
     locked = db.execute("SELECT count(*) FROM join_attempts WHERE class_code = ? AND ok = 0 AND at > ?",
                         [klass["code"], time.time() - 15 * 60]).fetchone()[0]
-    from .exceptions import class_pause
+    from ..planning.away import class_pause
     return render_template("teacher/settings.html", packs=_packs(db), assigned=assigned, locked=locked,
                            pause=class_pause(klass),
                            settings=json.loads(klass["settings"] or "{}"), **privacy_settings(db, class_id),

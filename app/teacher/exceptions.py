@@ -1,7 +1,8 @@
 """Exceptions: a student excused until a date (ill, exams, family), a class paused for the holidays.
 
-While excused, a student's deadlines move past the excuse and outreach leaves them alone; a class
-pause does the same for everyone. Each start and end is recorded with its reason.
+While excused, a student's deadlines move past the excuse, outreach leaves them alone and planning
+makes no new set (app/planning/away.py); a class pause does the same for everyone. Each start and end
+is recorded with its reason.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from flask import redirect, request, url_for
 
 from ..db import get_db, write
 from ..i18n.web import gettext as _
+from ..planning.away import due_after_away, excused
 from ..planning.decisions import record_override
 from . import set_edits
 from .blueprint import bp, current_user, form_reason, owned_class, owned_student, teacher_required
-from .readable import EXCUSE_KINDS
+from .readable import EXCUSE_KINDS, excuse_reason_label
 from .timefmt import ZONE
 
 DAY = 86400
@@ -34,36 +36,14 @@ def parse_until(text: str, now: float | None = None) -> float | None:
     return until if now < until <= now + LONGEST_DAYS * DAY else None
 
 
-def excused(db, student_ids: list, now: float | None = None) -> dict:
-    """{student_id: {"until", "kind", "reason"}} for students excused right now (the newest decision counts)."""
-    if not student_ids:
-        return {}
-    now = now or time.time()
-    marks = ",".join("?" * len(student_ids))
-    latest: dict = {}
-    for sid, value, reason in db.execute(
-            f"SELECT student_id, new_value, reason FROM overrides WHERE target = 'excused' AND student_id IN ({marks}) "  # noqa: S608
-            "ORDER BY created_at, id", list(student_ids)):
-        latest[sid] = (json.loads(value) if value else None, reason)
-    return {sid: dict(value, reason=reason) for sid, (value, reason) in latest.items()
-            if isinstance(value, dict) and value.get("until", 0) > now}
-
-
-def class_pause(klass: dict, now: float | None = None) -> dict | None:
-    """The class's pause in force ({"until", "reason"}), or None."""
-    settings = json.loads(klass.get("settings") or "{}")
-    pause = settings.get("pause")
-    return pause if isinstance(pause, dict) and pause.get("until", 0) > (now or time.time()) else None
-
-
 def _move_deadlines(db, student_id: int, class_id: int, until: float, user_id: int, reason: str, now: float) -> None:
     """Released sets due before `until` keep the time they had left, counted from the day the excuse ends."""
     for (set_id,) in db.execute("SELECT id FROM sets WHERE student_id = ? AND status = 'released'", [student_id]).fetchall():
         row = set_edits.load_set(db, set_id)
         due = set_edits.due_date(row) or now
-        if due >= until:
+        new = due_after_away(due, until, now)
+        if new is None:
             continue
-        new = until + max(DAY, due - now)
         db.execute("UPDATE sets SET payload = ? WHERE id = ?",
                    [json.dumps(dict(row["payload"], due=new), ensure_ascii=False), set_id])
         record_override(db, user_id, student_id, class_id, "deadline", set_id, due, new, reason)
@@ -89,11 +69,12 @@ def excuse(student_id):
     if kind not in EXCUSE_KINDS:
         return _back_to_student(student_id, _("Choose why the student is excused."))
     db, user_id = get_db(), current_user()["id"]
-    reason = form_reason() or kind
+    # Without a note, the reason in words (in the teacher's language, like a typed note), never the form's code.
+    reason = form_reason() or excuse_reason_label(kind)
     with write(db):
         record_override(db, user_id, student_id, klass["id"], "excused", None, None,
                         {"until": until, "kind": kind}, reason, now)
-        _move_deadlines(db, student_id, klass["id"], until, user_id, _("Excused"), now)
+        _move_deadlines(db, student_id, klass["id"], until, user_id, _("Excused: %(why)s", why=reason), now)
     return _back_to_student(student_id)
 
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, stream_with_context
 
 from ..db import get_db
 from ..privacy.csvsafe import safe_cell
@@ -28,8 +29,9 @@ def export_columns(db, table: str) -> list:
     return [name for name in db.columns(table) if name not in SECRET_COLUMNS]
 
 
-def table_csv(db, table: str, class_id: int) -> str:
-    """One table's rows for a class as CSV text with a header row."""
+def table_csv_chunks(db, table: str, class_id: int, rows_per_chunk: int = 2000):
+    """One table's rows for a class as CSV text with a header row, a few thousand rows at a time
+    (a year of a class's events is ~75 MB of CSV: it streams, and the server never holds it whole)."""
     columns = export_columns(db, table)
     where = EXPORTS[table]
     params = [class_id] * where.count("?")
@@ -38,9 +40,19 @@ def table_csv(db, table: str, class_id: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
-    for row in cursor:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+    while rows := cursor.fetchmany(rows_per_chunk):
+        # Only text can become a formula; numbers and empty cells go out as they are.
+        writer.writerows([safe_cell(v) if isinstance(v, str) else v for v in row] for row in rows)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()
+
+
+def table_csv(db, table: str, class_id: int) -> str:
+    """One table's rows for a class as CSV text with a header row."""
+    return "".join(table_csv_chunks(db, table, class_id))
 
 
 @bp.get("/classes/<int:class_id>/exports")
@@ -58,6 +70,11 @@ def export_table(class_id, table):
     klass = owned_class(class_id)
     if table not in EXPORTS:
         abort(404)
-    body = "\ufeff" + table_csv(get_db(), table, klass["id"])
+    chunks = itertools.chain(["\ufeff"], table_csv_chunks(get_db(), table, klass["id"]))
+    return csv_download(stream_with_context(chunks), f'{klass["code"]}-{table}.csv')
+
+
+def csv_download(body, filename: str) -> Response:
+    """A CSV file to save (text, or text chunks as they are made), never cached: a class's data stays off shared caches."""
     return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{klass["code"]}-{table}.csv"', "Cache-Control": "no-store"})
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

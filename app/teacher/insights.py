@@ -119,7 +119,13 @@ def _median(values: list) -> float | None:
 
 def item_statistics(snap: Snapshot, catalog: dict) -> list:
     """Per item: students, facility, discrimination (point-biserial on the rest score), median time, top wrong answer."""
-    first: dict = defaultdict(dict)  # item -> student -> first-try correct
+    return statistics_from(item_evidence(snap), catalog)
+
+
+def item_evidence(snap: Snapshot) -> tuple:
+    """(first, seconds, wrong, skips): per item each student's first answer right or not, the seconds of those first
+    answers, the wrong answers (response, misconception) counted in the order first met, and the skips."""
+    first: dict = defaultdict(dict)  # item -> student -> first answer correct
     seconds: dict = defaultdict(list)
     wrong: dict = defaultdict(Counter)
     skips: Counter = Counter()
@@ -136,11 +142,20 @@ def item_statistics(snap: Snapshot, catalog: dict) -> list:
                     seconds[item].append(e["seconds"])
             if not e["correct"]:
                 wrong[item][(e["response"], e["misconception"])] += 1
-    totals: dict = defaultdict(lambda: [0, 0])  # student -> [right, tried] over first tries
-    for by_student in first.values():
-        for sid, ok in by_student.items():
-            totals[sid][0] += ok
-            totals[sid][1] += 1
+    return first, seconds, wrong, skips
+
+
+def statistics_from(evidence: tuple, catalog: dict, totals: dict | None = None) -> list:
+    """The item statistics of `item_evidence` (or of the same read from the tallies: `tallied.item_evidence`).
+
+    `totals` ({student: [right, tried]} over every item's first answer) when the evidence covers only some items."""
+    first, seconds, wrong, skips = evidence
+    if totals is None:
+        totals = defaultdict(lambda: [0, 0])  # student -> [right, tried] over first tries
+        for by_student in first.values():
+            for sid, ok in by_student.items():
+                totals[sid][0] += ok
+                totals[sid][1] += 1
     out = []
     for item, by_student in first.items():
         sids = list(by_student)

@@ -23,36 +23,12 @@ def day_of(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
-def default_split(snap: Snapshot) -> float:
-    """Halfway between the class's first answer and now, at a day boundary."""
-    first = min((e["ts"] for events in snap.events.values() for e in events), default=None)
-    if first is None:
-        return snap.now
-    mid = first + (snap.now - first) / 2
+def default_split(first_ts: float | None, now: float) -> float:
+    """Halfway between the class's first event and now, at a day boundary (now when nothing happened yet)."""
+    if first_ts is None:
+        return now
+    mid = first_ts + (now - first_ts) / 2
     return mid - mid % DAY
-
-
-def mastery_history(db, student_ids: list) -> dict:
-    """{student: {skill: [(day, p), ...]}} in day order."""
-    out: dict = defaultdict(lambda: defaultdict(list))
-    if not student_ids:
-        return out
-    marks = ",".join("?" * len(student_ids))
-    for sid, skill, day, p in db.execute(
-            f"SELECT student_id, skill_id, day, p_known FROM mastery_history WHERE student_id IN ({marks}) "  # noqa: S608
-            "ORDER BY day", student_ids):
-        out[sid][skill].append((day, p))
-    return out
-
-
-def mastery_at(series: list, day: str | None, prior: float = DEFAULT_PRIOR) -> float:
-    """The estimate on a day (the last one recorded up to it), the prior before any; day None = latest."""
-    value = prior
-    for d, p in series:
-        if day is not None and d > day:
-            break
-        value = p
-    return value
 
 
 def _mean(values):
@@ -72,52 +48,49 @@ def _completion(snap: Snapshot, ids, split: float, after: bool):
     return done / released if released else None
 
 
-def _recurrence(snap: Snapshot, ids, split: float, after: bool, catalog: dict, mc: str | None):
+def _recurrence(tally: dict, ids, after: bool, catalog: dict, mc: str | None):
     """Share of answers matching `mc` (on its skill), or any misconception when mc is None."""
     skill = catalog.get("misconceptions", {}).get(mc, {}).get("skill") if mc else None
+    members = set(ids)
     answers = hits = 0
-    for sid in ids:
-        for e in snap.events.get(sid, []):
-            if e["type"] != "answer" or (e["ts"] >= split) != after:
-                continue
-            if skill and catalog["items"].get(e["item"], {}).get("skill") != skill:
-                continue
-            answers += 1
-            hits += bool(e["misconception"]) if mc is None else e["misconception"] == mc
+    for (sid, on_skill, seen_mc, is_after), n in tally.items():
+        if sid not in members or is_after != after or (skill and on_skill != skill):
+            continue
+        answers += n
+        hits += n if (bool(seen_mc) if mc is None else seen_mc == mc) else 0
     return hits / answers if answers else None
 
 
-def outcomes(snap: Snapshot, catalog: dict, history: dict, ids: list, split: float, skills: list,
+def outcomes(snap: Snapshot, catalog: dict, points: dict, tally: dict, ids: list, split: float, skills: list,
              mc: str | None = None) -> dict:
-    """Before/after figures for a group of students (on the misconception's skill when `mc` is given)."""
-    split_day = day_of(split - 1)
+    """Before/after figures for a group of students (on the misconception's skill when `mc` is given).
+
+    `points` from `tallied.mastery_points` on the day before the split, `tally` from `tallied.answer_tally`."""
     on = [catalog["misconceptions"][mc]["skill"]] if mc and mc in catalog.get("misconceptions", {}) else skills
     gains, now_values = [], []
     for sid in ids:
         for skill in on:
-            series = history.get(sid, {}).get(skill, [])
-            if not series:
+            if skill not in points.get(sid, {}):
                 continue
-            before, latest = mastery_at(series, split_day), mastery_at(series, None)
+            before, latest = points[sid][skill]
             gains.append(latest - before)
             now_values.append(latest)
     return {
         "students": len(ids),
-        "recurrence_before": _recurrence(snap, ids, split, False, catalog, mc),
-        "recurrence_after": _recurrence(snap, ids, split, True, catalog, mc),
+        "recurrence_before": _recurrence(tally, ids, False, catalog, mc),
+        "recurrence_after": _recurrence(tally, ids, True, catalog, mc),
         "mastery_now": _mean(now_values), "mastery_gain": _mean(gains),
         "completion_before": _completion(snap, ids, split, False),
         "completion_after": _completion(snap, ids, split, True),
     }
 
 
-def mistake_groups(snap: Snapshot, catalog: dict, split: float, min_sightings: int = 2) -> dict:
+def mistake_groups(tally: dict, min_sightings: int = 2) -> dict:
     """{misconception: [students]} who showed it at least `min_sightings` times before the split."""
     counts: dict = defaultdict(lambda: defaultdict(int))
-    for sid, events in snap.events.items():
-        for e in events:
-            if e["type"] == "answer" and e["misconception"] and e["ts"] < split:
-                counts[e["misconception"]][sid] += 1
+    for (sid, _skill, mc, after), n in tally.items():
+        if mc and not after:
+            counts[mc][sid] += n
     return {mc: sorted(sid for sid, n in by.items() if n >= min_sightings) for mc, by in counts.items()
             if any(n >= min_sightings for n in by.values())}
 

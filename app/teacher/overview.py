@@ -4,16 +4,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import render_template
+from flask import render_template, request
 from markupsafe import Markup, escape
 
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
 from ..planning.decisions import mastery_overrides, student_settings
-from . import insights, timefmt, todo
+from . import insights, tallied, timefmt, todo
 from .blueprint import bp, class_context, owned_class, teacher_required
 from .catalog import catalog, class_skills, labels
-from .snapshot import load_snapshot
+from .snapshot import load_snapshot, load_students
 
 GROUPS_SHOWN = 6
 RISKY_SHOWN = 5
@@ -123,7 +123,7 @@ def overview_data(db, klass: dict) -> dict:
     matrix = insights.mastery_matrix(db, ids, skills, overrides)
     threshold = klass["mastery_threshold"]
     signals = insights.outreach(snap, cat, levels=insights.behaviour(snap, cat, memo=_student_memo(snap)))
-    from .exceptions import class_pause, excused
+    from ..planning.away import class_pause, excused
     away = excused(db, ids, snap.now)
     pause = class_pause(klass, snap.now)
     flagged = sorted((s for s in snap.students if signals[s["id"]]["flags"] and s["id"] not in away and not pause),
@@ -176,13 +176,27 @@ def misconception(class_id, mc):
 @bp.get("/classes/<int:class_id>/items")
 @teacher_required
 def item_report(class_id):
-    """Every item the class answered: facility, discrimination, median time, most common wrong answer."""
+    """The items of the class's units it answered (another unit's with ?unit=PACK): facility, discrimination,
+    median time, most common wrong answer."""
     klass = owned_class(class_id)
     db = get_db()
     cat = catalog()
-    snap = load_snapshot(db, klass["id"])
-    stats = insights.item_statistics(snap, cat)
+    unit = request.args.get("unit")
+    if unit is not None and unit not in cat["packs"]:
+        from flask import abort
+        abort(404)
+    # A year holds every unit the class went through (~1,800 items, a 364 KB page): one unit's worth at a time.
+    skills = set(cat["packs"][unit]["skills"] if unit else class_skills(db, klass["id"], cat))
+    only = sorted(i for i, item in cat["items"].items() if item.get("skill") in skills)
+    students = load_students(db, klass["id"])
+    evidence = tallied.item_evidence(db, klass["id"], students, cat["items"], only)
+    # The rest score behind discrimination counts every item's first answer, not only the ones shown.
+    totals = tallied.first_try_totals(db, klass["id"], [s["id"] for s in students])
+    stats = insights.statistics_from(evidence, cat, totals)
     risky = {s["item"]: s["reasons"] for s in insights.risky_items(stats)}
     stats.sort(key=lambda s: (s["item"] not in risky, s["facility"], s["item"]))
-    return render_template("teacher/items.html", stats=stats, risky=risky, names=labels(get_locale()),
-                           **class_context(klass))
+    assigned = {r[0] for r in db.execute("SELECT pack_id FROM assignments WHERE class_id = ?", [klass["id"]])}
+    names = labels(get_locale())
+    others = sorted((p for p in cat["packs"] if p not in assigned), key=lambda p: (names["packs"].get(p, p), p))
+    return render_template("teacher/items.html", stats=stats, risky=risky, names=names, unit=unit,
+                           other_units=others, **class_context(klass))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort
+from flask import abort
 
 from ..db import get_db
 from ..i18n.web import get_locale, gettext as _
@@ -14,6 +14,7 @@ from ..privacy.csvsafe import safe_cell
 from . import insights, timefmt
 from .blueprint import bp, owned_class, teacher_required
 from .catalog import catalog, class_skills, labels
+from .export import csv_download
 from .overview import current_tiers, tier_text
 from .readable import decision_sentence, language_name
 from .snapshot import load_snapshot
@@ -70,5 +71,4 @@ def export_for_people(class_id, sheet):
         abort(404)
     db = get_db()
     rows = progress_rows(db, klass) if sheet == "progress" else decision_rows(db, klass)
-    return Response(_csv(rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{klass["code"]}-{sheet}.csv"', "Cache-Control": "no-store"})
+    return csv_download(_csv(rows), f'{klass["code"]}-{sheet}.csv')

@@ -47,6 +47,9 @@ def _set_edit(d: dict, names: dict) -> str:
         return _("Dropped '%(item)s'", item=_quote(names, gone[0]))
     if action == "shorten":
         return _("Shortened the set from %(old)s to %(new)s items", old=len(old_items), new=len(new_items))
+    if action == "shared" and new_items:
+        return ngettext("Gave the set the list shared by its group of alike sets (%(num)d item)",
+                        "Gave the set the list shared by its group of alike sets (%(num)d items)", len(new_items))
     if action == "retarget" and new_items:
         return _("Changed the set to practise another skill (%(num)s items)", num=len(new_items))
     return _("Edited the set")
@@ -113,7 +116,23 @@ def decision_sentence(d: dict, names: dict) -> str:
         if isinstance(new, dict) and new.get("until"):
             return _("Class paused until %(when)s", when=_day(new["until"]))
         return _("Class pause ended")
+    if target == "planning":
+        return _planning_sentence(old, new)
     return _("Changed a setting")
+
+
+def _planning_sentence(old, new) -> str:
+    """Planning held for an excuse or a class pause, or started again after it (app/planning/away.py)."""
+    new = new if isinstance(new, dict) else {}
+    paused = new.get("kind") == "pause"
+    if new.get("held"):
+        if paused:
+            return _("No new homework while the class is paused until %(when)s", when=_day(new.get("until")))
+        return _("No new homework while excused until %(when)s (%(why)s)", when=_day(new.get("until")),
+                 why=excuse_reason_label(new.get("kind")))
+    if paused:
+        return _("The class pause is over: homework planned again from this sync")
+    return _("The excuse is over: homework planned again from this sync")
 
 
 EXCUSE_KINDS = ("ill", "exams", "family", "other")

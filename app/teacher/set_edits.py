@@ -9,6 +9,7 @@ import time
 
 from ..adaptive.bkt import DEFAULT_PARAMS, item_choices, predict_correct
 from ..db import write
+from ..planning.away import away, due_after_away
 from ..planning.decisions import apply_overrides, record_override
 from ..planning.pilot_arm import served_catalog
 from ..planning.replay import skill_params
@@ -48,8 +49,8 @@ def predicted(catalog: dict, item_id: str, mastery: dict, params: dict) -> float
     """The student's predicted chance of getting an item right."""
     item = catalog["items"][item_id]
     p_known = mastery.get(item["skill"], params.get(item["skill"], DEFAULT_PARAMS).prior)
-    return predict_correct(p_known, params.get(item["skill"], DEFAULT_PARAMS), item.get("difficulty", 3),
-                           item_choices(item))
+    skill_params = params.get(item["skill"], DEFAULT_PARAMS)
+    return predict_correct(p_known, skill_params, item.get("difficulty", 3), item_choices(item), skill_params.item_offset(item_id))
 
 
 def candidates(db, catalog: dict, student_id: int, skill: str, exclude: set, limit: int = 8) -> list:
@@ -120,21 +121,45 @@ def apply_edit(db, catalog: dict, set_id: str, action: str, form: dict, user_id:
         set_row = load_set(db, set_id)
         if set_row["status"] != "proposed":
             raise EditError(N_("only a set waiting for approval can be edited"))
-        old_items = set_row["payload"].get("items", [])
         new_items = edited_items(db, catalog, set_row, action, form)
-        payload = dict(set_row["payload"], items=new_items, edited=True)
-        payload["minutes"] = round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in new_items
-                                       if e["item"] in catalog["items"]) / 60)
-        if action == "retarget":
-            payload["target_skill"] = form.get("skill")
-        changed = db.execute("UPDATE sets SET payload = ? WHERE id = ? AND status = 'proposed'",
-                             [json.dumps(payload, ensure_ascii=False), set_id]).rowcount
-        if not changed:
-            raise EditError(N_("only a set waiting for approval can be edited"))
-        record_override(db, user_id, set_row["student_id"], _class_of(db, set_row["student_id"]), "set", set_id,
-                        {"action": action, "items": [e["item"] for e in old_items]},
-                        {"action": action, "items": [e["item"] for e in new_items]}, reason)
+        _store_items(db, catalog, set_row, action, new_items, user_id, reason,
+                     {"target_skill": form.get("skill")} if action == "retarget" else {})
     return load_set(db, set_id)
+
+
+def replace_items(db, catalog: dict, set_id: str, item_ids: list, user_id: int, reason: str) -> dict:
+    """Give a proposed set exactly these items (a group's shared list) and record it as one edit of that set.
+
+    An item the engine already chose for this student keeps its reason; any other is the teacher's choice."""
+    with write(db):
+        set_row = load_set(db, set_id)
+        if set_row["status"] != "proposed":
+            raise EditError(N_("only a set waiting for approval can be edited"))
+        served = served_catalog(db, set_row["student_id"], catalog)
+        chosen = {e["item"]: e for e in set_row["payload"].get("items", [])}
+        if not item_ids:
+            raise EditError(N_("a set needs at least one item"))
+        if any(i not in served["items"] or served["items"][i].get("extension") for i in item_ids):
+            raise EditError(N_("an item of the list is not open to this student"))
+        new_items = [chosen.get(i) or _entry(db, served, set_row["student_id"], i) for i in dict.fromkeys(item_ids)]
+        _store_items(db, catalog, set_row, "shared", new_items, user_id, reason)
+    return load_set(db, set_id)
+
+
+def _store_items(db, catalog: dict, set_row: dict, action: str, new_items: list, user_id: int, reason: str,
+                 extra: dict | None = None) -> None:
+    """Write a proposed set's new items (inside the caller's write) and record the old and new lists."""
+    old_items = set_row["payload"].get("items", [])
+    payload = dict(set_row["payload"], items=new_items, edited=True, **(extra or {}))
+    payload["minutes"] = round(sum(catalog["items"][e["item"]].get("seconds", 60) for e in new_items
+                                   if e["item"] in catalog["items"]) / 60)
+    changed = db.execute("UPDATE sets SET payload = ? WHERE id = ? AND status = 'proposed'",
+                         [json.dumps(payload, ensure_ascii=False), set_row["id"]]).rowcount
+    if not changed:
+        raise EditError(N_("only a set waiting for approval can be edited"))
+    record_override(db, user_id, set_row["student_id"], _class_of(db, set_row["student_id"]), "set", set_row["id"],
+                    {"action": action, "items": [e["item"] for e in old_items]},
+                    {"action": action, "items": [e["item"] for e in new_items]}, reason)
 
 
 def release(db, set_id: str, user_id: int, reason: str, now: float | None = None,
@@ -144,14 +169,22 @@ def release(db, set_id: str, user_id: int, reason: str, now: float | None = None
     set_row = load_set(db, set_id)
     if set_row["status"] != "proposed":
         return False
-    payload = dict(set_row["payload"], due=set_row["payload"].get("due") or now + days_per_set * DAY)
+    due = set_row["payload"].get("due") or now + days_per_set * DAY
+    # Released to a student who is away: the set's time counts from the day they are back.
+    why_away = away(db, set_row["student_id"], now)
+    later = due_after_away(due, why_away["until"], now) if why_away else None
+    payload = dict(set_row["payload"], due=later or due)
     with write(db):
         changed = db.execute("UPDATE sets SET status = 'released', released_at = ?, released_by = ?, payload = ? "
                              "WHERE id = ? AND status = 'proposed'",
                              [now, user_id, json.dumps(payload, ensure_ascii=False), set_id]).rowcount
         if changed:
-            record_override(db, user_id, set_row["student_id"], _class_of(db, set_row["student_id"]), "release",
-                            set_id, "proposed", "released", reason, now)
+            class_id = _class_of(db, set_row["student_id"])
+            record_override(db, user_id, set_row["student_id"], class_id, "release", set_id, "proposed", "released",
+                            reason, now)
+            if later:
+                record_override(db, user_id, set_row["student_id"], class_id, "deadline", set_id, due, later,
+                                why_away.get("reason") or "-", now)
     return bool(changed)
 
 

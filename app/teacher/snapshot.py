@@ -126,15 +126,15 @@ def class_events(db, class_id: int, since: float | None, student_ids: list) -> t
 
 
 def load_snapshot(db, class_id: int, now: float | None = None, days: int | None = None) -> Snapshot:
-    """Read everything the class pages need; `days` limits events to the recent window (from midnight UTC)."""
+    """Read everything the class pages need: students, syncs, sets, and with `days` the events of the recent window
+    (from midnight UTC). Without `days`, no events: a year is ~600,000, and the whole-history reports read
+    running tallies instead (app/teacher/tallied.py)."""
     now = now or time.time()
     students = load_students(db, class_id)
     snap = Snapshot(class_id=class_id, now=now, students=students)
     if days:
         events, snap.version = class_events(db, class_id, window_start(now, days), [s["id"] for s in students])
         snap.events = {s["id"]: events.get(s["id"], []) for s in students}
-    else:
-        snap.events = {s["id"]: student_events(db, s["id"]) for s in students}
     # Every stored batch stamps its device's last_seen_at, so the devices tell when each student last synced.
     for student_id, seen in db.execute("SELECT s.id, max(d.last_seen_at) FROM students s LEFT JOIN devices d "
                                        "ON d.student_id = s.id WHERE s.class_id = ? GROUP BY s.id", [class_id]):

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import time
 
-from flask import render_template
+from flask import render_template, url_for
 
 from ..adaptive.signals import behaviour_signals
 from ..db import get_db
-from ..i18n.web import get_locale
+from ..i18n.explain import signal_lines
+from ..i18n.web import get_locale, gettext as _
 from ..planning.decisions import TIERS, history, mastery_overrides, student_settings
-from . import insights, set_edits
+from . import insights, set_edits, timefmt
 from .blueprint import bp, class_context, owned_student, teacher_required
 from .catalog import catalog, class_skills, labels
+from .readable import flag_label
 from .snapshot import student_events, window_start
+from .todo import FLAG_NEED
 
 RECENT_ANSWERS = 30
 SPARK_W, SPARK_H = 120, 28
@@ -99,6 +102,28 @@ def student_context(db, student: dict, klass: dict) -> dict:
     }
 
 
+def what_to_do(ctx: dict) -> list:
+    """The page's first lines: what the teacher might do about this student now, most pressing first.
+
+    Each is {"text", "url"?}: an excuse says there is nothing to do; a waiting set links to it; outreach
+    flags say whether to call (the phone is quiet) or talk in class; otherwise, that all is well."""
+    name, lines = ctx["student"]["display_name"], []
+    if ctx["excused"]:
+        return [{"text": _("Away until %(when)s: deadlines and outreach wait.", when=timefmt.localtime(
+            ctx["excused"]["until"], "%d %b"))}]
+    flags = sorted(ctx["signals"].get("flags", []), key=lambda f: -FLAG_NEED.get(f["flag"], 1))
+    if flags:
+        quiet = any(f["flag"] in ("inactive", "set_overdue") for f in flags)
+        why = " · ".join(f"{flag_label(f['flag'])}: {(signal_lines(f) or [''])[0]}".rstrip(": ") for f in flags[:2])
+        lines.append({"text": (_("Call %(name)s", name=name) if quiet else _("Talk to %(name)s", name=name)) + ": " + why})
+    for s in ctx["sets"]:
+        if s["status"] == "proposed":
+            lines.append({"text": _("A set waits for your approval."), "url": url_for("teacher.set_detail", set_id=s["id"]),
+                          "action": _("Review the set")})
+            break
+    return lines or [{"text": _("Nothing needed now: the homework goes well.")}]
+
+
 @bp.get("/students/<int:student_id>")
 @teacher_required
 def student(student_id):
@@ -106,7 +131,8 @@ def student(student_id):
     row, klass = owned_student(student_id)
     db = get_db()
     row = dict(row, groups=_groups(row["groups"]))
-    return render_template("teacher/student.html", **student_context(db, row, klass), **class_context(klass))
+    ctx = student_context(db, row, klass)
+    return render_template("teacher/student.html", to_do=what_to_do(ctx), **ctx, **class_context(klass))
 
 
 def _participation(db, student_id: int, klass: dict) -> dict:
@@ -118,7 +144,7 @@ def _participation(db, student_id: int, klass: dict) -> dict:
 
 def _excused_now(db, student_id: int, klass: dict) -> dict | None:
     """The student's excuse in force, or the class pause as one, or None."""
-    from .exceptions import class_pause, excused
+    from ..planning.away import class_pause, excused
     pause = class_pause(klass)
     return excused(db, [student_id]).get(student_id) or ({"until": pause["until"], "kind": "pause",
                                                           "reason": pause["reason"]} if pause else None)

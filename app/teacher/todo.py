@@ -6,6 +6,8 @@ mistake shared by a group of students compete on the same scale.
 """
 from __future__ import annotations
 
+import json
+
 from flask import url_for
 
 from ..i18n.web import gettext as _, ngettext
@@ -30,6 +32,18 @@ def _student_card(student: dict, flags: list, label, signal_lines) -> dict:
             "url": url_for("teacher.student", student_id=student["id"]), "id": student["id"]}
 
 
+def _waiting_reason(klass: dict) -> str:
+    """What students do while sets wait, as the class is set: pre-approved practice, or nothing at all."""
+    try:
+        settings = json.loads(klass.get("settings") or "{}") if isinstance(klass.get("settings"), str) \
+            else dict(klass.get("settings") or {})
+    except ValueError:
+        settings = {}
+    if settings.get("while_waiting", "practice") == "nothing":
+        return _("Students get no new homework until you approve it.")
+    return _("Meanwhile students practise what you already approved (review, or more of the last skills you released).")
+
+
 def next_steps(klass: dict, waiting: int, flagged: list, signals: dict, groups: list, names: dict,
                label, signal_lines) -> list:
     """The to-do cards for a class, most needed first (at most five)."""
@@ -38,7 +52,7 @@ def next_steps(klass: dict, waiting: int, flagged: list, signals: dict, groups: 
         cards.append({"kind": "approve", "need": 6 + min(waiting, 10) / 10,
                       "title": ngettext("%(num)d set waits for your approval", "%(num)d sets wait for your approval",
                                         waiting),
-                      "reason": _("Students get no new homework until you approve it."),
+                      "reason": _waiting_reason(klass),
                       "action": _("Review and approve"),
                       "url": url_for("teacher.approvals", class_id=klass["id"])})
     for g in sorted((g for g in groups if g["count"] >= GROUP_MIN), key=lambda g: -g["count"])[:GROUP_CARDS]:

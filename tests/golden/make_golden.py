@@ -134,7 +134,10 @@ def grading_vectors() -> dict:
 
 
 PARAM_SETS = [BKTParams(), BKTParams(0.1, 0.3, 0.25, 0.15, 0.0005, 0.0), BKTParams(0.5, 0.05, 0.01, 0.3, 0.1, 1.0),
-              BKTParams(0.3, 0.2, 0.3, 0.01, 0.03, 0.37)]
+              BKTParams(0.3, 0.2, 0.3, 0.01, 0.03, 0.37),
+              BKTParams(0.25, 0.12, 0.18, 0.1, 0.0, 0.5, (("i1", 0.8), ("i3", -1.1), ("i4", 3.0)))]
+# Item offsets for the single-step grid, taken in turn (fitted offsets are tenths of a log-odds; -0.35 is not).
+GRID_OFFSETS = (0.0, 0.7, -1.3, -0.35)
 
 
 def _memory(m: ReviewMemory) -> dict:
@@ -148,34 +151,36 @@ def bkt_vectors(catalog: dict) -> dict:
         for p in (0.0, 0.01, 0.2, 0.5, 0.87, 0.95, 0.999, 1.0):
             for difficulty in (1, 2, 3, 4, 5, 2.5, 0, 9):
                 for choices in (0, 2, 4):
-                    guess, slip = item_guess_slip(params, difficulty, choices)
+                    offset = GRID_OFFSETS[len(single) % len(GRID_OFFSETS)]
+                    guess, slip = item_guess_slip(params, difficulty, choices, offset)
                     single.append({
                         "params": params.as_dict(), "p": p, "difficulty": difficulty, "choices": choices,
-                        "guess": guess, "slip": slip,
-                        "predict": predict_correct(p, params, difficulty, choices),
-                        "posterior_correct": posterior_known(p, True, params, difficulty, choices),
-                        "posterior_wrong": posterior_known(p, False, params, difficulty, choices),
-                        "update_correct": update_mastery(p, True, params, difficulty, choices),
-                        "update_wrong": update_mastery(p, False, params, difficulty, choices),
+                        "offset": offset, "guess": guess, "slip": slip,
+                        "predict": predict_correct(p, params, difficulty, choices, offset),
+                        "posterior_correct": posterior_known(p, True, params, difficulty, choices, offset),
+                        "posterior_wrong": posterior_known(p, False, params, difficulty, choices, offset),
+                        "update_correct": update_mastery(p, True, params, difficulty, choices, offset),
+                        "update_wrong": update_mastery(p, False, params, difficulty, choices, offset),
                     })
     sequences = []
     for k, params in enumerate(PARAM_SETS):
         answers = [(k * 7 + i * 3) % 5 != 0 for i in range(40)]
         difficulties = [1 + (k + i) % 5 for i in range(40)]
         choices = [(0, 0, 2, 0, 3, 4)[(k + i) % 6] for i in range(40)]
+        items = [f"i{(k + i) % 5}" for i in range(40)]
         # Minutes apart within a session, then gaps of a day to a few weeks between sessions.
         times, ts = [], NOW
         for i in range(40):
             ts += (1 + (i * k) % 17) * DAY if i % 5 == 0 else 60
             times.append(ts)
         p, memory, trace = params.prior, ReviewMemory(), []
-        for correct, d, c, t in zip(answers, difficulties, choices, times):
-            seen = observe(p, memory, correct, params, d, c, t)
+        for correct, d, c, t, item in zip(answers, difficulties, choices, times, items):
+            seen = observe(p, memory, correct, params, d, c, t, params.item_offset(item))
             p, memory = seen.p_next, seen.memory
             trace.append({"predicted": seen.predicted, "mastery": seen.mastery, "p_next": seen.p_next,
                           "memory": _memory(memory), "recall_day_later": recall_probability(memory, t + DAY)})
         sequences.append({"params": params.as_dict(), "answers": answers, "difficulties": difficulties,
-                          "choices": choices, "times": times, "trace": trace})
+                          "choices": choices, "items": items, "times": times, "trace": trace})
     return {"single": single, "sequences": sequences, "provisional": provisional_vectors(catalog)}
 
 
@@ -184,9 +189,9 @@ def provisional_vectors(catalog: dict) -> list:
 
     The phone's provisional mastery (provisional.js) must reach the last from the first two.
     """
-    fitted = {"int_compare": BKTParams(0.35, 0.2, 0.15, 0.05, 0.0, 0.3),
-              "int_add": BKTParams(0.25, 0.12, 0.18, 0.09, 0.0, 0.8),
-              "frac_meaning": BKTParams(0.15, 0.1, 0.2, 0.12, 0.0, 0.5)}
+    fitted = {"int_compare": BKTParams(0.35, 0.2, 0.15, 0.05, 0.0, 0.3, (("cmp4", -0.4),)),
+              "int_add": BKTParams(0.25, 0.12, 0.18, 0.09, 0.0, 0.8, (("add3", 0.9), ("add5", -0.6))),
+              "frac_meaning": BKTParams(0.15, 0.1, 0.2, 0.12, 0.0, 0.5, (("fm2", 1.2),))}
     synced = [("shown", "cmp1", None, 0), ("answer", "cmp1", True, 0), ("shown", "add1", None, 0),
               ("answer", "add1", True, 0), ("shown", "add2", None, 0), ("answer", "add2", False, 0),
               ("answer", "add2", True, 0), ("shown", "fm1", None, 1), ("answer", "fm1", True, 1)]

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { NEW_MEMORY, itemGuessSlip, observe, posteriorKnown, predictCorrect, recallProbability, updateMastery } from "../../app/service_worker/bkt.js";
+import { NEW_MEMORY, itemGuessSlip, itemOffset, observe, posteriorKnown, predictCorrect, recallProbability, updateMastery } from "../../app/service_worker/bkt.js";
 import { provisionalMastery } from "../../app/service_worker/provisional.js";
 
 const golden = JSON.parse(readFileSync(new URL("../golden/bkt.json", import.meta.url), "utf8"));
@@ -13,15 +13,15 @@ const close = (actual, expected, what) =>
 
 test("single updates and predictions match Python", () => {
   for (const c of golden.single) {
-    const what = `p=${c.p} d=${c.difficulty} choices=${c.choices} ${JSON.stringify(c.params)}`;
-    const [guess, slip] = itemGuessSlip(c.params, c.difficulty, c.choices);
+    const what = `p=${c.p} d=${c.difficulty} choices=${c.choices} offset=${c.offset} ${JSON.stringify(c.params)}`;
+    const [guess, slip] = itemGuessSlip(c.params, c.difficulty, c.choices, c.offset);
     close(guess, c.guess, `guess ${what}`);
     close(slip, c.slip, `slip ${what}`);
-    close(predictCorrect(c.p, c.params, c.difficulty, c.choices), c.predict, `predict ${what}`);
-    close(posteriorKnown(c.p, true, c.params, c.difficulty, c.choices), c.posterior_correct, `posterior right ${what}`);
-    close(posteriorKnown(c.p, false, c.params, c.difficulty, c.choices), c.posterior_wrong, `posterior wrong ${what}`);
-    close(updateMastery(c.p, true, c.params, c.difficulty, c.choices), c.update_correct, `update right ${what}`);
-    close(updateMastery(c.p, false, c.params, c.difficulty, c.choices), c.update_wrong, `update wrong ${what}`);
+    close(predictCorrect(c.p, c.params, c.difficulty, c.choices, c.offset), c.predict, `predict ${what}`);
+    close(posteriorKnown(c.p, true, c.params, c.difficulty, c.choices, c.offset), c.posterior_correct, `posterior right ${what}`);
+    close(posteriorKnown(c.p, false, c.params, c.difficulty, c.choices, c.offset), c.posterior_wrong, `posterior wrong ${what}`);
+    close(updateMastery(c.p, true, c.params, c.difficulty, c.choices, c.offset), c.update_correct, `update right ${what}`);
+    close(updateMastery(c.p, false, c.params, c.difficulty, c.choices, c.offset), c.update_wrong, `update wrong ${what}`);
   }
 });
 
@@ -30,7 +30,7 @@ test("forty-answer sequences days apart, with forgetting along the review curve,
     let p = s.params.prior;
     let memory = NEW_MEMORY;
     s.answers.forEach((correct, i) => {
-      const seen = observe(p, memory, correct, s.params, s.difficulties[i], s.choices[i], s.times[i]);
+      const seen = observe(p, memory, correct, s.params, s.difficulties[i], s.choices[i], s.times[i], itemOffset(s.params, s.items[i]));
       const want = s.trace[i];
       close(seen.predicted, want.predicted, `predicted step ${i}`);
       close(seen.mastery, want.mastery, `mastery step ${i}`);

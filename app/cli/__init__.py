@@ -2,22 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-
-class CommandError(Exception):
-    """A failure to report as one line on stderr with exit status 1."""
-
-
-def _print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=None))
+from .accounts import add_security_verbs
+from .common import CommandError, print_json as _print_json
 
 
 def cmd_pack_validate(args) -> int:
     """Print each problem of a pack as file:line: message."""
-    from .packs.validate import validate_pack
+    from ..packs.validate import validate_pack
     problems = validate_pack(Path(args.path))
     for problem in problems:
         print(problem)
@@ -26,18 +20,18 @@ def cmd_pack_validate(args) -> int:
 
 def cmd_pack_build(args) -> int:
     """Build a signed, content-addressed artifact and print its manifest path."""
-    from .packs.build import build_pack
+    from ..packs.build import build_pack
     manifest = build_pack(Path(args.path), Path(args.out), key_path=args.key, audio=args.audio)
     print(manifest)
     if args.audio:
-        from .packs.audio import audio_summary
+        from ..packs.audio import audio_summary
         print(audio_summary(manifest), file=sys.stderr)
     return 0
 
 
 def cmd_pack_stats(args) -> int:
     """Print a pack's completeness counts; for a folder of packs, each pack's and their total."""
-    from .packs.stats import all_packs_stats, is_pack_folder, pack_stats
+    from ..packs.stats import all_packs_stats, is_pack_folder, pack_stats
     path = Path(args.path)
     if not path.is_dir():
         raise CommandError(f"{path}: not a folder")
@@ -47,8 +41,8 @@ def cmd_pack_stats(args) -> int:
 
 def cmd_pack_build_audio(args) -> int:
     """Render every pack's audio in turn (a line per pack); with --publish, amend the published versions."""
-    from .packs.audio_background import build_all_audio
-    from .paths import default_database
+    from ..packs.audio_background import build_all_audio
+    from ..paths import default_database
     status = build_all_audio(Path(args.path), Path(args.out), default_database() if args.publish else None,
                              log=lambda line: print(line, file=sys.stderr, flush=True))
     if status["state"] != "done":
@@ -58,14 +52,14 @@ def cmd_pack_build_audio(args) -> int:
 
 def cmd_pack_bundle(args) -> int:
     """Write one signed file holding a pack."""
-    from .packs.bundle import bundle_pack
+    from ..packs.bundle import bundle_pack
     print(bundle_pack(Path(args.path), Path(args.out), key_path=args.key, audio=args.audio))
     return 0
 
 
 def cmd_pack_publish(args) -> int:
     """Bundle a pack with the publisher's key and upload it to a server."""
-    from .packs.client import publish_to_server
+    from ..packs.client import publish_to_server
     result = publish_to_server(Path(args.path), args.server, key_path=args.key, audio=args.audio)
     print(f"published {result['pack']} {result['version']}; phones download {result['changes']['download_bytes_br']} bytes")
     return 0
@@ -73,28 +67,28 @@ def cmd_pack_publish(args) -> int:
 
 def cmd_pack_convert_script(args) -> int:
     """Copy a pack with a new locale converted between Brahmic scripts (never Tamil)."""
-    from .packs.convert import convert_pack_script
+    from ..packs.convert import convert_pack_script
     print(convert_pack_script(Path(args.path), args.source, args.target, Path(args.out)))
     return 0
 
 
 def cmd_pack_verify(args) -> int:
     """Verify a bundle or a manifest against the trusted publisher keys."""
-    from .packs.bundle import verify_file
+    from ..packs.bundle import verify_file
     verify_file(Path(args.file), trusted_dir=args.trusted)
     return 0
 
 
 def cmd_keys_new(args) -> int:
     """Make a publisher key pair and print the public key's path."""
-    from .packs.signing import new_key
+    from ..packs.signing import new_key
     print(new_key(Path(args.out), args.publisher))
     return 0
 
 
 def cmd_serve(args) -> int:
     """Serve the app with the production WSGI server."""
-    from .server import serve
+    from ..server import serve
     serve(host=args.host, port=args.port, db_path=args.db, workers=args.workers,
           audio_from=Path(args.audio_from) if args.audio_from else None)
     return 0
@@ -102,7 +96,7 @@ def cmd_serve(args) -> int:
 
 def cmd_demo(args) -> int:
     """Seed the demo once and print how to sign in."""
-    from .ops.demo import seed_demo
+    from ..ops.demo import seed_demo
     result = seed_demo(db_path=args.db)
     if args.json:
         _print_json(result)
@@ -114,14 +108,14 @@ def cmd_demo(args) -> int:
 
 def cmd_stats(args) -> int:
     """Print counts of students, events and sets."""
-    from .ops.stats import database_stats
+    from ..ops.stats import database_stats
     _print_json(database_stats(args.db))
     return 0
 
 
 def cmd_backup(args) -> int:
     """Copy the database (online), keys and packs into one file; print what it holds."""
-    from .ops.backup import backup_instance
+    from ..ops.backup import backup_instance
     result = backup_instance(Path(args.out), db_path=args.db)
     if args.json:
         _print_json(result)
@@ -133,7 +127,7 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     """Restore a backup into an empty instance; refuse one that holds data."""
-    from .ops.backup import restore_instance
+    from ..ops.backup import restore_instance
     result = restore_instance(Path(args.file), db_path=args.db)
     if args.json:
         _print_json(result)
@@ -144,15 +138,23 @@ def cmd_restore(args) -> int:
 
 def cmd_kt_eval(args) -> int:
     """Fit knowledge tracing on a train CSV and score it on a test CSV."""
-    from .adaptive.kt_eval import evaluate_csv
+    from ..adaptive.kt_eval import evaluate_csv
     _print_json(evaluate_csv(args.train, args.test, model=args.model))
     return 0
 
 
 def cmd_fit(args) -> int:
     """Fit BKT parameters per skill from the event log and store them."""
-    from .ops.fitting_job import fit_and_store
-    _print_json(fit_and_store(args.db))
+    from ..ops.fitting_job import fit_and_store
+    fits = fit_and_store(args.db)
+    _print_json(fits if fits is not None else {"skipped": "another server is fitting right now"})
+    return 0
+
+
+def cmd_tally(args) -> int:
+    """Tally every student's log for the whole-history reports now, not on the first report after an upgrade."""
+    from ..ops.tally_job import tally_all
+    _print_json(tally_all(args.db))
     return 0
 
 
@@ -160,7 +162,7 @@ def cmd_bench_sync(args) -> int:
     """Drive the production server with simulated phones and print the figures."""
     import importlib.util
 
-    from .paths import PROJECT_ROOT
+    from ..paths import PROJECT_ROOT
     # The benchmark is a tool of the source checkout (bench/), not part of the served app.
     script = PROJECT_ROOT / "bench" / "sync_ingest.py"
     if not script.exists():
@@ -169,13 +171,18 @@ def cmd_bench_sync(args) -> int:
     spec = importlib.util.spec_from_file_location("sync_ingest", script)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history))
+    if args.servers < 1:
+        raise CommandError("--servers must be at least 1")
+    if args.database_url and not args.database_url.startswith(("postgresql://", "postgres://")):
+        raise CommandError("--database-url must be a postgresql:// URL (an empty database the bench may fill)")
+    _print_json(bench.run_sync_bench(clients=args.clients, batches=args.batches, port=args.port, history=args.history,
+                                     servers=args.servers, database_url=args.database_url))
     return 0
 
 
 def cmd_pilot_simulate(args) -> int:
     """Run the real pilot analysis on a simulated pilot with a known true effect."""
-    from .pilot.simulate import simulate_pilot
+    from ..pilot.simulate import simulate_pilot
     if args.students < 2:
         raise CommandError("--students must be at least 2")
     _print_json(simulate_pilot(args.students, args.effect, args.seed, args.design))
@@ -184,96 +191,13 @@ def cmd_pilot_simulate(args) -> int:
 
 def cmd_pilot_report(args) -> int:
     """Print the report of a class's latest pilot (the teacher's page's numbers), or several classes' pooled."""
-    from .pilot.report import class_pilot_report, pooled_pilot_report
+    from ..pilot.report import class_pilot_report, pooled_pilot_report
     codes = [c for given in args.klass for c in given.split(",") if c.strip()]
     if len(codes) == 1:
         _print_json(class_pilot_report(codes[0], args.db))
     else:
         _print_json(pooled_pilot_report(codes, args.db))
     return 0
-
-
-# --- accounts and privacy (security work): each verb calls app/accounts.py or app/retention.py ---
-
-def _password_from_stdin(args):
-    """The password piped on stdin (first line) with --password-stdin, else None (a random one is made)."""
-    if not args.password_stdin:
-        return None
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-def cmd_users_add(args) -> int:
-    """Create an account and print its password once."""
-    from .auth.accounts import create_user
-    from .db import connect
-    user, password = create_user(connect(args.db), args.username, args.role, password=_password_from_stdin(args),
-                                 display_name=args.display_name, publisher=args.publisher)
-    shown = None if args.password_stdin else password
-    if args.json:
-        _print_json({"username": user["username"], "role": user["role"], "publisher": user["publisher"],
-                     "password": shown})
-    else:
-        print(f"created {user['role']} '{user['username']}'" + (f"; password: {shown}" if shown else "")
-              + (f"; publishes as '{user['publisher']}'" if user["publisher"] else ""))
-    return 0
-
-
-def cmd_users_password(args) -> int:
-    """Give an account a new password (random unless piped in) and print it once; its sessions end."""
-    from .auth.accounts import find_user, set_password
-    from .db import connect
-    db = connect(args.db)
-    user = find_user(db, args.username)
-    if user is None:
-        raise CommandError(f"no account named '{args.username}'")
-    password = set_password(db, user["id"], _password_from_stdin(args))
-    print("password changed" if args.password_stdin else f"password: {password}")
-    return 0
-
-
-def cmd_users_list(args) -> int:
-    """Print every account: username, role, publisher name."""
-    from .auth.accounts import list_users
-    from .db import connect
-    for user in list_users(connect(args.db)):
-        print(f"{user['username']}\t{user['role']}\t{user['publisher'] or ''}")
-    return 0
-
-
-def cmd_privacy_redact(args) -> int:
-    """Blank typed answers older than each class's retention (for cron when not using `abhyas serve`)."""
-    from .privacy.retention import run_once
-    _print_json({"redacted": run_once(args.db)})
-    return 0
-
-
-def add_security_verbs(verbs) -> None:
-    """`abhyas users add|password|list` and `abhyas privacy redact`."""
-    users = verbs.add_parser("users", help="teacher, publisher and admin accounts").add_subparsers(
-        dest="users_verb", required=True)
-    p = users.add_parser("add", help="create an account; prints its password once")
-    p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("admin", "publisher", "teacher"))
-    p.add_argument("--publisher", help="for --role publisher: the publisher name packs are signed as "
-                                       "(default: the username)")
-    p.add_argument("--display-name")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin instead")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--db", default=None)
-    p.set_defaults(func=cmd_users_add)
-    p = users.add_parser("password", help="set a new password; prints it once; the account's sessions end")
-    p.add_argument("username")
-    p.add_argument("--password-stdin", action="store_true")
-    p.add_argument("--db", default=None)
-    p.set_defaults(func=cmd_users_password)
-    p = users.add_parser("list", help="every account with its role")
-    p.add_argument("--db", default=None)
-    p.set_defaults(func=cmd_users_list)
-    privacy = verbs.add_parser("privacy", help="privacy jobs").add_subparsers(dest="privacy_verb", required=True)
-    p = privacy.add_parser("redact", help="blank typed answers past each class's retention (abhyas serve does it daily)")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--db", default=None)
-    p.set_defaults(func=cmd_privacy_redact)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -363,8 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("kt-eval", help="evaluate knowledge tracing on response CSVs")
     p.add_argument("--train", required=True)
     p.add_argument("--test", required=True)
-    p.add_argument("--model", default="abhyas", choices=["abhyas", "bkt", "pfa"],
-                   help="abhyas: the model replay and the phone run (default); bkt: plain BKT with forgetting per "
+    p.add_argument("--model", default="abhyas", choices=["abhyas", "abhyas-skill", "bkt", "pfa"],
+                   help="abhyas: the model replay and the phone run, with each item's own difficulty (default); "
+                        "abhyas-skill: the same without item offsets; bkt: plain BKT with forgetting per "
                         "answer; pfa: performance factors analysis (logistic), for comparison")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_kt_eval)
@@ -373,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=None)
     p.set_defaults(func=cmd_fit)
 
+    p = verbs.add_parser("tally", help="tally every student's log for the year-long reports (after an upgrade or a pack update)")
+    p.add_argument("--db", default=None)
+    p.set_defaults(func=cmd_tally)
+
     bench = verbs.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_verb", required=True)
     p = bench.add_parser("sync", help="sync ingest against the production server")
     p.add_argument("--json", action="store_true")
@@ -380,6 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batches", type=int, default=5)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--history", type=int, default=0, help="events each phone's student holds before the run (10000: a school year)")
+    p.add_argument("--servers", type=int, default=1, help="abhyas serve processes sharing the database, phones spread over them")
+    p.add_argument("--database-url", default=None, help="an empty PostgreSQL database (postgresql://...) instead of SQLite")
     p.set_defaults(func=cmd_bench_sync)
 
     pilot = verbs.add_parser("pilot", help="adaptive against static homework: simulate or report a pilot")
