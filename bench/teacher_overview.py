@@ -92,7 +92,7 @@ def run(students: int = 60, requests: int = 200, history: int = 0) -> dict:
         }
         result["within_budget"] = max(result["p95_ms"], result["after_sync_p95_ms"]) < BUDGET_P95_MS and \
             result["bytes_br"] <= BUDGET_BR_BYTES
-        db.conn.close()
+        db.close()
         return result
 
 

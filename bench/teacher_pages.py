@@ -57,7 +57,7 @@ def seed(instance: Path, students: int, history: int) -> dict:
     _app, db, _catalog, klass, packs, seconds = seed_instance(instance, students, history)
     meta = {"class_id": klass["id"], "students": students, "history": history, "packs": packs,
             "seed_seconds": round(seconds, 1), "seeded_at": time.time()}
-    db.conn.close()
+    db.close()
     (instance / "bench.json").write_text(json.dumps(meta))
     return meta
 
@@ -84,7 +84,7 @@ def time_pages(instance: Path, meta: dict, requests: int, only: list | None = No
     # Another unit than the class's: the first published pack the class is not assigned.
     other = (db.execute("SELECT pack_id FROM packs WHERE pack_id NOT IN (SELECT pack_id FROM assignments "
                         "WHERE class_id = ?) ORDER BY pack_id LIMIT 1", [c]).fetchone() or ["none"])[0]
-    db.conn.close()
+    db.close()
     figures = {}
     for name, pattern in PAGES.items():
         if only and name not in only:

@@ -126,7 +126,7 @@ def run() -> dict:
                                                         spacing_ms=5 * 3600 * 1000 // 50))
         flush_seconds = time.perf_counter() - flush_started
         sizes = answer_event_bytes(db)
-        db.conn.close()
+        db.close()
     base = medians[HISTORIES[0] + 50]
     return {
         "median_sync_ms": {str(k): v for k, v in medians.items()},

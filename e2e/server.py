@@ -145,7 +145,7 @@ class AbhyasServer:
             class_id = db.execute("SELECT id FROM classes WHERE code = ?", [self.demo["class_code"]]).fetchone()[0]
             row = add_student(db, class_id, name, locale)
         finally:
-            db.conn.close()
+            db.close()
         return {"id": row["id"], "name": row["display_name"], "pin": row["pin"], "locale": row["locale"]}
 
     def events_since(self, student_id: int, since: float) -> list[dict]:

@@ -93,4 +93,4 @@ def sixty_student_class(teacher_server) -> int:
         klass, _students = seed_class(db, teacher, "Class 8B (60)", 60, catalog)
         return klass["id"]
     finally:
-        db.conn.close()
+        db.close()

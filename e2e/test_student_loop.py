@@ -87,7 +87,7 @@ def _approve_class(server, name: str, while_waiting: str = "practice") -> dict:
             db["assignments"].insert({"class_id": klass["id"], "pack_id": "fractions-6", "assigned_at": time.time()})
         return {"id": klass["id"], "code": klass["code"], "teacher": teacher}
     finally:
-        db.conn.close()
+        db.close()
 
 
 def _student(server, klass: dict, name: str, locale: str) -> dict:
@@ -97,7 +97,7 @@ def _student(server, klass: dict, name: str, locale: str) -> dict:
     try:
         row = add_student(db, klass["id"], name, locale)
     finally:
-        db.conn.close()
+        db.close()
     return {"id": row["id"], "name": row["display_name"], "pin": row["pin"]}
 
 
@@ -223,7 +223,7 @@ def test_the_loop_in_hindi_never_stalls_and_never_flatters(server, phone, shots,
     try:
         assert release(db, waiting[0]["id"], klass["teacher"], "Approved")
     finally:
-        db.conn.close()
+        db.close()
     settled(page)
     _sync_now(page, "hi")
     approved = {e["item"] for e in waiting[0]["items"]}
@@ -257,7 +257,7 @@ def test_the_loop_in_hindi_never_stalls_and_never_flatters(server, phone, shots,
     try:
         answers = [e for e in student_events(db, ravi["id"]) if e["type"] == "answer" and e["item"] == retried]
     finally:
-        db.conn.close()
+        db.close()
     assert [(e["attempt"], e["correct"], e["first_try"]) for e in answers][-1] == (3, True, False)
     assert not any(e["first_try"] and e["correct"] for e in answers)
 

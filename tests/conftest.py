@@ -20,13 +20,13 @@ TEMPLATE = "abhyas_template"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): tests the SQLite file itself; left out on PostgreSQL")
+    config.addinivalue_line("markers", "postgresql_only(reason): tests the database server itself; left out on SQLite")
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, leave out the few tests of the SQLite file itself (its backup, its pragmas, its disk faults)."""
-    if ENGINE != "postgresql":
-        return
-    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    """Leave out the few tests of the other engine's own nature (SQLite's file and pragmas, PostgreSQL's server)."""
+    other = "sqlite_only" if ENGINE == "postgresql" else "postgresql_only"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept

@@ -42,26 +42,38 @@ def _as_server_user(args: list[str]) -> list[str]:
 class Cluster:
     """One running cluster: `url(db)` for a database in it, `stop()` to end it and delete its folder."""
 
-    def __init__(self, folder: Path, port: int):
-        self.folder, self.port = folder, port
+    def __init__(self, folder: Path, port: int, password: str | None = None):
+        self.folder, self.port, self.password = folder, port, password
 
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+    def url(self, database: str = "postgres", password: str | None = None) -> str:
+        """A database's URL, with the cluster's password (or the one given) when it asks for one."""
+        secret = password or self.password
+        return f"postgresql://{SUPERUSER}{':' + secret if secret else ''}@127.0.0.1:{self.port}/{database}"
 
     @classmethod
-    def start(cls, folder: Path | None = None) -> Cluster:
-        """initdb (trust, local only) and start the server on a free port; its socket stays in the folder."""
+    def start(cls, folder: Path | None = None, password: str | None = None) -> Cluster:
+        """initdb (trust, or a password when given; local only) and start the server on a free port.
+
+        The folder (by default a new one under the temp dir) must be reachable by the server's user: under root,
+        not inside pytest's tmp_path, which only root may enter.
+        """
         folder = Path(folder or tempfile.mkdtemp(prefix="abhyas-pg-"))
         folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(folder, "nobody")
         data, bin_path, port = folder / "data", bin_dir(), _free_port()
-        subprocess.run(_as_server_user([str(bin_path / "initdb"), "-D", str(data), "-A", "trust", "-U", SUPERUSER,
+        auth = ["-A", "trust"]
+        if password:
+            (folder / "pwfile").write_text(password)
+            if os.geteuid() == 0:
+                shutil.chown(folder / "pwfile", "nobody")
+            auth = ["-A", "scram-sha-256", f"--pwfile={folder / 'pwfile'}"]
+        subprocess.run(_as_server_user([str(bin_path / "initdb"), "-D", str(data), *auth, "-U", SUPERUSER,
                                         "-E", "UTF8", "--locale=C", "--no-sync"]), check=True, capture_output=True)
         options = " ".join(f"-c {k}={v}" for k, v in SETTINGS.items())
         subprocess.run(_as_server_user([str(bin_path / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w",
                                         "-o", f"-p {port} -k {folder} {options}", "start"]), check=True, capture_output=True)
-        return cls(folder, port)
+        return cls(folder, port, password)
 
     def stop(self) -> None:
         """Stop the server at once and delete its folder."""

@@ -79,3 +79,25 @@ def test_the_oldest_schema_with_rows_reaches_the_newest_and_keeps_working(new_da
     assert klass["id"] == 2 and add_student(db, klass["id"], "Bala")["id"] == 2
     assert record_override(db, 1, 1, 1, "release", None, "approve", "auto", "test") == 1
     assert db.execute("SELECT count(*) FROM checkpoints").fetchone()[0] == 0
+
+
+def test_processes_starting_together_on_an_empty_database_migrate_it_once(new_database):
+    """Several servers start at once: one migrates, the others wait for it and find the work done."""
+    import threading
+
+    target, results = new_database("together.db", empty=True), []
+
+    def start():
+        try:
+            db = connect(target)
+            results.append(schema_version(db))
+            db.close()
+        except Exception as exc:  # noqa: BLE001 - a failure is the result
+            results.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == [LATEST] * 4

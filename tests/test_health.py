@@ -57,3 +57,16 @@ def test_a_database_file_that_vanished_is_503(app, client):
     reply = client.get("/healthz")
     assert reply.status_code == 503 and reply.json["database"].startswith("unreachable: ")
     assert not Path(app.config["DATABASE"]).exists()
+
+
+@pytest.mark.postgresql_only("drops the database on its server; the SQLite case deletes the file")
+def test_a_database_dropped_from_its_server_is_503(app, client, pg_server):
+    """The database went away under a running server (dropped, or the server lost it): not ready, and said why."""
+    import psycopg
+    assert client.get("/healthz").status_code == 200
+    name = app.config["DATABASE"].rsplit("/", 1)[1]
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    reply = client.get("/healthz")
+    assert reply.status_code == 503 and reply.json["database"].startswith("unreachable: ")
+    assert f'database "{name}" does not exist' in reply.json["database"]

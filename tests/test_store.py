@@ -96,6 +96,18 @@ def test_an_unknown_database_or_role_is_named_in_one_line(instance, pg_server_ur
         assert result.returncode == 1 and reason in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_a_wrong_password_is_one_line_that_never_shows_the_password():
+    from tests.pg_cluster import Cluster
+    cluster = Cluster.start(password="right-horse")
+    try:
+        result = _cli("stats", "--db", cluster.url(password="wrong-horse"))
+        assert result.returncode == 1 and 'password authentication failed for user "abhyas"' in result.stderr
+        assert result.stderr.count("\n") == 1 and "wrong-horse" not in result.stderr and ":***@" in result.stderr
+        assert _cli("stats", "--db", cluster.url()).returncode == 0
+    finally:
+        cluster.stop()
+
+
 def test_a_schema_newer_than_the_code_is_refused(instance, new_database):
     target = new_database("newer.db")
     db = connect(target)
@@ -132,3 +144,18 @@ def test_backup_of_a_database_server_points_to_its_own_tools(instance, tmp_path)
         result = _cli(*args, "--db", "postgresql://abhyas@127.0.0.1:1/abhyas")
         assert result.returncode == 1 and "pg_dump" in result.stderr and result.stderr.count("\n") == 1
     assert not (tmp_path / "b.tar.gz").exists()
+
+
+def test_no_engine_specific_sql_outside_the_store():
+    """One code path: SQLite-only statements live in app/store (and the SQLite file's own backup), nowhere else."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "app"
+    allowed = {root / "db.py", root / "ops" / "backup.py"}  # the migrations are written in SQLite's DDL on purpose
+    pattern = re.compile(r"PRAGMA|\browid\b|json_extract|INSERT OR|last_insert_rowid|COLLATE NOCASE|import sqlite3|"
+                         r"sqlite_utils|\btotal\(|group_concat|\bifnull\(")
+    found = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py") if path not in allowed
+             and "store" not in path.relative_to(root).parts[:1]
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert found == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
 import signal
 import threading
@@ -10,6 +11,7 @@ import threading
 import pytest
 
 from app.db import connect
+from app.store import is_url
 from bench.sync_ingest import (
     free_port,
     make_batch,
@@ -27,24 +29,38 @@ def post(port, token, body: bytes, timeout=10):
     return response.status, response.read()
 
 
-def _serve(folder):
-    tokens, items = prepare_instance(folder, 8)
-    port = free_port()
-    return folder, tokens, items, {"server": start_server(folder, port), "port": port}
+def _serve(folder, database: str):
+    """Seed and start a server on `database` (the instance's SQLite file, or a PostgreSQL URL it is handed)."""
+    saved = os.environ.get("ABHYAS_DATABASE_URL")
+    if is_url(database):
+        os.environ["ABHYAS_DATABASE_URL"] = database  # the seeding and serving processes inherit it
+    try:
+        tokens, items = prepare_instance(folder, 8)
+        port = free_port()
+        return folder, tokens, items, {"server": start_server(folder, port), "port": port, "database": database}
+    finally:
+        if saved is None:
+            os.environ.pop("ABHYAS_DATABASE_URL", None)
+        else:
+            os.environ["ABHYAS_DATABASE_URL"] = saved
 
 
 @pytest.fixture
-def served(tmp_path):
-    """A production server of our own, which a test may kill."""
-    setup = _serve(tmp_path)
+def served(tmp_path, new_database, monkeypatch):
+    """A production server of our own, which a test may kill (and start again on the same database)."""
+    database = new_database("abhyas.db")
+    if is_url(database):
+        monkeypatch.setenv("ABHYAS_DATABASE_URL", database)
+    setup = _serve(tmp_path, database)
     yield setup
     stop_server(setup[3]["server"], signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
-def shared_server(tmp_path_factory):
+def shared_server(tmp_path_factory, module_database):
     """One production server for tests that only send requests."""
-    setup = _serve(tmp_path_factory.mktemp("shared"))
+    folder = tmp_path_factory.mktemp("shared")
+    setup = _serve(folder, module_database if is_url(module_database) else str(folder / "abhyas.db"))
     yield setup
     stop_server(setup[3]["server"], signal.SIGKILL)
 
@@ -83,7 +99,7 @@ def test_sigkill_mid_sync_loses_nothing_and_doubles_nothing(served):
     for token in tokens:
         flush(token)
     assert all(not events for events in outboxes.values())
-    db = connect()
+    db = connect(box["database"])
     total, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM events").fetchone()
     stored = {row[0] for row in db.execute("SELECT id FROM events")}
     assert stored == sent and total == distinct == len(sent)
@@ -96,7 +112,7 @@ def test_a_lost_reply_then_a_resend_counts_once(served):
     first = json.loads(post(box["port"], tokens[0], body)[1])
     second = json.loads(post(box["port"], tokens[0], body)[1])
     assert first["acked"] == second["acked"] and second["duplicates"] == 20
-    db = connect()
+    db = connect(box["database"])
     assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 20
 
 

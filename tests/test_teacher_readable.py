@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from app.db import connect
+from app.db import connect, write
 from app.i18n.web import gettext_in
 from app.ops.demo import seed_demo
 from tests.teacher_fixtures import TOKEN, catalog_of
@@ -120,7 +120,7 @@ def test_every_teacher_page_reads_as_words(app, instance):
     row = dict(db["sets"].get(proposed))
     other = db.execute("SELECT id FROM students WHERE class_id = ? AND id != ? ORDER BY id LIMIT 1",
                        [class_id, row["student_id"]]).fetchone()[0]
-    with db.conn:
+    with write(db):
         db["sets"].insert(dict(row, id=proposed + "b", student_id=other))
     approvals = client.get(f"/teacher/classes/{class_id}/approvals").get_data(as_text=True)
     group = re.search(r'href="(/teacher/classes/\d+/approvals/groups/\w+)"', approvals)

@@ -49,6 +49,7 @@ class Table:
 
     @property
     def pk(self) -> list[str]:
+        """The table's primary-key columns."""
         return self.store.primary_key(self.name)
 
     def _where_pk(self, key) -> tuple[str, list]:
@@ -126,6 +127,7 @@ class Store:
         self._primary_keys: dict[str, list[str]] = {}
 
     def __getitem__(self, table: str) -> Table:
+        """The row helpers for one table: db["users"].insert(...)."""
         return Table(self, table)
 
     def execute(self, sql: str, params=()):

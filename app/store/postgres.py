@@ -37,20 +37,24 @@ class PostgresStore(Store):
     dialect = "postgresql"
 
     def execute(self, sql: str, params=()):
+        """Run one statement with `?` placeholders; a cursor of tuples."""
         if not params:
             return self.conn.execute(sql)
         return self.conn.execute(pg_placeholders(sql), _plain(params))
 
     def executemany(self, sql: str, rows) -> None:
+        """Run one statement for each row of parameters."""
         with self.conn.cursor() as cursor:
             cursor.executemany(pg_placeholders(sql), [_plain(row) for row in rows])
 
     @property
     def in_transaction(self) -> bool:
+        """Is a write transaction open on this connection?"""
         return self.conn.info.transaction_status != pq.TransactionStatus.IDLE
 
     @property
     def broken(self) -> bool:
+        """Did the server cut this connection (a restart, a failover)?"""
         return self.conn.broken or self.conn.closed
 
     def get_version(self) -> int:

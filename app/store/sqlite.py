@@ -19,13 +19,16 @@ class SqliteStore(Store):
     dialect = "sqlite"
 
     def execute(self, sql: str, params=()):
+        """Run one statement with `?` placeholders; a cursor of tuples."""
         return self.conn.execute(sql, params or ())
 
     def executemany(self, sql: str, rows) -> None:
+        """Run one statement for each row of parameters."""
         self.conn.executemany(sql, rows)
 
     @property
     def in_transaction(self) -> bool:
+        """Is a write transaction open on this connection?"""
         return self.conn.in_transaction
 
     def get_version(self) -> int:
