@@ -1,6 +1,7 @@
 """Fixtures for the teacher tests: two teachers, their classes, students with real synced events."""
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -120,3 +121,11 @@ def world(app, db):
 def asha(client, world):
     """A client signed in as Asha, and her CSRF token."""
     return client, sign_in(client, "asha")
+
+
+def group_key_in(db, class_id: int) -> str:
+    """The key of a group of alike waiting sets in this class, as its approvals page links it ("none" if none wait)."""
+    from app.teacher.alike_sets import group_key, likeness
+    row = db.execute("SELECT s.payload FROM sets s JOIN students t ON t.id = s.student_id "
+                     "WHERE t.class_id = ? AND s.status = 'proposed' ORDER BY s.created_at LIMIT 1", [class_id]).fetchone()
+    return group_key(likeness(json.loads(row[0]))) if row else "none"

@@ -15,7 +15,7 @@ from app.teacher.class_records import add_student, create_class
 from .conftest import SAMPLE_PACK
 from .db_rows import every_row
 from .security_fixtures import accounts, ngo  # noqa: F401
-from .teacher_fixtures import db, world  # noqa: F401
+from .teacher_fixtures import db, group_key_in, world  # noqa: F401
 
 JSON_LEAVES = st.none() | st.booleans() | st.integers(-2 ** 63, 2 ** 63) | st.floats(allow_nan=True) | st.text(max_size=60)
 JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -130,12 +130,12 @@ def form_routes(app, world, accounts, db, ngo):
            "set_id": first("SELECT id FROM sets WHERE student_id = ?", [mine["id"]]),
            "device_id": first("SELECT id FROM devices WHERE student_id = ?", [mine["id"]]),
            "key_id": first("SELECT key_id FROM publisher_keys", []), "user_id": world["bina"],
-           "key": _group_key(db, world["class"]["id"])}
+           "key": group_key_in(db, world["class"]["id"])}
     other = {"class_id": world["other_class"]["id"], "student_id": theirs["id"],
              "set_id": first("SELECT id FROM sets WHERE student_id = ?", [theirs["id"]]),
              "device_id": first("SELECT id FROM devices WHERE student_id = ?", [theirs["id"]]),
              "key_id": "0123456789abcdef", "user_id": accounts["admin"],
-             "key": _group_key(db, world["other_class"]["id"])}
+             "key": group_key_in(db, world["other_class"]["id"])}
     clients = {}
     for role, username in (("teacher", "asha"), ("admin", "root"), ("publisher", "sahayak")):
         client = app.test_client()
@@ -144,14 +144,6 @@ def form_routes(app, world, accounts, db, ngo):
               if rule.methods & {"POST"} and rule.rule.startswith(("/teacher", "/admin", "/publish"))
               and rule.endpoint != "teacher.sign_out"]
     return {"clients": clients, "own": own, "other": other, "routes": routes, "db": db, "app": app}
-
-
-def _group_key(db, class_id: int) -> str:
-    """The key of a group of alike waiting sets in this class, as its approvals page links it ("none" if none wait)."""
-    from app.teacher.alike_sets import group_key, likeness
-    row = db.execute("SELECT s.payload FROM sets s JOIN students t ON t.id = s.student_id "
-                     "WHERE t.class_id = ? AND s.status = 'proposed' ORDER BY s.created_at LIMIT 1", [class_id]).fetchone()
-    return group_key(likeness(json.loads(row[0]))) if row else "none"
 
 
 def _state(db) -> tuple:

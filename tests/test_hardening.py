@@ -6,7 +6,7 @@ import io
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.security_fixtures import accounts, ngo, sign_in_as  # noqa: F401
-from tests.teacher_fixtures import db, world  # noqa: F401
+from tests.teacher_fixtures import db, group_key_in, world  # noqa: F401
 
 FIELDS = ("reason", "skill", "value", "tier", "action", "index", "keep", "item", "names", "name", "audio",
           "simplified", "groups", "items_per_set", "days", "release_mode", "mastery_threshold", "units",
@@ -37,7 +37,7 @@ def test_teacher_form_routes_never_fail_on_garbage(app, client, world, db, form)
                         "LIMIT 1", [world["class"]["id"]]).fetchone()
     device = db.execute("SELECT id FROM devices WHERE student_id = ?", [own]).fetchone()
     values = {"class_id": world["class"]["id"], "student_id": own, "set_id": set_id[0] if set_id else "none",
-              "device_id": device[0] if device else 1}
+              "device_id": device[0] if device else 1, "key": group_key_in(db, world["class"]["id"])}
     for url in _post_routes(app, "/teacher/", values):
         if url.endswith("/sign-out") or url.endswith("/sign-in"):
             continue
