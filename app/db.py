@@ -221,16 +221,17 @@ def migrate(db: Store) -> int:
                          "upgrade Abhyas before using this database")
     if current == latest:
         return current
-    with db.migration_lock(wait=600):  # another process's migration may take a while; wait for it
-        for version, sql in MIGRATIONS:
-            if version <= current:
+    # Each migration is one write: the writer lock (BEGIN IMMEDIATE, or PostgreSQL's transaction-level advisory lock,
+    # which a transaction-mode pooler keeps) lets one process at a time in; the others find the work done.
+    for version, sql in MIGRATIONS:
+        if version <= current:
+            continue
+        with write(db, wait=600):  # another process's migration may take a while; wait for it
+            if schema_version(db) >= version:  # another process got there first
                 continue
-            with write(db, wait=600):
-                if schema_version(db) >= version:  # another process got there first
-                    continue
-                for statement in statements(db.migration_ddl(sql)):
-                    db.execute(statement)
-                db.set_version(version)
+            for statement in statements(db.migration_ddl(sql)):
+                db.execute(statement)
+            db.set_version(version)
     return schema_version(db)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -14,7 +13,6 @@ from .sql import pg_json_text, pg_migration, pg_placeholders
 
 # Every write takes this one transaction-level lock: the code's single-writer assumption, across all servers.
 WRITER_LOCK = lock_key("abhyas:writer")
-MIGRATION_LOCK = lock_key("abhyas:migrate")
 CONNECT_TIMEOUT_SECONDS = 5
 
 
@@ -78,21 +76,6 @@ class PostgresStore(Store):
     def position(self, alias: str) -> str:
         """SQL for the order a table's rows were stored in (events only)."""
         return f"{alias}.pos"
-
-    @contextmanager
-    def migration_lock(self, wait: float):
-        """One process migrates at a time, across servers; the others wait, then find the work done."""
-        self.conn.execute(f"SET lock_timeout = {int(wait * 1000)}")
-        try:
-            self.conn.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
-        except errors.LockNotAvailable:
-            raise Busy("another server's migration is still running; try again") from None
-        finally:
-            self.conn.execute("SET lock_timeout = 0")
-        try:
-            yield
-        finally:
-            self.conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
     def begin_write(self, deadline: float) -> None:
         """BEGIN, then the writer's transaction-level advisory lock, waiting at most until the deadline."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -46,10 +46,6 @@ class SqliteStore(Store):
     def position(self, alias: str) -> str:
         """SQL for the order a table's rows were stored in (events only)."""
         return f"{alias}.rowid"
-
-    def migration_lock(self, wait: float):
-        """Each migration's BEGIN IMMEDIATE already keeps other processes out."""
-        return nullcontext()
 
     def begin_write(self, deadline: float) -> None:
         """BEGIN IMMEDIATE, retried until the deadline while another process writes."""
