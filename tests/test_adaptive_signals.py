@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from app.adaptive.signals import behaviour_signals
+from app.adaptive.signals import away_within, behaviour_signals, days_counted
 from app.i18n.explain import signal_lines
 
 CATALOG = json.loads((Path(__file__).parent / "golden" / "catalog.json").read_text(encoding="utf-8"))
@@ -95,3 +95,51 @@ def test_hint_events_count_as_hinted_answers():
     for item in ITEMS:
         spec += [("shown", item, False, 0, 0), ("hint", item, False, 1, 0), ("answer", item, True, 0, 50.0)]
     assert flags_of(behaviour_signals(events(spec), NOW, CATALOG))["hint_reliance"] == ["used hints on 10 of 10 answers"]
+
+
+def _back(days_back, away_days=10, kind="excused"):
+    """A student who last synced the day before an absence of `away_days`, now `days_back` days after it ended."""
+    start = NOW - (days_back + away_days) * DAY
+    return behaviour_signals([], NOW, CATALOG, last_sync_ts=start - DAY, away=[(start, start + away_days * DAY, kind)])
+
+
+def test_days_excused_do_not_count_as_silence():
+    """Back one day from ten days of illness: two days counted, no flag, the grace of a set just released."""
+    assert flags_of(_back(1)) == {}
+    assert flags_of(_back(1, kind="pause")) == {}
+    assert _back(1)["figures"]["days_since_sync"] == 12, "the figure stays the calendar's"
+
+
+def test_the_flag_returns_after_a_week_back_naming_the_days_left_out():
+    """Eight days after the return the silence counts again, and the line says which days were left out."""
+    assert flags_of(_back(8))["inactive"] == ["last synced 19 days ago, 10 of them excused"]
+    assert flags_of(_back(8, kind="pause"))["inactive"] == ["last synced 19 days ago, 10 of them with the class paused"]
+    assert flags_of(_back(8, away_days=1))["inactive"] == ["last synced 10 days ago, 1 of them excused"]
+
+
+def test_overlapping_absences_count_once_and_name_both():
+    """An excuse inside a class pause: the days are left out once; the line says both kinds."""
+    start = NOW - 18 * DAY
+    spans = [(start, start + 10 * DAY, "pause"), (start + 5 * DAY, start + 10 * DAY, "excused")]
+    assert away_within(spans, start - DAY, NOW) == (10 * DAY, "away")
+    result = behaviour_signals([], NOW, CATALOG, last_sync_ts=start - DAY, away=spans)
+    assert flags_of(result)["inactive"] == ["last synced 19 days ago, 10 of them excused or with the class paused"]
+
+
+def test_an_absence_before_the_silence_or_too_short_leaves_the_line_as_it_was():
+    """Away before the last sync, or for less than a day: nothing to leave out, nothing said."""
+    before = [(NOW - 30 * DAY, NOW - 20 * DAY, "excused")]
+    assert days_counted(NOW - 8 * DAY, NOW, before) == (8, 0, None)
+    short = [(NOW - 3 * DAY, NOW - 3 * DAY + 3600, "excused")]
+    assert flags_of(behaviour_signals([], NOW, CATALOG, last_sync_ts=NOW - 8 * DAY, away=short))["inactive"] == [
+        "last synced 8 days ago"]
+
+
+def test_days_practised_count_the_same_way_without_a_sync():
+    """No sync on record: the last answer's day is what counts from, with the days away left out."""
+    result = behaviour_signals(events([("answer", "add1", True, 0, 40.0)], day=0), NOW, CATALOG,
+                               away=[(NOW - 8 * DAY, NOW - 4 * DAY, "excused")])
+    assert flags_of(result) == {}, "10 days ago, 4 of them excused: 6 counted, under the week"
+    result = behaviour_signals(events([("answer", "add1", True, 0, 40.0)], day=0), NOW, CATALOG,
+                               away=[(NOW - 8 * DAY, NOW - 5 * DAY, "excused")])
+    assert flags_of(result)["inactive"] == ["last practised 10 days ago, 3 of them excused"]

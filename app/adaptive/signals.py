@@ -5,6 +5,10 @@ of the student: every flag carries the plain observations that raised it, so the
 can judge (a shared phone or no data pack explains many of them). Each observation comes
 as a code and its numbers in `signal_codes`, from which app/i18n/explain.py says it in the
 teacher's language.
+
+Time a student spent away (excused, or their class paused: app/planning/away.py) does not count
+towards the signals that measure elapsed time: a student back from ten days of illness gets the
+same grace as one whose set was just released, and the observation names the days left out.
 """
 from __future__ import annotations
 
@@ -27,6 +31,38 @@ DEFAULT_SIGNAL_SETTINGS = {
 # What each observation may be; the parameters are its numbers (n of total, days...).
 SIGNAL_CODES = ("last_synced", "last_practised", "no_homework", "skipped", "rapid", "hinted", "wrong_streak",
                 "wrong_first", "finished")
+
+
+def away_within(spans, start: float, end: float) -> tuple:
+    """(seconds, kind) of the time between start and end that falls in the away spans, overlaps counted once.
+
+    `spans` are (start, end, kind) with kind "excused" or "pause"; the kind returned is the one of every
+    span that counts, "away" when both do, None when none does."""
+    clipped = sorted((max(a, start), min(b, end), kind) for a, b, kind in spans or () if min(b, end) > max(a, start))
+    seconds, reach, kinds = 0.0, start, set()
+    for a, b, kind in clipped:
+        if b > reach:
+            seconds += b - max(a, reach)
+            reach = b
+        kinds.add(kind)
+    return seconds, (None if not kinds else kinds.pop() if len(kinds) == 1 else "away")
+
+
+def days_counted(since: float, now: float, spans=None) -> tuple:
+    """(days counted, days left out, kind of absence) between since and now: away days do not count.
+
+    The days left out are the absence's time in whole days (an excuse runs to the end of its last day,
+    so ten days from mid-morning are ten, and an hour is none), never more than the days on the calendar,
+    and the two add up to those ("last synced 12 days ago, 10 of them excused": two days counted)."""
+    total = int((now - since) // DAY)
+    seconds, kind = away_within(spans, since, now)
+    left_out = max(0, min(total, round(seconds / DAY)))
+    return total - left_out, left_out, kind if left_out else None
+
+
+def elapsed_args(days: int, left_out: int, kind) -> dict:
+    """An observation's days, with the days left out and why when an absence took any off the count."""
+    return {"days": days, "away": left_out, "away_kind": kind} if left_out else {"days": days}
 
 
 def _flag(flag: str, *observations) -> dict:
@@ -101,18 +137,20 @@ def _level(good: bool, poor: bool) -> int:
 
 
 def behaviour_signals(events, now: float, catalog: dict | None = None,
-                      last_sync_ts: float | None = None, settings: dict | None = None) -> dict:
-    """Persistence and independence levels (1-3, None without enough answers) and outreach flags."""
+                      last_sync_ts: float | None = None, settings: dict | None = None, away=None) -> dict:
+    """Persistence and independence levels (1-3, None without enough answers) and outreach flags.
+
+    `away`: the student's absences as (start, end, kind) spans; their days do not count as silence."""
     cfg = {**DEFAULT_SIGNAL_SETTINGS, **(settings or {})}
     f = behaviour_figures(events, catalog, cfg["rapid_seconds"], now - cfg["window_days"] * DAY)
     flags = []
     last_seen = last_sync_ts if last_sync_ts is not None else f["last_ts"]
     f["days_since_sync"] = int((now - last_sync_ts) // DAY) if last_sync_ts is not None else None
     if last_seen is not None:
-        days = int((now - last_seen) // DAY)
-        if days >= cfg["inactive_days"]:
+        counted, left_out, kind = days_counted(last_seen, now, away)
+        if counted >= cfg["inactive_days"]:
             code = "last_synced" if last_sync_ts is not None else "last_practised"
-            flags.append(_flag("inactive", (code, {"days": days})))
+            flags.append(_flag("inactive", (code, elapsed_args(counted + left_out, left_out, kind))))
     elif f["shown"] == 0:
         flags.append(_flag("inactive", ("no_homework", {})))
     persistence = independence = None

@@ -160,8 +160,32 @@ def tier_line(payload: dict, locale: str | None = None) -> str:
     return line if line is not None else str(payload.get("tier_why") or "")
 
 
+def _away_part(found: dict, locale: str | None):
+    """How many of an observation's days were left out as away ("10 of them excused"), or None."""
+    _, ngettext = _translators(locale)
+    days = _count(found.get("away"))
+    if not days:
+        return None
+    kind = found.get("away_kind")
+    if kind == "excused":
+        return ngettext("%(num)d of them excused", "%(num)d of them excused", days)
+    if kind == "pause":
+        return ngettext("%(num)d of them with the class paused", "%(num)d of them with the class paused", days)
+    return ngettext("%(num)d of them excused or with the class paused",
+                    "%(num)d of them excused or with the class paused", days)
+
+
 def _signal(found: dict, locale: str | None):
-    """One observation behind a flag in words, or None when it is not known here."""
+    """One observation behind a flag in words, or None when it is not known here (days away said after it)."""
+    _, _n = _translators(locale)
+    line = _observation(found, locale)
+    away = _away_part(found, locale) if line is not None else None
+    # A pattern, not a joined string: a language may want another separator or order.
+    return line if away is None else _("%(said)s, %(away)s", said=line, away=away)
+
+
+def _observation(found: dict, locale: str | None):
+    """One observation in words, or None."""
     _, ngettext = _translators(locale)
     code = found.get("code")
     n, total, days = _count(found.get("n")), _count(found.get("total")), _count(found.get("days"))

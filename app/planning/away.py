@@ -4,7 +4,8 @@ No Flask here: the teacher's pages record the excuse or the pause (app/teacher/e
 planning (app/planning/refresh.py) asks `away` after each sync. While a student is away no new set
 is planned for them; the first sync after it ends plans one set, as for any student with nothing
 left to do, so nothing piles up. The hold and the resumption are each recorded once, with the
-excuse's reason, beside the teacher's decisions.
+excuse's reason, beside the teacher's decisions. `away_spans` gives the absences as time spans, so the
+outreach signals leave those days out (app/adaptive/signals.py).
 """
 from __future__ import annotations
 
@@ -56,6 +57,43 @@ def away(db, student_id: int, now: float | None = None) -> dict | None:
                          "ORDER BY created_at DESC, id DESC LIMIT 1", [row[0]]).fetchone()
     return {"until": pause["until"], "kind": "pause", "reason": pause.get("reason") or "-",
             "by": decided[0] if decided else None}
+
+
+def _spans(records, now: float, kind: str) -> list:
+    """Time spans of a run of excuse or pause decisions, oldest first: each lasts until its date, or until the next
+    decision (an early end, or a new date) replaces it; none reaches past now."""
+    out = []
+    for i, (value, since) in enumerate(records):
+        if not isinstance(value, dict) or not isinstance(value.get("until"), (int, float)):
+            continue
+        end = min(value["until"], records[i + 1][1] if i + 1 < len(records) else value["until"], now)
+        if end > since:
+            out.append((since, end, kind))
+    return out
+
+
+def away_spans(db, student_ids: list, now: float | None = None) -> dict:
+    """{student_id: [(start, end, "excused" | "pause")]}: each student's excuses and their class's pauses so far."""
+    if not student_ids:
+        return {}
+    now = now or time.time()
+    marks = ",".join("?" * len(student_ids))
+    excuses: dict = {sid: [] for sid in student_ids}
+    for sid, value, since in db.execute(
+            "SELECT student_id, new_value, created_at FROM overrides WHERE target = 'excused' "
+            f"AND student_id IN ({marks}) ORDER BY created_at, id", list(student_ids)):  # noqa: S608
+        excuses[sid].append((json.loads(value) if value else None, since))
+    class_of = dict(db.execute(f"SELECT id, class_id FROM students WHERE id IN ({marks})",  # noqa: S608
+                               list(student_ids)).fetchall())
+    classes = sorted({c for c in class_of.values() if c is not None})
+    pauses: dict = {c: [] for c in classes}
+    if classes:
+        for class_id, value, since in db.execute(
+                "SELECT class_id, new_value, created_at FROM overrides WHERE student_id IS NULL AND target = 'class_pause' "
+                f"AND class_id IN ({','.join('?' * len(classes))}) ORDER BY created_at, id", classes):  # noqa: S608
+            pauses[class_id].append((json.loads(value) if value else None, since))
+    paused = {c: _spans(records, now, "pause") for c, records in pauses.items()}
+    return {sid: _spans(excuses[sid], now, "excused") + paused.get(class_of.get(sid), []) for sid in student_ids}
 
 
 def due_after_away(due: float, until: float, now: float) -> float | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from ..adaptive.signals import behaviour_signals
-from .snapshot import DAY, Snapshot, window_start
+from ..adaptive.signals import behaviour_signals, days_counted, elapsed_args
+from .snapshot import Snapshot, window_start
 
 RECENT_DAYS = 14
 GROUP_MIN_SIGHTINGS = 2     # the same mistake twice in the window: a pattern, not a slip
@@ -222,27 +222,44 @@ def behaviour(snap: Snapshot, catalog: dict, settings: dict | None = None, days:
     out = {}
     for s in snap.students:
         sid, events, last_sync = s["id"], snap.events.get(s["id"], []), snap.last_sync.get(s["id"])
+        away = snap.away.get(sid, [])
 
-        def compute(events=events, last_sync=last_sync):
-            return behaviour_signals([e for e in events if e["ts"] >= since], snap.now, catalog, last_sync, settings)
+        def compute(events=events, last_sync=last_sync, away=away):
+            return behaviour_signals([e for e in events if e["ts"] >= since], snap.now, catalog, last_sync, settings,
+                                     away)
         if memo is None or settings:
             out[sid] = compute()
         else:
             seen = last_sync or (events[-1]["ts"] if events else None)  # what "days since" counts from
-            days_since = int((snap.now - seen) // DAY) if seen else None
-            key = (sid, since, len(events), events[-1]["order"] if events else None, last_sync, days_since)
+            days_since = days_counted(seen, snap.now, away)[:2] if seen else None
+            key = (sid, since, len(events), events[-1]["order"] if events else None, last_sync, days_since,
+                   tuple(away))
             out[sid] = memo(key, compute)
     return out
 
 
 def overdue(snap: Snapshot, days: int = 3) -> dict:
-    """Per student: a flag when a released set is still unfinished `days` after its release, else None."""
+    """Per student: a flag when a released set is still unfinished `days` after its release, else None.
+
+    Days away (excused, class paused) do not count, as the deadline moved past them (app/planning/away.py):
+    counted days plus the days left to the moved deadline make the week the set was given."""
     out = {}
     for s in snap.students:
-        late = [x for x in snap.sets.get(s["id"], []) if x["status"] == "released"
-                and (x["released_at"] or x["created_at"]) < snap.now - days * DAY]
-        out[s["id"]] = {"flag": "set_overdue",
-                        "signal_codes": [{"code": "sets_overdue", "n": len(late), "days": days}]} if late else None
+        away = snap.away.get(s["id"], [])
+        late = []
+        for x in snap.sets.get(s["id"], []):
+            if x["status"] != "released":
+                continue
+            released = x["released_at"] or x["created_at"]
+            counted, left_out, kind = days_counted(released, snap.now, away)
+            if counted >= days:
+                late.append((released, counted, left_out, kind))
+        if not late:
+            out[s["id"]] = None
+            continue
+        _released, counted, left_out, kind = min(late)  # the oldest says how long
+        said = elapsed_args(counted + left_out, left_out, kind) if left_out else {"days": days}
+        out[s["id"]] = {"flag": "set_overdue", "signal_codes": [{"code": "sets_overdue", "n": len(late), **said}]}
     return out
 
 

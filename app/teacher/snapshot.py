@@ -31,6 +31,7 @@ class Snapshot:
     events: dict = field(default_factory=dict)      # student id -> [event dicts in log order]
     last_sync: dict = field(default_factory=dict)   # student id -> ts or None
     sets: dict = field(default_factory=dict)        # student id -> [set rows]
+    away: dict = field(default_factory=dict)        # student id -> [(start, end, kind)]: excuses and class pauses
     version: tuple | None = None                    # changes whenever the class's events do (windowed reads)
 
     def by_id(self) -> dict:
@@ -126,7 +127,7 @@ def class_events(db, class_id: int, since: float | None, student_ids: list) -> t
 
 
 def load_snapshot(db, class_id: int, now: float | None = None, days: int | None = None) -> Snapshot:
-    """Read everything the class pages need: students, syncs, sets, and with `days` the events of the recent window
+    """Read everything the class pages need: students, syncs, sets, absences, and with `days` the events of the recent window
     (from midnight UTC). Without `days`, no events: a year is ~600,000, and the whole-history reports read
     running tallies instead (app/teacher/tallied.py)."""
     now = now or time.time()
@@ -144,4 +145,6 @@ def load_snapshot(db, class_id: int, now: float | None = None, days: int | None 
             "JOIN students s ON s.id = x.student_id WHERE s.class_id = ? ORDER BY x.created_at", [class_id]):
         snap.sets.setdefault(row[0], []).append(
             {"id": row[1], "status": row[2], "tier": row[3], "created_at": row[4], "released_at": row[5]})
+    from ..planning.away import away_spans
+    snap.away = away_spans(db, [s["id"] for s in students], now)
     return snap

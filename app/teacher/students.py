@@ -79,7 +79,8 @@ def student_context(db, student: dict, klass: dict) -> dict:
     events = student_events(db, student["id"])
     recent = [e for e in events if e["ts"] >= window_start(now, insights.RECENT_DAYS)]
     last_sync = db.execute("SELECT max(last_seen_at) FROM devices WHERE student_id = ?", [student["id"]]).fetchone()[0]
-    signals = behaviour_signals(recent, now, cat, last_sync)
+    from ..planning.away import away_spans
+    signals = behaviour_signals(recent, now, cat, last_sync, away=away_spans(db, [student["id"]], now)[student["id"]])
     answers = [e for e in events if e["type"] == "answer"]
     reflections = [e for e in events if e["type"] == "reflection"]
     settings = student_settings(db, [student["id"]]).get(student["id"], {})
