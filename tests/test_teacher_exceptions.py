@@ -6,6 +6,8 @@ import time
 from datetime import datetime, timedelta
 
 from app.db import write
+from app.planning.away import due_after_away
+from app.planning.decisions import record_override
 from app.teacher import set_edits
 from app.teacher.timefmt import ZONE
 from tests.teacher_fixtures import answer, asha, db, world  # noqa: F401
@@ -45,8 +47,15 @@ def test_an_excused_student_leaves_outreach_their_deadline_waits_and_the_log_say
     decisions = page.split('id="decisions"')[1]
     assert "Excused until" in decisions and "Deadline moved from" in decisions
     client.post(f"/teacher/students/{kiran['id']}/excuse/end", data={"csrf_token": token})
-    assert "Kiran" in _flagged_names(client, world["class"]["id"])
     assert "Excuse ended" in client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
+    # Ended the same minute, the excuse took no day off the count: the set is as late as before.
+    assert "Kiran" in _flagged_names(client, world["class"]["id"])
+    # Had the excuse covered the last three of those four days, back today Kiran would have one day counted and
+    # the grace of a set just released: the days away no longer make the flag come back at once.
+    with write(db):
+        start, end = db.execute("SELECT id FROM overrides WHERE target = 'excused' ORDER BY id").fetchall()
+        db.execute("UPDATE overrides SET created_at = ? WHERE id = ?", [time.time() - 3 * 86400, start[0]])
+    assert "Kiran" not in _flagged_names(client, world["class"]["id"])
 
 
 def test_a_bad_excuse_is_refused_in_words(asha, world, db):
@@ -163,3 +172,83 @@ def test_planning_holds_read_as_sentences(app):
         lines = [decision_sentence(d, {}) for d in entries]
         assert all("homework" not in line and "True" not in line for line in lines)
         assert "बीमार" in lines[0] and "10" in lines[0]
+
+
+def _away_then_back(db, world, student, days_back: int, pause: bool = False) -> None:
+    """The student last synced the day before ten days away (excused ill, or the class paused), back `days_back` days."""
+    now, klass = time.time(), world["class"]
+    start, until = now - (days_back + 10) * 86400, now - days_back * 86400
+    with write(db):
+        db.execute("DELETE FROM overrides WHERE target IN ('excused', 'class_pause')")
+        db.execute("UPDATE devices SET last_seen_at = ? WHERE student_id = ?", [start - 86400, student["id"]])
+        if pause:
+            db.execute("UPDATE classes SET settings = ? WHERE id = ?",
+                       [json.dumps({"pause": {"until": until, "reason": "Diwali"}}), klass["id"]])
+            record_override(db, world["asha"], None, klass["id"], "class_pause", None, None, {"until": until}, "Diwali",
+                            start)
+        else:
+            record_override(db, world["asha"], student["id"], klass["id"], "excused", None, None,
+                            {"until": until, "kind": "ill"}, "Fever", start)
+
+
+def _todo(client, class_id):
+    html = client.get(f"/teacher/classes/{class_id}").get_data(as_text=True)
+    return html.split('id="todo"')[1].split("</section>")[0]
+
+
+def test_back_from_an_excuse_the_days_away_do_not_count_as_silence(asha, world, db):
+    """Back one day from ten days ill: not flagged as not syncing (two days counted); eight days back: flagged,
+    the line naming the days excused, on the outreach list and the to-do card alike."""
+    client, _token = asha
+    kiran, class_id = world["students"][0], world["class"]["id"]
+    _away_then_back(db, world, kiran, 1)
+    assert "Kiran" not in _flagged_names(client, class_id) and "Kiran" not in _todo(client, class_id)
+    page = client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
+    assert "Not syncing" not in page.split('id="decisions"')[0]
+    _away_then_back(db, world, kiran, 8)
+    line = "last synced 19 days ago, 10 of them excused"
+    assert line in _flagged_names(client, class_id) and line in _todo(client, class_id)
+    assert "Call Kiran" in _todo(client, class_id)
+    assert line in client.get(f"/teacher/students/{kiran['id']}").get_data(as_text=True)
+    hindi = client.get(f"/teacher/classes/{class_id}", headers={"Accept-Language": "hi"}).get_data(as_text=True)
+    assert "जिनमें से 10 दिन छूट पर" in hindi
+
+
+def test_back_from_a_class_pause_the_days_paused_do_not_count_as_silence(asha, world, db):
+    """Back one day from a ten-day holiday: no flag; eight days back: flagged, the line naming the days paused."""
+    client, _token = asha
+    latha, class_id = world["students"][1], world["class"]["id"]
+    _away_then_back(db, world, latha, 1, pause=True)
+    assert "Latha" not in _flagged_names(client, class_id)
+    _away_then_back(db, world, latha, 8, pause=True)
+    assert "last synced 19 days ago, 10 of them with the class paused" in _flagged_names(client, class_id)
+
+
+def test_back_from_an_excuse_a_late_set_counts_only_the_days_present(asha, world, db):
+    """Released the day before a ten-day excuse: the deadline moved by the excuse, and the overdue flag counts
+    the same days: one back, two counted, not flagged; three back, four counted, flagged with the excused days."""
+    client, token = asha
+    kiran, class_id = world["students"][0], world["class"]["id"]
+    set_id = world["sets"][kiran["id"]]
+    client.post(f"/teacher/sets/{set_id}/approve", data={"csrf_token": token})
+
+    def away_for_ten_days_back(days_back):
+        now = time.time()
+        start, until = now - (days_back + 10) * 86400, now - days_back * 86400
+        with write(db):
+            db.execute("DELETE FROM overrides WHERE target = 'excused'")
+            row = set_edits.load_set(db, set_id)
+            released, due = start - 86400, start - 86400 + 7 * 86400
+            moved = due_after_away(due, until, start)
+            db.execute("UPDATE sets SET released_at = ?, payload = ? WHERE id = ?",
+                       [released, json.dumps(dict(row["payload"], due=moved)), set_id])
+            record_override(db, world["asha"], kiran["id"], class_id, "excused", None, None,
+                            {"until": until, "kind": "ill"}, "Fever", start)
+        return released, moved
+
+    released, moved = away_for_ten_days_back(1)
+    assert "Kiran" not in _flagged_names(client, class_id)
+    # The week the set was given: days counted since release plus days left to the moved deadline.
+    assert round((time.time() - released) / 86400) - 10 + round((moved - time.time()) / 86400) == 7
+    away_for_ten_days_back(3)
+    assert "1 released set not finished after 14 days, 10 of them excused" in _flagged_names(client, class_id)
