@@ -249,3 +249,27 @@ def test_unknown_codes_on_a_page_show_the_english_line(asha, world, db):
     assert "Picked by a newer engine for a reason" in html
     assert "a tier reason from a newer engine" in html
     assert "स्तर का कारण:" in html   # the rest of the page is still Hindi
+
+
+@pytest.mark.parametrize("locale, text", [
+    ("en", "last synced 19 days ago, 10 of them excused"),
+    ("hi", "पिछला सिंक 19 दिन पहले, जिनमें से 10 दिन छूट पर"),
+    ("ta", "கடைசியாக 19 நாட்களுக்கு முன் ஒத்திசைத்தது, அவற்றில் 10 நாட்கள் விலக்கு"),
+    ("bn", "শেষ সিঙ্ক 19 দিন আগে, তার মধ্যে 10 দিন ছাড়ে"),
+    ("mr", "शेवटचे सिंक 19 दिवसांपूर्वी, त्यांपैकी 10 दिवस सूट")])
+def test_days_left_out_as_away_are_named_in_every_language(in_locale, locale, text):
+    """A silence that leaves out days excused says how many, in the teacher's language."""
+    in_locale(locale)
+    flag = {"flag": "inactive", "signal_codes": [{"code": "last_synced", "days": 19, "away": 10,
+                                                  "away_kind": "excused"}]}
+    assert signal_lines(flag) == [text]
+
+
+def test_days_paused_or_both_are_named_by_their_kind(in_locale):
+    """A class pause, or an excuse and a pause together, each in its own words; no days away, no words."""
+    in_locale("en")
+    overdue = {"signal_codes": [{"code": "sets_overdue", "n": 1, "days": 14, "away": 10, "away_kind": "pause"}]}
+    assert signal_lines(overdue) == ["1 released set not finished after 14 days, 10 of them with the class paused"]
+    both = {"signal_codes": [{"code": "last_practised", "days": 9, "away": 1, "away_kind": "away"}]}
+    assert signal_lines(both) == ["last practised 9 days ago, 1 of them excused or with the class paused"]
+    assert signal_lines({"signal_codes": [{"code": "last_synced", "days": 8, "away": 0}]}) == ["last synced 8 days ago"]

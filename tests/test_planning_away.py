@@ -121,3 +121,24 @@ def test_a_student_not_away_is_planned_for_and_nothing_is_logged(db, setup):
     _finish(phone, catalog, _open_sets(db, sid), now + 60)
     assert [status for status, _doc in _open_sets(db, sid)] == ["proposed"]
     assert _planning_log(db, sid) == []
+
+
+def test_absences_as_time_spans_end_at_their_date_an_early_end_or_now(db, setup):
+    """An excuse ended early, a later one replaced by a new date, a class pause running now: each a span."""
+    from app.planning.away import away_spans
+    sid, klass, teacher, now = setup["student"]["id"], setup["klass"], setup["teacher"], time.time()
+    t0 = now - 40 * DAY
+
+    def excuse(value, at):
+        record_override(db, teacher, sid, klass["id"], "excused", None, None, value, "Fever", at)
+    excuse({"until": t0 + 10 * DAY, "kind": "ill"}, t0)
+    excuse(None, t0 + 4 * DAY)                                     # back in class early
+    excuse({"until": t0 + 20 * DAY, "kind": "exams"}, t0 + 15 * DAY)
+    excuse({"until": t0 + 25 * DAY, "kind": "exams"}, t0 + 18 * DAY)  # the date moved on
+    record_override(db, teacher, None, klass["id"], "class_pause", None, None, {"until": now + 5 * DAY}, "Diwali",
+                    now - 2 * DAY)
+    assert away_spans(db, [sid], now) == {sid: [
+        (t0, t0 + 4 * DAY, "excused"), (t0 + 15 * DAY, t0 + 18 * DAY, "excused"),
+        (t0 + 18 * DAY, t0 + 25 * DAY, "excused"), (now - 2 * DAY, now, "pause")]}
+    other = add_student(db, create_class(db, teacher, "6B")["id"], "Asha", "en")
+    assert away_spans(db, [other["id"]], now) == {other["id"]: []}, "another class's pause is not theirs"

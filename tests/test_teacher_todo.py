@@ -53,3 +53,15 @@ def test_the_approval_card_says_what_students_do_meanwhile_as_the_class_is_set(a
     assert "practise what you already approved" in practice[0]["reason"]
     assert "no new homework" not in practice[0]["reason"]
     assert waiting[0]["reason"] == "Students get no new homework until you approve it."
+
+
+def test_a_card_for_a_student_back_from_an_excuse_names_the_days_left_out(app):
+    """The card's one line of reason carries the days excused, so the teacher sees the silence is real."""
+    from app.i18n.explain import signal_lines
+    flag = {"flag": "inactive", "signal_codes": [{"code": "last_synced", "days": 19, "away": 10,
+                                                  "away_kind": "excused"}]}
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        cards = next_steps({"id": 1}, 0, [{"id": 7, "name": "Kiran"}], {7: {"flags": [flag]}}, [], {}, flag_label,
+                           signal_lines)
+    assert [(c["reason"], c["action"]) for c in cards] == [
+        ("Not syncing: last synced 19 days ago, 10 of them excused", "Call Kiran")]
