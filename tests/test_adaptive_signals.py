@@ -143,3 +143,8 @@ def test_days_practised_count_the_same_way_without_a_sync():
     result = behaviour_signals(events([("answer", "add1", True, 0, 40.0)], day=0), NOW, CATALOG,
                                away=[(NOW - 8 * DAY, NOW - 5 * DAY, "excused")])
     assert flags_of(result)["inactive"] == ["last practised 10 days ago, 3 of them excused"]
+
+
+def test_an_absence_in_force_counts_up_to_now_only():
+    """Excused three days ago until next week: three days left out so far, not the days still to come."""
+    assert days_counted(NOW - 9 * DAY, NOW, [(NOW - 3 * DAY, NOW + 5 * DAY, "excused")]) == (6, 3, "excused")

@@ -124,7 +124,7 @@ def test_a_student_not_away_is_planned_for_and_nothing_is_logged(db, setup):
 
 
 def test_absences_as_time_spans_end_at_their_date_an_early_end_or_now(db, setup):
-    """An excuse ended early, a later one replaced by a new date, a class pause running now: each a span."""
+    """An excuse ended early, a later one replaced by a new date, a class pause running now (to its date): each a span."""
     from app.planning.away import away_spans
     sid, klass, teacher, now = setup["student"]["id"], setup["klass"], setup["teacher"], time.time()
     t0 = now - 40 * DAY
@@ -139,6 +139,6 @@ def test_absences_as_time_spans_end_at_their_date_an_early_end_or_now(db, setup)
                     now - 2 * DAY)
     assert away_spans(db, [sid], now) == {sid: [
         (t0, t0 + 4 * DAY, "excused"), (t0 + 15 * DAY, t0 + 18 * DAY, "excused"),
-        (t0 + 18 * DAY, t0 + 25 * DAY, "excused"), (now - 2 * DAY, now, "pause")]}
+        (t0 + 18 * DAY, t0 + 25 * DAY, "excused"), (now - 2 * DAY, now + 5 * DAY, "pause")]}
     other = add_student(db, create_class(db, teacher, "6B")["id"], "Asha", "en")
     assert away_spans(db, [other["id"]], now) == {other["id"]: []}, "another class's pause is not theirs"

@@ -177,7 +177,7 @@ def _away_part(found: dict, locale: str | None):
 
 def _signal(found: dict, locale: str | None):
     """One observation behind a flag in words, or None when it is not known here (days away said after it)."""
-    _, _n = _translators(locale)
+    _ = _translators(locale)[0]
     line = _observation(found, locale)
     away = _away_part(found, locale) if line is not None else None
     # A pattern, not a joined string: a language may want another separator or order.

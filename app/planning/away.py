@@ -61,12 +61,13 @@ def away(db, student_id: int, now: float | None = None) -> dict | None:
 
 def _spans(records, now: float, kind: str) -> list:
     """Time spans of a run of excuse or pause decisions, oldest first: each lasts until its date, or until the next
-    decision (an early end, or a new date) replaces it; none reaches past now."""
+    decision (an early end, or a new date) replaces it. One in force keeps its date as its end (the signals stop
+    counting at now), so the spans stay the same from one page view to the next."""
     out = []
     for i, (value, since) in enumerate(records):
-        if not isinstance(value, dict) or not isinstance(value.get("until"), (int, float)):
+        if not isinstance(value, dict) or not isinstance(value.get("until"), (int, float)) or since > now:
             continue
-        end = min(value["until"], records[i + 1][1] if i + 1 < len(records) else value["until"], now)
+        end = min(value["until"], records[i + 1][1] if i + 1 < len(records) else value["until"])
         if end > since:
             out.append((since, end, kind))
     return out
