@@ -52,14 +52,23 @@ def state_from_log(db, student_id: int, catalog: dict, settings: dict | None = N
     settings = settings or class_settings(db, student_id)
     params = skill_params(db)
     log = event_log(db, student_id)
-    diagnostic = diagnostic_set_ids(db, student_id)
-    priors = None
-    if diagnostic:
-        for event in log:
-            event["diagnostic"] = event["set"] in diagnostic
-        answers = [e for e in log if e["diagnostic"] and e["type"] == "answer" and e["attempt"] == 1]
-        priors = seed_priors(answers, catalog, params) if answers else None
+    priors = diagnostic_priors(db, student_id, catalog, params, log)
     return replay(log, catalog, params, threshold=settings["mastery_threshold"], priors=priors)
+
+
+def diagnostic_priors(db, student_id: int, catalog: dict, params: dict, log: list | None = None) -> dict | None:
+    """Where replay starts each skill for this student: the priors the diagnostic's answers seed (None without any).
+
+    Marks the log's events `diagnostic` when given one, so replay does not count those answers again.
+    """
+    diagnostic = diagnostic_set_ids(db, student_id)
+    if not diagnostic:
+        return None
+    log = event_log(db, student_id) if log is None else log
+    for event in log:
+        event["diagnostic"] = event["set"] in diagnostic
+    answers = [e for e in log if e["diagnostic"] and e["type"] == "answer" and e["attempt"] == 1]
+    return seed_priors(answers, catalog, params) if answers else None
 
 
 def state_for(db, student_id: int, catalog: dict, settings: dict | None = None, total_events: int | None = None,

@@ -2,7 +2,7 @@
 // exactly as the server's replay will move them (app/adaptive/state.py with bkt.py), so the
 // bars do not jump when the sync comes back. Checked against tests/golden/bkt.json.
 
-import { DEFAULT_PARAMS, NEW_MEMORY, itemChoices, itemOffset, observe, withDefaults } from "./bkt.js";
+import { NEW_MEMORY, itemChoices, itemOffset, observe, withDefaults } from "./bkt.js";
 
 /** Ids of the diagnostic sets this phone knows: their answers seed the server's priors instead of counting again. */
 function diagnosticSets(state) {
@@ -10,6 +10,16 @@ function diagnosticSets(state) {
   for (const set of state.sets || []) if (set.kind === "diagnostic") ids.add(set.id);
   for (const [id, p] of Object.entries(state.progress || {})) if (p.set && p.set.kind === "diagnostic") ids.add(id);
   return ids;
+}
+
+/**
+ * A skill the server has no mastery for yet: it starts where replay will start it, with the
+ * parameters replay will use (the reply's `skill_params`; defaults where it sends none).
+ */
+function firstTime(state, skill) {
+  const params = (state.skillParams || {})[skill];
+  const start = withDefaults(params).prior;
+  return { p: start, p_next: start, attempts: 0, local: 0, ...(params ? { params } : {}) };
 }
 
 /**
@@ -40,7 +50,7 @@ export function provisionalMastery(state, content, pendingEvents) {
     const first = (fresh.has(e.item) || e.item !== lastAnswered) && (e.attempt || 1) === 1;
     fresh.delete(e.item);
     lastAnswered = e.item;
-    const m = mastery[item.skill] || (mastery[item.skill] = { p: DEFAULT_PARAMS.prior, p_next: DEFAULT_PARAMS.prior, attempts: 0, local: 0 });
+    const m = mastery[item.skill] || (mastery[item.skill] = firstTime(state, item.skill));
     m.attempts = (m.attempts || 0) + 1;
     if (!first || diagnostic.has(e.set)) continue;
     const params = withDefaults(m.params);

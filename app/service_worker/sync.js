@@ -70,6 +70,8 @@ export async function applyReply(profileId, reply) {
     const before = JSON.stringify([state.sets, state.mastery]);
     state.sets = (reply.sets || []).map((set) => ({ ...set }));
     state.mastery = reply.mastery || {};
+    // Fitted parameters for skills the phone may answer before it has any mastery for them.
+    state.skillParams = reply.skill_params || {};
     state.threshold = reply.threshold ?? state.threshold;
     state.pilot = reply.pilot ?? null;
     state.lastSyncAt = Date.now();

@@ -51,6 +51,11 @@ PACKS_HELD = {"type": "object", "additionalProperties": {"type": "string"},
 # The part of join and sync replies that looks ahead.
 WHATS_NEXT = {
     "server_time": {"type": "integer"}, "mastery": {"type": "object"}, "sets": {"type": "array", "items": SET},
+    "skill_params": {"type": "object", "additionalProperties": {"type": "object"},
+                     "description": "skill -> the parameters replay will run the student's first answers with, for "
+                                    "skills the open sets can ask about that have no mastery yet (prior is where "
+                                    "replay starts the student; item_offsets only for the open sets' items); only "
+                                    "skills whose values differ from the defaults, and absent when there are none"},
     "threshold": {"type": "number"}, "student": {"type": "object"},
     "packs": {"type": "array", "description": "pack versions the phone lacks, with the files and bytes they cost"},
     "progress_error": {"type": "string"},

@@ -7,7 +7,7 @@ from ..adaptive.bkt import BKTParams
 from ..adaptive.review import INITIAL_STABILITY_DAYS
 from ..planning.decisions import apply_overrides
 from ..planning.pilot_arm import pilot_of_student
-from ..planning.replay import class_settings, skill_params
+from ..planning.replay import class_settings, diagnostic_priors, skill_params
 
 
 def student_view(db, student_id: int, catalog: dict) -> dict:
@@ -29,9 +29,13 @@ def student_view(db, student_id: int, catalog: dict) -> dict:
         if skill in mastery and p != mastery[skill]["p"]:
             mastery[skill].update(p=p, p_next=p, mastered=p >= threshold, overridden=True)
     student = db.execute("SELECT display_name, locale, simplified, audio FROM students WHERE id = ?", [student_id]).fetchone()
-    return {"mastery": mastery, "sets": sets, "threshold": threshold, "pilot": pilot_for_phone(db, student_id),
+    view = {"mastery": mastery, "sets": sets, "threshold": threshold, "pilot": pilot_for_phone(db, student_id),
             "student": {"name": student[0], "locale": student[1], "simplified": bool(student[2]), "audio": bool(student[3]),
                         "reminder": bool(settings.get("reminders", False))}}
+    starting = starting_params(db, student_id, catalog, params, answerable, mastery)
+    if starting:  # absent when empty, as it nearly always is: not even its name rides on every reply
+        view["skill_params"] = starting
+    return view
 
 
 def answerable_items(sets: list) -> set:
@@ -52,6 +56,29 @@ def params_for_phone(params: BKTParams, answerable: set) -> dict:
     """
     out = params.as_dict()
     out["item_offsets"] = {item: b for item, b in out["item_offsets"].items() if item in answerable}
+    return out
+
+
+def starting_params(db, student_id: int, catalog: dict, params: dict, answerable: set, mastery: dict) -> dict:
+    """Parameters for the skills the phone can answer before its next sync but has no mastery for yet.
+
+    A skill only just released (or practised for the first time in a diagnostic or a pre-approved
+    set) has no mastery row, yet replay will run the student's first answers with its fitted
+    parameters: the phone must too, or its bar jumps at the next sync. `prior` is where replay
+    starts this student (the diagnostic's seed where it gave one). Skills the phone's defaults
+    already describe exactly are left out, so a typical reply carries nothing here.
+    """
+    skills = {catalog["items"][item]["skill"] for item in answerable if item in catalog["items"]} - set(mastery)
+    if not skills:
+        return {}
+    seeded = diagnostic_priors(db, student_id, catalog, params) or {}
+    defaults = params_for_phone(BKTParams(), set())
+    out = {}
+    for skill in sorted(skills):
+        sent = params_for_phone(params.get(skill) or BKTParams(), answerable)
+        sent["prior"] = seeded.get(skill, sent["prior"])
+        if sent != defaults:
+            out[skill] = sent
     return out
 
 
