@@ -236,24 +236,29 @@ def migrate(db: Store) -> int:
 
 
 @contextmanager
-def write(db: Store, wait: float | None = None):
-    """The single writer: one write transaction at a time per process, and one at a time across processes.
+def write(db: Store, wait: float | None = None, student: int | None = None):
+    """A write transaction: the whole database's (the single writer), or with `student` one student's.
 
-    SQLite: BEGIN IMMEDIATE. PostgreSQL: BEGIN plus one transaction-level advisory lock that every write takes, so
-    every server's writes queue behind each other exactly as one SQLite file's do. That keeps the code's
-    read-then-write steps (a sync's sequence check, a set's release) correct without row locks, at the cost of
-    PostgreSQL's write concurrency: the writes of different students wait for each other too. A finer key (one
-    lock per student, `pg_advisory_xact_lock(student_id)`) is where scaling writes would start, once each write
-    names the one student it touches.
+    SQLite: BEGIN IMMEDIATE either way (one writer per file). PostgreSQL: BEGIN plus a transaction-level advisory lock.
+    A global write takes the writer lock exclusively, so global writes queue behind each other and behind every
+    student's write, exactly as one SQLite file's do. A student's write takes the writer lock shared and that
+    student's own lock exclusively: writes of different students run side by side, the same student's (two phones,
+    two servers) one at a time, and a global write (a teacher's change, publishing, the fit, retention) waits for
+    the students' writes in flight and holds off new ones. So a read-then-write step of one student (the duplicate
+    check, the sequence check, closing and planning sets, checkpoints, tallies) needs only that student's order;
+    a write that touches several students or class-wide state must not name a student.
 
     Waits at most `wait` seconds (WRITE_WAIT_SECONDS) for the lock, then raises Busy (an OperationalError),
     which the web answers with 503 and Retry-After: sooner than the phone gives up on a request.
     """
     deadline = time.monotonic() + (WRITE_WAIT_SECONDS if wait is None else wait)
-    if not _writer_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+    # One thread of this process at a time for global writes (and on SQLite, where the file allows one writer anyway);
+    # students' writes on PostgreSQL queue only on the database's locks.
+    process_lock = _writer_lock if student is None or db.dialect != "postgresql" else None
+    if process_lock and not process_lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise Busy("database stayed locked; try again")
     try:
-        db.begin_write(deadline)
+        db.begin_write(deadline, student=student)
         try:
             yield db
             db.execute("COMMIT")
@@ -264,7 +269,8 @@ def write(db: Store, wait: float | None = None):
                 db.execute("ROLLBACK")
             raise
     finally:
-        _writer_lock.release()
+        if process_lock:
+            process_lock.release()
 
 
 _local = threading.local()

@@ -37,7 +37,7 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
         return
     events_count = count_events(db, student_id)
     state = state_for(db, student_id, catalog, settings, total_events=events_count, now=now)
-    with write(db):
+    with write(db, student=student_id):  # one student's rows: other students' syncs go on beside it
         store_mastery(db, student_id, state, now)
         if more and sets:
             return
