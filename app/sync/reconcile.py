@@ -52,7 +52,7 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
             continue  # the same event twice in one batch: store it once, ack it once
         seen.add(checked["id"])
         accepted.append(checked)
-    acked, duplicates = [], []
+    acked, duplicates, stored = [], [], 0
     if accepted:
         existing = _existing_owners(db, [e["id"] for e in accepted])
         rows = []
@@ -83,8 +83,9 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
                     new_rows = [r for r in new_rows if owners.get(r["id"]) == device["student_id"]]
                 db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, device["device_id"]])
                 record_stored(db, device["student_id"], new_rows, items)
+                stored = len(new_rows)  # what this request stored: a racing twin's rows are its own
         acked = [e["id"] for e in accepted if e["id"] not in {r["id"] for r in rejected}]
-    return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": len(acked) - len(duplicates)}
+    return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": stored}
 
 
 def _existing_owners(db, ids: list) -> dict:
