@@ -96,3 +96,28 @@ def test_the_window_ending_releases_the_post_test_at_the_next_sync(pilot_app, pi
     assert latest_pilot(db, world["class"]["id"])["status"] == "post_test"
     for student in world["students"]:     # everyone's, not only the one who synced
         assert [s["kind"] for s in open_sets(db, student["id"])] == ["post_test"]
+
+
+@pytest.mark.postgresql_only("a student's write beside another's: SQLite has one writer")
+def test_the_post_tests_a_sync_releases_wait_for_other_members_writes_in_flight(pilot_app, pilot_class):
+    """Releasing the post-test withdraws and adds sets of every member, so it is a global write: a member's own
+    write open elsewhere holds it back, and nothing that member's write planned escapes the withdrawal."""
+    import threading
+
+    from app.db import connect, write
+    world = pilot_class(3)
+    db, catalog = world["db"], world["catalog"]
+    pilot = start_pilot(db, world["class"]["id"], UNIT, 1, world["asha"], catalog, seed=5)
+    first, second, _third = world["students"]
+    doc = next(s for s in open_sets(db, first["id"]) if s.get("pilot"))
+    holder = connect(pilot_app.config["DATABASE"])
+    done = threading.Event()
+    with write(holder, student=second["id"]):
+        worker = threading.Thread(target=lambda: (do_set(world["phones"][first["id"]], catalog, doc, lambda item: True,
+                                                         pilot["ends_at"] + 60), done.set()))
+        worker.start()
+        assert not done.wait(1.0)  # the release waits for the second member's write
+    worker.join(30)
+    assert done.is_set() and latest_pilot(db, world["class"]["id"])["status"] == "post_test"
+    for student in world["students"]:
+        assert [s["kind"] for s in open_sets(db, student["id"])] == ["post_test"]

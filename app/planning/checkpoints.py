@@ -89,12 +89,12 @@ def _advance(fold: Fold, tail: list, catalog: dict) -> tuple:
 def _save(db, student_id: int, fold: Fold, snapshots: dict, stale: list, basis: str, now: float) -> None:
     """Store the day snapshots and the head; drop what the log outdated and days beyond the kept few."""
     if fold.position is None:
-        with write(db):
+        with write(db, student=student_id):
             db.execute("DELETE FROM checkpoints WHERE student_id = ?", [student_id])
         return
     snapshots[fold.day] = (fold.to_blob(), fold.position, fold.state.events)
     days = sorted(snapshots)
-    with write(db):
+    with write(db, student=student_id):
         if stale:
             db.execute(f"DELETE FROM checkpoints WHERE student_id = ? AND day IN ({','.join('?' * len(stale))})",  # noqa: S608
                        [student_id, *stale])
@@ -108,7 +108,7 @@ def _save(db, student_id: int, fold: Fold, snapshots: dict, stale: list, basis: 
 
 def drop_checkpoints(db, student_id: int | None = None) -> int:
     """Forget stored folds (one student's, or everyone's after a fit); they are rebuilt from the log when needed."""
-    with write(db):
+    with write(db, student=student_id):  # everyone's (student None) is a global write
         if student_id is None:
             return db.execute("DELETE FROM checkpoints").rowcount
         return db.execute("DELETE FROM checkpoints WHERE student_id = ?", [student_id]).rowcount

@@ -13,6 +13,7 @@ import json
 
 from ..adaptive.bkt import DEFAULT_PARAMS, item_choices, predict_correct
 from ..adaptive.selection import DEFAULT_SETTINGS, next_set_for
+from ..db import write
 from ..i18n.explain import with_english_lines
 
 OPEN_PILOT = ("running", "post_test")
@@ -129,12 +130,27 @@ def release_post_tests(db, pilot_id: int, catalog: dict, now: float) -> int:
     return released
 
 
+def release_due_post_tests(db, student_id: int, catalog: dict, now: float) -> bool:
+    """Before a student's own write: once their pilot's window has ended, release every member's post-test in a
+    global write, since it withdraws and adds sets of all of them (a student's write may touch only their own rows).
+    Returns whether the window had ended."""
+    pilot = pilot_of_student(db, student_id)
+    if pilot is None or pilot["status"] != "running" or now < pilot["ends_at"]:
+        return False
+    with write(db):
+        pilot = pilot_of_student(db, student_id)  # another sync or server may have released them meanwhile
+        if pilot is not None and pilot["status"] == "running" and now >= pilot["ends_at"]:
+            release_post_tests(db, pilot["id"], catalog, now)
+    return True
+
+
 def pilot_next_set(db, student_id: int, plan, catalog: dict, settings: dict, now: float) -> dict | None:
     """The next set for a student in a pilot (inside the caller's write): None outside a pilot, {} for nothing now."""
     pilot = pilot_of_student(db, student_id)
     if pilot is None:
         return None
     if pilot["status"] == "running" and now >= pilot["ends_at"]:
+        # The caller's write released them first (refresh_student: `release_due_post_tests`), unless it was global.
         release_post_tests(db, pilot["id"], catalog, now)
         pilot["status"] = "post_test"
     if pilot["status"] == "post_test":

@@ -16,6 +16,7 @@ from .life_cycle import (
 )
 from .log import count_events
 from .next_set import plan_holding_set, plan_next_set
+from .pilot_arm import release_due_post_tests
 from .replay import class_settings, state_for, store_mastery
 
 
@@ -37,7 +38,9 @@ def refresh_student(db, student_id: int, catalog: dict, now: float | None = None
         return
     events_count = count_events(db, student_id)
     state = state_for(db, student_id, catalog, settings, total_events=events_count, now=now)
-    with write(db):
+    # A pilot's ended window touches every member's sets: that write is global, before this student's own.
+    release_due_post_tests(db, student_id, catalog, now)
+    with write(db, student=student_id):  # one student's rows: other students' syncs go on beside it
         store_mastery(db, student_id, state, now)
         if more and sets:
             return

@@ -11,8 +11,12 @@ from psycopg.adapt import Loader
 from .base import Busy, Store, StoreError, lock_key
 from .sql import pg_json_text, pg_migration, pg_placeholders
 
-# Every write takes this one transaction-level lock: the code's single-writer assumption, across all servers.
+# Every write takes this one transaction-level lock: exclusively for a global write (the single writer, across all
+# servers), shared for one student's write, which also takes its student's lock.
 WRITER_LOCK = lock_key("abhyas:writer")
+# Students' locks use PostgreSQL's two-key form (namespace, student id): a key space apart from every one-key lock
+# (the writer's, the jobs'), so no student can collide with them.
+STUDENT_LOCKS = lock_key("abhyas:student") >> 32
 CONNECT_TIMEOUT_SECONDS = 5
 
 
@@ -77,15 +81,22 @@ class PostgresStore(Store):
         """SQL for the order a table's rows were stored in (events only)."""
         return f"{alias}.pos"
 
-    def begin_write(self, deadline: float) -> None:
-        """BEGIN, then the writer's transaction-level advisory lock, waiting at most until the deadline."""
+    def begin_write(self, deadline: float, student: int | None = None) -> None:
+        """BEGIN, then the transaction-level advisory locks, waiting at most until the deadline: the writer's lock
+        exclusively, or for one student's write the writer's lock shared and the student's lock exclusively."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise Busy("database stayed locked; try again")
         self.conn.execute("BEGIN")
         try:
             self.conn.execute(f"SET LOCAL lock_timeout = {max(1, int(remaining * 1000))}")
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
+            if student is None:
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITER_LOCK])
+            else:
+                # Shared first, always in this order: a global write waiting for the exclusive lock holds off new
+                # students' writes (PostgreSQL queues a shared request behind a waiting exclusive one), never deadlocks.
+                self.conn.execute("SELECT pg_advisory_xact_lock_shared(%s), pg_advisory_xact_lock(%s, %s)",
+                                  [WRITER_LOCK, STUDENT_LOCKS, student_lock_id(student)])
             self.conn.execute("SET LOCAL lock_timeout = 0")
         except errors.LockNotAvailable:
             self.conn.execute("ROLLBACK")
@@ -131,6 +142,13 @@ class PostgresStore(Store):
     def identity(self) -> str:
         """Which database this is, the same for every connection to it."""
         return redact(self.target)
+
+
+def student_lock_id(student_id: int) -> int:
+    """The second key of a student's lock: the id as a signed 32-bit integer (ids past 2^31 share a lock, never a wrong
+    answer, only a wait)."""
+    folded = int(student_id) & 0xFFFFFFFF
+    return folded - (1 << 32) if folded >= 1 << 31 else folded
 
 
 def redact(url: str) -> str:

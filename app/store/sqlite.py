@@ -47,8 +47,8 @@ class SqliteStore(Store):
         """SQL for the order a table's rows were stored in (events only)."""
         return f"{alias}.rowid"
 
-    def begin_write(self, deadline: float) -> None:
-        """BEGIN IMMEDIATE, retried until the deadline while another process writes."""
+    def begin_write(self, deadline: float, student: int | None = None) -> None:
+        """BEGIN IMMEDIATE, retried until the deadline while another process writes (one writer, whoever it writes for)."""
         attempt = 0
         while True:
             remaining = deadline - time.monotonic()

@@ -52,7 +52,7 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
             continue  # the same event twice in one batch: store it once, ack it once
         seen.add(checked["id"])
         accepted.append(checked)
-    acked, duplicates = [], []
+    acked, duplicates, stored = [], [], 0
     if accepted:
         existing = _existing_owners(db, [e["id"] for e in accepted])
         rows = []
@@ -65,17 +65,27 @@ def reconcile_batch(db, device: dict, payload, items: dict, now: float | None = 
             else:
                 rejected.append({"id": event["id"], "reason": "this event id belongs to another profile; make a new id"})
         if rows:
-            with write(db):
+            with write(db, student=device["student_id"]):
                 # A concurrent request with the same ids (a retry racing itself) may have stored some since the
-                # look above; inside the transaction the look is final, so the tallies count each event once.
-                # ON CONFLICT DO NOTHING stays as the last guard.
+                # look above; inside the transaction the look is final for this student (their writes queue one at a
+                # time), so the tallies count each event once. ON CONFLICT DO NOTHING stays as the last guard.
                 stored_now = _existing_owners(db, [r["id"] for r in rows])
-                new_rows = [r for r in rows if r["id"] not in stored_now]
+                # In id order: two students' batches sharing ids wait for each other in one order, never a deadlock.
+                new_rows = sorted((r for r in rows if r["id"] not in stored_now), key=lambda r: r["id"])
                 db.executemany(INSERT_EVENT, [tuple(row[c] for c in EVENT_COLUMNS) for row in new_rows])
+                # Another student's write runs beside this one: an id it stored first (its insert made ours wait,
+                # then do nothing) is that student's, so it is refused here and left out of this student's tallies.
+                owners = _existing_owners(db, [r["id"] for r in new_rows]) if new_rows else {}
+                taken = [r for r in new_rows if owners.get(r["id"]) != device["student_id"]]
+                if taken:
+                    rejected.extend({"id": r["id"], "reason": "this event id belongs to another profile; make a new id"}
+                                    for r in taken)
+                    new_rows = [r for r in new_rows if owners.get(r["id"]) == device["student_id"]]
                 db.execute("UPDATE devices SET last_seen_at = ? WHERE id = ?", [now, device["device_id"]])
                 record_stored(db, device["student_id"], new_rows, items)
+                stored = len(new_rows)  # what this request stored: a racing twin's rows are its own
         acked = [e["id"] for e in accepted if e["id"] not in {r["id"] for r in rejected}]
-    return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": len(acked) - len(duplicates)}
+    return {"acked": acked, "duplicates": duplicates, "rejected": rejected, "stored": stored}
 
 
 def _existing_owners(db, ids: list) -> dict:

@@ -130,7 +130,7 @@ def _log_rows(db, student_id: int, types: tuple, extra: str = "") -> list:
 
 def rebuild_tallies(db, student_id: int, items: dict) -> None:
     """Tally a student's whole log afresh (the first report after an upgrade, or after items changed skill)."""
-    with write(db):
+    with write(db, student=student_id):
         for table in TALLY_TABLES:
             db.execute(f"DELETE FROM {table} WHERE student_id = ?", [student_id])  # noqa: S608
         _apply(db, _log_rows(db, student_id, ("answer", "skip")), items)
@@ -156,7 +156,7 @@ def ensure_tallies(db, student_ids: list, items: dict) -> int:
 def retally_wrong(db, student_ids: list) -> None:
     """Count the wrong answers of these students again from the log (after their old responses were blanked)."""
     for student_id in student_ids:
-        with write(db):
+        with write(db, student=student_id):
             db.execute("DELETE FROM wrong_tallies WHERE student_id = ?", [student_id])
             _, _, wrong, _ = _tally(_log_rows(db, student_id, ("answer",), " AND (correct IS NULL OR correct = 0)"), {})
             db.executemany(UPSERT_WRONG, [k + (n,) + first for k, (n, first) in wrong.items()])

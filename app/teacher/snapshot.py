@@ -91,29 +91,43 @@ def window_start(now: float, days: int) -> float:
 
 def class_events(db, class_id: int, since: float | None, student_ids: list) -> tuple:
     """({student: [events]}, version) of a class since a time; events are immutable facts, so rows read before are kept
-    (per process) and only rows stored since are read again. A deleted event (retention, a student's data
-    deleted) changes the count, and the class is read afresh."""
+    (per process) and only rows stored since are read again.
+
+    Positions are given at insert, not at commit, and different students' writes commit side by side (`write`'s
+    per-student lock), so a row of one student may become visible after a higher position of another's. One
+    student's writes commit one at a time, though, so each student's positions grow in commit order: the cache keeps
+    each student's highest position and count, and reads only up to the highest position the count saw, so a row
+    committed late is never skipped and never read twice. A deleted event (retention, a student's data deleted)
+    changes that student's count, and the class is read afresh."""
     position = db.position("e")
-    count, top = db.execute(f"SELECT count(*), coalesce(max({position}), 0) FROM events e WHERE {IN_CLASS}"  # noqa: S608
-                            + (" AND e.server_ts >= ?" if since else ""),
-                            [class_id, since] if since else [class_id]).fetchone()
+    window = " AND e.server_ts >= ?" if since else ""
+    seen = {sid: (count, top) for sid, count, top in db.execute(
+        f"SELECT e.student_id, count(*), max({position}) FROM events e WHERE {IN_CLASS}{window} "  # noqa: S608
+        "GROUP BY e.student_id", [class_id, since] if since else [class_id])}
     key = (db.identity(), class_id, since)
     with _cache_lock:
         entry = _cache.get(key)
-        if entry is None or entry["students"] != tuple(student_ids) or entry["top"] > top:
-            entry = {"students": tuple(student_ids), "top": 0, "count": 0, "events": {sid: [] for sid in student_ids}}
-        if entry["top"] < top:
-            touched = set()
-            for row in db.execute(f"SELECT {EVENT_COLUMNS} FROM events e WHERE {IN_CLASS} AND {position} > ?"  # noqa: S608
-                                  + (" AND e.server_ts >= ?" if since else ""),
-                                  [class_id, entry["top"], since] if since else [class_id, entry["top"]]):
-                entry["events"].setdefault(row[0], []).append(_event(row))
-                entry["count"] += 1
-                touched.add(row[0])
-            for sid in touched:
-                _with_hints(entry["events"][sid])
-            entry["top"] = top
-        if entry["count"] != count:  # rows went away: read the class afresh
+        if entry is None or entry["students"] != tuple(student_ids) or any(
+                seen.get(sid, (0, 0))[1] < top for sid, (_count, top) in entry["seen"].items()):
+            entry = {"students": tuple(student_ids), "seen": {}, "events": {sid: [] for sid in student_ids}}
+        old = entry["seen"]
+        grown = {sid: (old.get(sid, (0, 0))[1], top) for sid, (_count, top) in seen.items() if old.get(sid, (0, 0))[1] < top}
+        if grown:
+            low, high = min(after for after, _ in grown.values()), max(upto for _, upto in grown.values())
+            marks = ",".join("?" * len(grown))
+            counts = {sid: old.get(sid, (0, 0))[0] for sid in grown}
+            for row in db.execute(f"SELECT {EVENT_COLUMNS}, {position} FROM events e WHERE e.student_id IN ({marks}) "  # noqa: S608
+                                  f"AND {position} > ? AND {position} <= ?{window}",
+                                  [*grown, low, high, since] if since else [*grown, low, high]):
+                after, upto = grown[row[0]]
+                if after < row[-1] <= upto:
+                    entry["events"].setdefault(row[0], []).append(_event(row[:-1]))
+                    counts[row[0]] += 1
+            for sid in grown:
+                _with_hints(entry["events"].setdefault(sid, []))
+                entry["seen"][sid] = (counts[sid], grown[sid][1])
+        if any(entry["seen"].get(sid, (0, 0))[0] != count for sid, (count, _top) in seen.items()) or \
+                len(entry["seen"]) != len(seen):  # rows went away: read the class afresh
             _cache.pop(key, None)
             entry = None
         else:
@@ -123,6 +137,8 @@ def class_events(db, class_id: int, since: float | None, student_ids: list) -> t
                 _cache.popitem(last=False)
     if entry is None:
         return class_events(db, class_id, since, student_ids)
+    top = max((upto for _count, upto in seen.values()), default=0)
+    count = sum(count for count, _top in seen.values())
     return entry["events"], key + (top, count)
 
 
