@@ -11,8 +11,8 @@ from .teacher_fixtures import page_problems, sixty_student_class, teacher_page, 
 
 
 def _participation(page) -> str:
-    """The participation line of the student's signals ("1/3 (0 contributions ...)")."""
-    return page.locator("#signals-h + dl dt", has_text="Participation in class").locator("xpath=following-sibling::dd[1]").inner_text()
+    """The participation line of the student's signals ("1/3 (0 contributions ...)"), folded or not."""
+    return page.locator("#signals-h + dl dt", has_text="Participation in class").locator("xpath=following-sibling::dd[1]").text_content().strip()
 
 
 def _server_count(teacher_server, class_id: int, student_id: str) -> int:
@@ -23,7 +23,7 @@ def _server_count(teacher_server, class_id: int, student_id: str) -> int:
     try:
         return day_tally(db, class_id, _day(time.time()))["counts"].get(student_id, 0)
     finally:
-        db.conn.close()
+        db.close()
 
 
 def test_taps_made_offline_arrive_once_and_raise_the_participation_level(teacher_page, teacher_server):
