@@ -116,11 +116,8 @@ def test_mastery_is_a_pure_function_of_the_event_log(world, app, new_database):
     assert {s: round(st.mastery, 4) for s, st in once.skills.items()} == incremental
 
 
-def test_a_flush_closes_and_plans_sets_on_its_last_batch_but_mastery_moves_every_batch(world):
-    db, catalog, make = world
-    device = make(mode="auto")
-    now = time.time()
-    _, view = sync(db, catalog, device, [], now)
+def _diagnostic_all_right(catalog, view, now) -> tuple:
+    """The student's one diagnostic, and the phone's events for it answered right all the way down its tree."""
     [diagnostic] = view["sets"]
     node, events, number = diagnostic["tree"], [], 0
     while node is not None:
@@ -128,6 +125,15 @@ def test_a_flush_closes_and_plans_sets_on_its_last_batch_but_mastery_moves_every
         events.append(answer_event(number, node["item"], right_answer(catalog, node["item"]), diagnostic["id"],
                                    int((now + number) * 1000)))
         node = node["right"]
+    return diagnostic, events
+
+
+def test_a_flush_closes_and_plans_sets_on_its_last_batch_but_mastery_moves_every_batch(world):
+    db, catalog, make = world
+    device = make(mode="auto")
+    now = time.time()
+    _, view = sync(db, catalog, device, [], now)
+    diagnostic, events = _diagnostic_all_right(catalog, view, now)
     reconcile_batch(db, device, {"events": events}, catalog["items"], now + 60)
     refresh_student(db, device["student_id"], catalog, now + 60, more=True)
     view = student_view(db, device["student_id"], catalog)
@@ -198,13 +204,7 @@ def test_the_prior_sent_is_where_replay_starts_the_student_after_a_diagnostic(wo
     db["skill_params"].insert(FITTED_EQUIVALENT)
     now = time.time()
     _, view = sync(db, catalog, device, [], now)
-    [diagnostic] = view["sets"]
-    node, events, number = diagnostic["tree"], [], 0
-    while node is not None:
-        number += 1
-        events.append(answer_event(number, node["item"], right_answer(catalog, node["item"]), diagnostic["id"],
-                                   int((now + number) * 1000)))
-        node = node["right"]
+    diagnostic, events = _diagnostic_all_right(catalog, view, now)
     sync(db, catalog, device, events, now + 60)
     start = state_for(db, device["student_id"], catalog)
     # As if the skill came with a pack published since: no mastery row yet, an open set asks about it.
