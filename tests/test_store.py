@@ -5,7 +5,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 
@@ -60,19 +59,6 @@ def _try_write(db):
             return None
     except Exception as exc:  # noqa: BLE001 - the failure is the result
         return exc
-
-
-def test_one_holder_per_job_lock_on_postgresql_and_always_granted_on_sqlite(instance):
-    a, b = connect(), connect()
-    if a.dialect == "sqlite":
-        assert a.try_lock("retention") and b.try_lock("retention")
-        return
-    assert a.try_lock("retention") and not b.try_lock("retention") and b.try_lock("fitting")
-    a.close()  # a server that dies lets go of its jobs (as soon as its backend has ended)
-    deadline = time.monotonic() + 5
-    while not b.try_lock("retention") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert time.monotonic() < deadline
 
 
 def _cli(*args, env=None):

@@ -106,14 +106,6 @@ class PostgresStore(Store):
                 self.conn.execute("ROLLBACK")
             raise
 
-    def try_lock(self, name: str) -> bool:
-        """Take the session-level lock `name` if no other connection holds it: one server runs the job."""
-        return self.conn.execute("SELECT pg_try_advisory_lock(%s)", [lock_key(name)]).fetchone()[0]
-
-    def unlock(self, name: str) -> None:
-        """Release the lock `name` taken by try_lock (closing the connection releases it too)."""
-        self.conn.execute("SELECT pg_advisory_unlock(%s)", [lock_key(name)])
-
     def tables(self) -> list[str]:
         """The app's tables, by name."""
         return [row[0] for row in self.conn.execute(

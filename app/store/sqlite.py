@@ -66,13 +66,6 @@ class SqliteStore(Store):
             finally:
                 self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
-    def try_lock(self, name: str) -> bool:
-        """One machine, one file: a job's own process guard is enough, so the lock is always granted."""
-        return True
-
-    def unlock(self, name: str) -> None:
-        """Nothing to release on SQLite."""
-
     def tables(self) -> list[str]:
         """The app's tables, by name."""
         return [row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
